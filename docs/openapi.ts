@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { loadSettings } from '../shared/config/settings.ts';
+import { acceptedSchema, apiSchemas, problemSchema } from '../shared/schemas/api.ts';
+import { legacyEmcSchema } from '../shared/schemas/legacy-emc.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The OpenAPI 3.1 document, built from the same zod schemas the handlers validate with, so the contract
+ * integrators code against cannot drift from what the API enforces.
+ */
+export function buildOpenApi(): JsonObject {
+  const config = loadSettings({});
+  const api = apiSchemas(config);
+  const registry = z.registry<{ id: string }>();
+  const ref = (id: string, schema: z.ZodType): JsonObject => {
+    registry.add(schema, { id });
+    return { $ref: `#/components/schemas/${id}` };
+  };
+  ref('DossierEvent', api.dossierEvent);
+  ref('Procedure', api.procedure);
+  const eventsRequest = ref(
+    'DossierEventsRequest',
+    api.dossierEventsRequest.extend({
+      events: z
+        .array(api.dossierEvent)
+        .min(1)
+        .max(config.ingest.maxEventsPerRequest)
+        .meta({
+          description: `1 to ${config.ingest.maxEventsPerRequest} dossier events.`,
+          examples: [
+            [
+              {
+                eventId: 'H48-0099-1',
+                dossierCode: '000.00.53.H48-261120-0099',
+                procedureCode: '1.001234',
+                status: 1,
+                occurredAt: '2026-11-20T08:00:00+07:00',
+              },
+            ],
+          ],
+        }),
+    }),
+  );
+  const problem = ref('Problem', problemSchema);
+  const accepted = ref('Accepted', acceptedSchema);
+  const heartbeat = ref('Heartbeat', api.heartbeat);
+  const catalog = ref('Catalog', api.catalog);
+  const dailyTotals = ref('DailyTotals', api.dailyTotals);
+  const legacy = ref('LegacyTrackingMCDT', legacyEmcSchema);
+  const problemResponse = (description: string): JsonObject => ({
+    description,
+    content: { 'application/problem+json': { schema: problem } },
+  });
+  const errors = {
+    '400': problemResponse(
+      'Nothing in the request was valid. Every error is listed, with its path and reason.',
+    ),
+    '401': problemResponse('No key, a malformed key, an unknown key or a revoked key.'),
+    '403': problemResponse('The body names a unit or agency that is not the key’s unit.'),
+    '413': problemResponse(`The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`),
+    '415': problemResponse('The Content-Type or Content-Encoding is not accepted.'),
+    '429': problemResponse('The unit is over its request rate. See Retry-After.'),
+    '503': problemResponse(
+      'The queue cannot take the data now. Retry after Retry-After; event ids make it safe.',
+    ),
+  };
+  const gzip = {
+    name: 'Content-Encoding',
+    in: 'header',
+    required: false,
+    description: 'Send `gzip` to compress the body; the limit applies after decompression.',
+    schema: { type: 'string', enum: ['gzip', 'identity'] },
+  };
+  const jsonBody = (schema: JsonObject, example: unknown): JsonObject => ({
+    required: true,
+    content: { 'application/json': { schema, example } },
+  });
+  const acceptedResponse = (description: string): JsonObject => ({
+    description,
+    content: { 'application/json': { schema: accepted } },
+  });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  for (const schema of Object.values(schemas)) {
+    delete (schema as JsonObject).$schema;
+    delete (schema as JsonObject).$id;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'EMC monitoring ingest API',
+      version: '1.0.0',
+      description:
+        'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data.',
+    },
+    servers: [{ url: 'http://localhost:3000', description: 'Local stack (npm start)' }],
+    components: {
+      schemas,
+      securitySchemes: {
+        unitKey: { type: 'http', scheme: 'bearer', description: 'The unit’s API key (emc_…).' },
+      },
+    },
+    security: [{ unitKey: [] }],
+    paths: {
+      '/v1/dossier-events': {
+        post: {
+          operationId: 'postDossierEvents',
+          summary: 'Send 1 to 1000 dossier status changes',
+          parameters: [gzip],
+          requestBody: jsonBody(eventsRequest, {
+            events: [
+              {
+                eventId: 'H48-0099-9',
+                dossierCode: '000.00.53.H48-261120-0099',
+                procedureCode: '1.001234',
+                agencyCode: '000.00.53.H48',
+                status: 9,
+                channel: 2,
+                onlineLevel: 'full',
+                occurredAt: '2026-11-23T09:00:00+07:00',
+                receivedAt: '2026-11-20T08:00:00+07:00',
+                dueAt: '2026-11-27T17:00:00+07:00',
+                supplementRequests: 0,
+                payment: { required: true, online: true, amountVnd: 50000 },
+                digitized: true,
+                electronicResult: true,
+              },
+            ],
+          }),
+          responses: {
+            '202': acceptedResponse('At least one event is queued; invalid ones are listed.'),
+            ...errors,
+          },
+        },
+      },
+      '/v1/heartbeats': {
+        post: {
+          operationId: 'postHeartbeat',
+          summary: 'Report that one of the unit’s systems is alive',
+          requestBody: jsonBody(heartbeat, {
+            systemId: 'tthc-core',
+            sentAt: '2026-11-23T09:30:00+07:00',
+            softwareVersion: 'opencps-2.4.1',
+            pendingDossiers: 0,
+          }),
+          responses: { '202': acceptedResponse('The heartbeat is queued.'), ...errors },
+        },
+      },
+      '/v1/catalog': {
+        put: {
+          operationId: 'putCatalog',
+          summary: `Replace the unit’s procedure catalogue (up to ${config.ingest.maxCatalogProcedures} procedures)`,
+          parameters: [gzip],
+          requestBody: jsonBody(catalog, {
+            procedures: [
+              {
+                procedureCode: '1.001234',
+                name: 'Cấp giấy phép xây dựng',
+                onlineLevel: 'full',
+                feeBearing: true,
+              },
+            ],
+          }),
+          responses: { '202': acceptedResponse('The catalogue is queued.'), ...errors },
+        },
+      },
+      '/v1/daily-totals': {
+        post: {
+          operationId: 'postDailyTotals',
+          summary: 'Report the unit’s own daily totals for reconciliation (đối soát)',
+          requestBody: jsonBody(dailyTotals, {
+            days: [
+              { date: '2026-11-22', received: 812, receivedOnline: 344, resolved: 790, resolvedOnTime: 771 },
+            ],
+          }),
+          responses: { '202': acceptedResponse('The totals are queued.'), ...errors },
+        },
+      },
+      '/v1/compat/emc/{siteKey}/TrackingMCDT': {
+        post: {
+          operationId: 'postLegacyTrackingMCDT',
+          summary: 'The legacy EMC feed: switch an existing sender by changing only its URL',
+          description:
+            'Takes the record TTHC systems already send to EMC, form-urlencoded or JSON. The unit’s API key is the `siteKey`. Success is 200 with an empty body. Legacy status codes map to national ones: 0→1, 1→2, 2→4, 3→10.',
+          security: [],
+          parameters: [
+            {
+              name: 'siteKey',
+              in: 'path',
+              required: true,
+              description: 'The unit’s API key.',
+              schema: { type: 'string' },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: legacy,
+                example:
+                  'codeProfile=000.00.53.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
+              },
+              'application/json': { schema: legacy },
+            },
+          },
+          responses: { '200': { description: 'Queued. The body is empty.' }, ...errors },
+        },
+      },
+      '/v1/health': {
+        get: {
+          operationId: 'getHealth',
+          summary: 'Liveness of the API',
+          security: [],
+          responses: { '200': { description: 'The API answers.' } },
+        },
+      },
+    },
+  };
+}
+
+export function renderOpenApi(): string {
+  return `${JSON.stringify(buildOpenApi(), null, 2)}\n`;
+}

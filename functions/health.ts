@@ -1,0 +1,6 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { jsonResponse } from '../shared/http/problem.ts';
+
+/** GET /v1/health: the API answers; queue and table health are watched by alarms, not by callers. */
+export const handler = async (): Promise<APIGatewayProxyResultV2> =>
+  jsonResponse(200, { status: 'ok', time: new Date().toISOString() });

@@ -1,0 +1,10 @@
+import { ingestWiring } from '../shared/http/ingest-wiring.ts';
+
+const { service, route } = ingestWiring();
+
+/** PUT /v1/catalog */
+export const handler = route({
+  auth: 'bearer',
+  accept: ['json'],
+  handle: (body, principal) => service.catalog(body, principal),
+});

@@ -1,0 +1,10 @@
+import { ingestWiring } from '../shared/http/ingest-wiring.ts';
+
+const { service, route } = ingestWiring();
+
+/** POST /v1/daily-totals */
+export const handler = route({
+  auth: 'bearer',
+  accept: ['json'],
+  handle: (body, principal) => service.dailyTotals(body, principal),
+});

@@ -1,0 +1,10 @@
+import { ingestWiring } from '../shared/http/ingest-wiring.ts';
+
+const { service, route } = ingestWiring();
+
+/** POST /v1/dossier-events */
+export const handler = route({
+  auth: 'bearer',
+  accept: ['json'],
+  handle: (body, principal, requestId) => service.dossierEvents(body, principal, requestId),
+});

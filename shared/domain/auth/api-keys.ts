@@ -1,0 +1,87 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from '../errors.ts';
+import type { Clock, KeyLookupPort, StoredKey } from '../ports.ts';
+
+const KEY_PATTERN = /^emc_([A-Za-z0-9]{12})_([A-Za-z0-9]{40})$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export interface Principal {
+  unitCode: string;
+  keyPrefix: string;
+}
+
+function randomToken(length: number): string {
+  // 62 does not divide 256: reject the top bytes so every character is equally likely.
+  const out: string[] = [];
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out.push(ALPHABET.charAt(byte % 62));
+    }
+  }
+  return out.join('');
+}
+
+export function hashKey(pepper: string, key: string): string {
+  return createHmac('sha256', pepper).update(key).digest('hex');
+}
+
+/** A new key and the record to store for it. The key itself is returned once and never stored. */
+export function issueKey(pepper: string, unitCode: string, now: number): { key: string; record: StoredKey } {
+  const prefix = randomToken(12);
+  const key = `emc_${prefix}_${randomToken(40)}`;
+  return { key, record: { prefix, unitCode, hash: hashKey(pepper, key), status: 'active', createdAt: now } };
+}
+
+/** The lookup prefix of a presented key, or undefined when it is not shaped like one of ours. */
+export function keyPrefix(key: string): string | undefined {
+  return KEY_PATTERN.exec(key)?.[1];
+}
+
+interface CacheEntry {
+  record: StoredKey | undefined;
+  expiresAt: number;
+}
+
+/**
+ * Verifies presented keys. Only the stored record is cached (for `cacheSeconds`, so a revocation takes effect
+ * within that time); the HMAC and the constant-time comparison run on every request.
+ */
+export class KeyVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly decoyHash: Buffer;
+
+  constructor(
+    private readonly lookup: KeyLookupPort,
+    private readonly pepper: string,
+    private readonly cacheSeconds: number,
+    private readonly clock: Clock = Date.now,
+  ) {
+    this.decoyHash = Buffer.from(hashKey(pepper, 'emc_decoy'), 'hex');
+  }
+
+  async verify(presented: string | undefined): Promise<Principal> {
+    if (!presented) throw new UnauthorizedError('Send the unit’s API key as "Authorization: Bearer <key>".');
+    const prefix = keyPrefix(presented);
+    if (!prefix)
+      throw new UnauthorizedError('The API key is malformed: keys look like emc_<12 chars>_<40 chars>.');
+    const record = await this.record(prefix);
+    const presentedHash = Buffer.from(hashKey(this.pepper, presented), 'hex');
+    const expected = record ? Buffer.from(record.hash, 'hex') : this.decoyHash;
+    const matches = expected.length === presentedHash.length && timingSafeEqual(expected, presentedHash);
+    if (!record || !matches) throw new UnauthorizedError('The API key is not valid.');
+    if (record.status !== 'active') throw new UnauthorizedError('The API key has been revoked.');
+    return { unitCode: record.unitCode, keyPrefix: record.prefix };
+  }
+
+  private async record(prefix: string): Promise<StoredKey | undefined> {
+    const now = this.clock();
+    const cached = this.cache.get(prefix);
+    if (cached && cached.expiresAt > now) return cached.record;
+    const record = await this.lookup.findByPrefix(prefix);
+    if (this.cacheSeconds > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(prefix, { record, expiresAt: now + this.cacheSeconds * 1000 });
+    }
+    return record;
+  }
+}

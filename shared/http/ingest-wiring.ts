@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { loadKeyPepper } from '../adapters/key-pepper.ts';
+import { DynamoKeyStore } from '../adapters/key-store.ts';
+import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { readEnv } from '../config/env.ts';
+import { settings } from '../config/settings.ts';
+import { KeyVerifier } from '../domain/auth/api-keys.ts';
+import { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import { IngestService } from '../domain/ingest/service.ts';
+import { apiSchemas } from '../schemas/api.ts';
+import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
+
+const envSchema = z.object({
+  KEYS_TABLE: z.string().min(3),
+  DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
+  HEARTBEATS_QUEUE_URL: z.url().optional(),
+  REPORTS_QUEUE_URL: z.url().optional(),
+});
+
+/** The composition root of the ingest functions: configuration and adapters, built once per cold start. */
+export function ingestWiring(): { service: IngestService; route: (spec: RouteSpec) => HttpHandler } {
+  const env = readEnv(envSchema);
+  const config = settings();
+  const queue = new SqsQueue({
+    queueUrls: {
+      'dossier-events': env.DOSSIER_EVENTS_QUEUE_URL,
+      heartbeats: env.HEARTBEATS_QUEUE_URL,
+      reports: env.REPORTS_QUEUE_URL,
+    },
+    maxBatchBytes: config.ingest.maxQueueMessageBytes,
+  });
+  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock: Date.now });
+  const keys = new DynamoKeyStore(env.KEYS_TABLE);
+  let verifier: Promise<KeyVerifier> | undefined;
+  const deps = {
+    verifier: () => {
+      verifier ??= loadKeyPepper().then(
+        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds),
+      );
+      verifier.catch(() => {
+        verifier = undefined;
+      });
+      return verifier;
+    },
+    limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst),
+    maxBodyBytes: config.ingest.maxBodyBytes,
+  };
+  return { service, route: (spec) => httpHandler(spec, deps) };
+}

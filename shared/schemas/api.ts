@@ -1,0 +1,314 @@
+import { z } from 'zod';
+import type { Settings } from '../config/settings.ts';
+import { identifierSchemas } from './identifiers.ts';
+
+/** ISO-8601 with an explicit offset, carried inside the pipeline as epoch milliseconds. */
+export function timestamp(description: string, example: string) {
+  return z.iso
+    .datetime({
+      offset: true,
+      message: 'must be an ISO-8601 time with an offset, such as 2026-11-23T09:30:00+07:00',
+    })
+    .meta({ description, examples: [example] })
+    .transform((iso) => Date.parse(iso));
+}
+
+const onlineLevel = z.enum(['none', 'partial', 'full']).meta({
+  description: 'Online level of the procedure’s service: none, partial-online or full-online.',
+  examples: ['full'],
+});
+
+export const NATIONAL_STATUSES = {
+  1: 'registered',
+  2: 'received',
+  3: 'not accepted',
+  4: 'processing',
+  5: 'supplement requested',
+  6: 'financial obligation requested',
+  7: 'withdrawn by the citizen',
+  8: 'processing stopped',
+  9: 'resolved',
+  10: 'result returned',
+} as const;
+
+const count = (description: string, example: number) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .meta({ description, examples: [example] });
+
+/** Every public request and response body, built for one configuration. */
+export function apiSchemas(config: Settings) {
+  const ids = identifierSchemas(config.identifiers);
+  const limits = config.ingest;
+
+  const payment = z
+    .object({
+      required: z.boolean().meta({ description: 'The dossier carries a fee or charge.', examples: [true] }),
+      online: z.boolean().meta({ description: 'The fee was paid online.', examples: [true] }),
+      amountVnd: z
+        .number()
+        .int('must be a whole number of đồng')
+        .min(0)
+        .max(1e13)
+        .meta({ description: 'Amount paid, in VND.', examples: [50000] }),
+    })
+    .meta({
+      description: 'Fee and payment of the dossier.',
+      examples: [{ required: true, online: true, amountVnd: 50000 }],
+    });
+
+  const dossierEvent = z
+    .object({
+      eventId: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[A-Za-z0-9._:-]+$/, 'must use only letters, digits, dot, colon, dash or underscore')
+        .meta({
+          description: 'Unique per unit. A retry must reuse it; downstream processing is idempotent on it.',
+          examples: ['H48-0099-2'],
+        }),
+      dossierCode: ids.dossierCode,
+      procedureCode: ids.procedureCode,
+      agencyCode: ids.agencyCode.optional().meta({
+        description: 'Agency inside the unit that handles the dossier. Defaults to the unit itself.',
+        examples: ['000.00.53.H48'],
+      }),
+      status: z
+        .number()
+        .int()
+        .min(1, 'must be a national status code from 1 to 10')
+        .max(10, 'must be a national status code from 1 to 10')
+        .meta({
+          description: `National dossier status: ${Object.entries(NATIONAL_STATUSES)
+            .map(([code, name]) => `${code} ${name}`)
+            .join(', ')}.`,
+          examples: [2],
+        }),
+      channel: z
+        .union([z.literal(1), z.literal(2), z.literal(3)], {
+          message: 'must be 1 (in person), 2 (online) or 3 (postal)',
+        })
+        .optional()
+        .meta({
+          description:
+            'Submission channel: 1 in person, 2 online, 3 public postal service. Required from receipt on.',
+          examples: [2],
+        }),
+      onlineLevel: onlineLevel.optional(),
+      occurredAt: timestamp('When the status change happened.', '2026-11-23T09:30:00+07:00'),
+      receivedAt: timestamp(
+        'When the dossier was received. Required from receipt on.',
+        '2026-11-20T08:00:00+07:00',
+      ).optional(),
+      dueAt: timestamp(
+        'Due date (NgayHenTra), already extended by any clock stop for a supplement. Required with statuses 9 and 10.',
+        '2026-11-27T17:00:00+07:00',
+      ).optional(),
+      supplementRequests: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .optional()
+        .meta({
+          description: 'How many times documents were requested from the citizen so far.',
+          examples: [0],
+        }),
+      payment: payment.optional(),
+      digitized: z
+        .boolean()
+        .optional()
+        .meta({ description: 'The dossier’s components were digitised.', examples: [true] }),
+      electronicResult: z
+        .boolean()
+        .optional()
+        .meta({ description: 'The result was issued electronically.', examples: [true] }),
+      fromNationalPortal: z
+        .boolean()
+        .optional()
+        .meta({
+          description: 'The dossier came through the national public-service portal (DVCQG).',
+          examples: [false],
+        }),
+      satisfaction: z
+        .number()
+        .int()
+        .min(1)
+        .max(5)
+        .optional()
+        .meta({
+          description: 'The citizen’s rating, 1 (very dissatisfied) to 5 (very satisfied).',
+          examples: [5],
+        }),
+    })
+    .meta({
+      description: 'One status change of one dossier. Unknown fields are ignored.',
+    });
+
+  const dossierEventsRequest = z.object({
+    unitCode: ids.unitCode
+      .optional()
+      .meta({ description: 'Optional; when present it must be the key’s unit.' }),
+    events: z
+      .array(z.unknown())
+      .min(1, 'must hold at least one event')
+      .max(limits.maxEventsPerRequest, `must hold at most ${limits.maxEventsPerRequest} events`)
+      .meta({
+        description: `1 to ${limits.maxEventsPerRequest} dossier events (see DossierEvent).`,
+        examples: [
+          [
+            {
+              eventId: 'H48-0099-1',
+              dossierCode: '000.00.53.H48-261120-0099',
+              procedureCode: '1.001234',
+              status: 1,
+              occurredAt: '2026-11-20T08:00:00+07:00',
+            },
+          ],
+        ],
+      }),
+  });
+
+  const heartbeat = z.object({
+    unitCode: ids.unitCode
+      .optional()
+      .meta({ description: 'Optional; when present it must be the key’s unit.' }),
+    systemId: ids.systemId,
+    sentAt: timestamp(
+      'Sender’s clock when the heartbeat left. Informational: the server’s receive time is what counts.',
+      '2026-11-23T09:30:00+07:00',
+    ),
+    softwareVersion: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'Version of the sending system.', examples: ['opencps-2.4.1'] }),
+    pendingDossiers: z
+      .number()
+      .int()
+      .min(0)
+      .max(1e9)
+      .optional()
+      .meta({ description: 'Dossiers waiting in the sender’s outbox.', examples: [0] }),
+  });
+
+  const procedure = z.object({
+    procedureCode: ids.procedureCode,
+    name: z
+      .string()
+      .min(1)
+      .max(500)
+      .meta({ description: 'Name of the procedure.', examples: ['Cấp giấy phép xây dựng'] }),
+    onlineLevel,
+    feeBearing: z.boolean().meta({ description: 'The procedure carries a fee or charge.', examples: [true] }),
+  });
+
+  const catalog = z
+    .object({
+      unitCode: ids.unitCode.optional(),
+      procedures: z
+        .array(procedure)
+        .min(1, 'must hold at least one procedure')
+        .max(limits.maxCatalogProcedures, `must hold at most ${limits.maxCatalogProcedures} procedures`)
+        .superRefine((procedures, ctx) => {
+          const seen = new Map<string, number>();
+          procedures.forEach((entry, index) => {
+            const first = seen.get(entry.procedureCode);
+            if (first === undefined) seen.set(entry.procedureCode, index);
+            else
+              ctx.addIssue({
+                code: 'custom',
+                path: [index, 'procedureCode'],
+                message: `repeats procedure ${entry.procedureCode}, already listed at index ${first}`,
+              });
+          });
+        })
+        .meta({
+          description: 'Every procedure the unit offers; codes must not repeat.',
+          examples: [
+            [
+              {
+                procedureCode: '1.001234',
+                name: 'Cấp giấy phép xây dựng',
+                onlineLevel: 'full',
+                feeBearing: true,
+              },
+            ],
+          ],
+        }),
+    })
+    .meta({
+      description: 'The unit’s whole procedure catalogue; it replaces the previous one.',
+    });
+
+  const dailyTotal = z.object({
+    date: z.iso
+      .date('must be a date such as 2026-11-22')
+      .meta({ description: 'Day in Asia/Ho_Chi_Minh time.', examples: ['2026-11-22'] }),
+    received: count('Dossiers received that day.', 812),
+    receivedOnline: count('Of those, received online.', 344),
+    resolved: count('Dossiers resolved that day.', 790),
+    resolvedOnTime: count('Of those, resolved on or before their due date.', 771),
+  });
+
+  const dailyTotals = z
+    .object({
+      unitCode: ids.unitCode.optional(),
+      days: z
+        .array(dailyTotal)
+        .min(1)
+        .max(400)
+        .meta({
+          description: '1 to 400 days.',
+          examples: [
+            [{ date: '2026-11-22', received: 812, receivedOnline: 344, resolved: 790, resolvedOnTime: 771 }],
+          ],
+        }),
+    })
+    .meta({
+      description:
+        'The unit’s own totals per day, used for reconciliation (đối soát) against the counted figures.',
+    });
+
+  return { ids, dossierEvent, dossierEventsRequest, heartbeat, procedure, catalog, dailyTotals };
+}
+
+export type ApiSchemas = ReturnType<typeof apiSchemas>;
+export type DossierEvent = z.infer<ApiSchemas['dossierEvent']>;
+export type Heartbeat = z.infer<ApiSchemas['heartbeat']>;
+export type Procedure = z.infer<ApiSchemas['procedure']>;
+export type DailyTotal = z.infer<ApiSchemas['dailyTotals']>['days'][number];
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ examples: ['https://emc.example/problems/validation'] }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          index: z.number().int().optional().meta({ description: 'Index of the event in the request.' }),
+          eventId: z.string().optional(),
+          path: z.string().meta({ examples: ['events[3].receivedAt'] }),
+          message: z.string().meta({ examples: ['is required from status 2 (received) on'] }),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ description: 'RFC 9457 problem details.' });
+
+export const acceptedSchema = z.object({
+  accepted: z.number().int().meta({ description: 'Events now held by the queue.' }),
+  rejected: z.array(
+    z.object({
+      index: z.number().int(),
+      eventId: z.string().optional(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
+});

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * The contract between the ingest functions and the workers. Times are epoch milliseconds, codes are
+ * already normalised, and every event names its agency, so a worker never re-derives what ingest decided.
+ */
+const millis = z.number().int().nonnegative();
+
+export const queuedEventSchema = z.object({
+  eventId: z.string().min(1),
+  dossierCode: z.string().min(1),
+  procedureCode: z.string().min(1),
+  agencyCode: z.string().min(1),
+  status: z.number().int().min(1).max(10),
+  channel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  onlineLevel: z.enum(['none', 'partial', 'full']).optional(),
+  occurredAt: millis,
+  receivedAt: millis.optional(),
+  dueAt: millis.optional(),
+  supplementRequests: z.number().int().nonnegative().optional(),
+  payment: z
+    .object({ required: z.boolean(), online: z.boolean(), amountVnd: z.number().int().nonnegative() })
+    .optional(),
+  digitized: z.boolean().optional(),
+  electronicResult: z.boolean().optional(),
+  fromNationalPortal: z.boolean().optional(),
+  satisfaction: z.number().int().min(1).max(5).optional(),
+});
+export type QueuedEvent = z.infer<typeof queuedEventSchema>;
+
+export const dossierEventsMessageSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('dossier-events'),
+  unitCode: z.string().min(1),
+  requestId: z.string().min(1),
+  acceptedAt: millis,
+  events: z.array(queuedEventSchema).min(1),
+});
+export type DossierEventsMessage = z.infer<typeof dossierEventsMessageSchema>;
+
+export const heartbeatMessageSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('heartbeat'),
+  unitCode: z.string().min(1),
+  systemId: z.string().min(1),
+  receivedAt: millis,
+  sentAt: millis,
+  softwareVersion: z.string().optional(),
+  pendingDossiers: z.number().int().nonnegative().optional(),
+});
+export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
+
+export const catalogPartMessageSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('catalog-part'),
+  unitCode: z.string().min(1),
+  syncId: z.string().min(1),
+  receivedAt: millis,
+  part: z.number().int().nonnegative(),
+  parts: z.number().int().positive(),
+  procedures: z.array(
+    z.object({
+      procedureCode: z.string(),
+      name: z.string(),
+      onlineLevel: z.enum(['none', 'partial', 'full']),
+      feeBearing: z.boolean(),
+    }),
+  ),
+});
+export type CatalogPartMessage = z.infer<typeof catalogPartMessageSchema>;
+
+export const dailyTotalsMessageSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('daily-totals'),
+  unitCode: z.string().min(1),
+  receivedAt: millis,
+  days: z.array(
+    z.object({
+      date: z.string(),
+      received: z.number().int().nonnegative(),
+      receivedOnline: z.number().int().nonnegative(),
+      resolved: z.number().int().nonnegative(),
+      resolvedOnTime: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type DailyTotalsMessage = z.infer<typeof dailyTotalsMessageSchema>;
+
+export const reportMessageSchema = z.discriminatedUnion('kind', [
+  catalogPartMessageSchema,
+  dailyTotalsMessageSchema,
+]);
+export type ReportMessage = z.infer<typeof reportMessageSchema>;
+
+export type QueueMessage = DossierEventsMessage | HeartbeatMessage | ReportMessage;
+
+/** Feeds map to queues one to one, so a slow feed never holds up another. */
+export type Feed = 'heartbeats' | 'dossier-events' | 'reports';

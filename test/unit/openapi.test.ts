@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi, renderOpenApi } from '../../docs/openapi.ts';
+
+describe('docs/openapi.json', () => {
+  it('is the document generated from the current schemas (run `npm run openapi` to refresh it)', () => {
+    const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
+    expect(committed).toBe(renderOpenApi());
+  });
+
+  it('gives every field integrators send a description, and every leaf field an example', () => {
+    const schemas = (buildOpenApi().components as { schemas: Record<string, Schema> }).schemas;
+    const requestSchemas = [
+      'DossierEvent',
+      'DossierEventsRequest',
+      'Heartbeat',
+      'Procedure',
+      'Catalog',
+      'DailyTotals',
+    ];
+    const missing: string[] = [];
+    for (const name of [...requestSchemas, 'LegacyTrackingMCDT']) {
+      const schema = schemas[name];
+      expect(schema, name).toBeDefined();
+      for (const [field, property] of Object.entries(schema?.properties ?? {})) {
+        if (!property.description) missing.push(`${name}.${field} description`);
+        const isArrayOfRefs = property.type === 'array' && property.items?.$ref !== undefined;
+        if (!isArrayOfRefs && !property.examples?.length) missing.push(`${name}.${field} example`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+interface Schema {
+  properties?: Record<
+    string,
+    { description?: string; examples?: unknown[]; type?: string; items?: { $ref?: string } }
+  >;
+}
