@@ -4,7 +4,19 @@ import { unitOfAgency } from '../../schemas/identifiers.ts';
 import type { QueuedEvent } from '../../schemas/queue.ts';
 import type { FieldError } from '../errors.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
+import { compileFastEventParser, type FastEventParser } from './fast-event.ts';
 import { fieldErrors } from './issues.ts';
+
+const fastParsers = new WeakMap<Settings, FastEventParser>();
+
+function fastParserFor(config: Settings): FastEventParser {
+  let parser = fastParsers.get(config);
+  if (!parser) {
+    parser = compileFastEventParser(config.identifiers);
+    fastParsers.set(config, parser);
+  }
+  return parser;
+}
 
 export interface RejectedEvent {
   index: number;
@@ -22,6 +34,8 @@ interface Window {
   notBefore: number;
 }
 
+const RECEIPT_FIELDS = ['receivedAt', 'channel', 'onlineLevel'] as const;
+
 /** The legacy feed has no due dates; everything else must send one with a resolution. */
 export interface CheckOptions {
   dueAtRequired: boolean;
@@ -34,17 +48,21 @@ function statusRuleErrors(
   options: CheckOptions,
 ): FieldError[] {
   const errors: FieldError[] = [];
-  const requireField = (field: keyof DossierEvent, why: string): void => {
-    if (event[field] === undefined) errors.push({ path: field, message: `is required ${why}` });
-  };
   if (rules.receivedStatuses.includes(event.status)) {
-    const why = `with status ${event.status}: the dossier has been received`;
-    requireField('receivedAt', why);
-    requireField('channel', why);
-    requireField('onlineLevel', why);
+    for (const field of RECEIPT_FIELDS) {
+      if (event[field] === undefined) {
+        errors.push({
+          path: field,
+          message: `is required with status ${event.status}: the dossier has been received`,
+        });
+      }
+    }
   }
-  if (options.dueAtRequired && rules.resolvedStatuses.includes(event.status)) {
-    requireField('dueAt', `with status ${event.status}: on-time resolution is judged against it`);
+  if (options.dueAtRequired && event.dueAt === undefined && rules.resolvedStatuses.includes(event.status)) {
+    errors.push({
+      path: 'dueAt',
+      message: `is required with status ${event.status}: on-time resolution is judged against it`,
+    });
   }
   if (event.receivedAt !== undefined && event.receivedAt > event.occurredAt) {
     errors.push({ path: 'receivedAt', message: 'must not be later than occurredAt' });
@@ -112,18 +130,22 @@ export function checkDossierEvents(
     notAfter: now + config.ingest.maxFutureSkewSeconds * 1000,
     notBefore: now - config.ingest.retentionDays * 86_400_000,
   };
+  const fastParse = fastParserFor(config);
   const accepted: QueuedEvent[] = [];
   const rejected: RejectedEvent[] = [];
   const raw = envelope.data.events;
   for (let index = 0; index < raw.length; index++) {
     const candidate = raw[index];
-    const parsed = schemas.dossierEvent.safeParse(candidate);
     const base = `events[${index}]`;
-    if (!parsed.success) {
-      rejected.push(withEventId(index, candidate, fieldErrors(parsed.error, base)));
-      continue;
+    let event = fastParse(candidate);
+    if (event === undefined) {
+      const parsed = schemas.dossierEvent.safeParse(candidate);
+      if (!parsed.success) {
+        rejected.push(withEventId(index, candidate, fieldErrors(parsed.error, base)));
+        continue;
+      }
+      event = parsed.data;
     }
-    const event = parsed.data;
     if (event.agencyCode !== undefined && unitOfAgency(event.agencyCode) !== unitCode) {
       throw new ForbiddenError(
         `events[${index}].agencyCode ${event.agencyCode} belongs to unit ${unitOfAgency(event.agencyCode)}, but the key belongs to unit ${unitCode}.`,

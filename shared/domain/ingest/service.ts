@@ -15,6 +15,7 @@ import { allRejected, checkDossierEvents, type RejectedEvent } from './dossier-e
 import { fieldErrors } from './issues.ts';
 import { fromLegacyEmc } from './legacy-emc.ts';
 import { packGroups } from './pack.ts';
+import { serializeQueuedEvent } from './serialize.ts';
 
 export interface IngestResult {
   status: number;
@@ -129,7 +130,7 @@ export class IngestService {
       requestId,
     )},"acceptedAt":${this.deps.clock()},"events":[`;
     const tail = ']}';
-    const items = accepted.map((event) => JSON.stringify(event));
+    const items = accepted.map(serializeQueuedEvent);
     const groups = packGroups(
       items,
       Buffer.byteLength(head) + tail.length,
