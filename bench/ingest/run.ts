@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     h.queue.sent.length = 0;
   }
 
-  const heartbeat = { body: JSON.stringify({ systemId: 'tthc-core', sentAt: '2026-11-23T10:29:00+07:00' }), headers: bearer(key) };
+  const heartbeat = {
+    body: JSON.stringify({ systemId: 'tthc-core', sentAt: '2026-11-23T10:29:00+07:00' }),
+    headers: bearer(key),
+  };
   for (let i = 0; i < 2000; i++) await h.call('heartbeat', heartbeat);
   const samples: number[] = [];
   for (let i = 0; i < 20_000; i++) {
@@ -70,7 +73,8 @@ async function main(): Promise<void> {
     if (h.queue.sent.length > 1000) h.queue.sent.length = 0;
   }
   samples.sort((a, b) => a - b);
-  const pct = (p: number): number => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? Number.NaN;
+  const pct = (p: number): number =>
+    samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? Number.NaN;
 
   const parseRate = (ROUNDS * EVENTS) / parseSeconds;
   const ingestRate = (ROUNDS * EVENTS) / ingestSeconds;
@@ -84,10 +88,14 @@ async function main(): Promise<void> {
     heartbeatP99Ms: Number(pct(0.99).toFixed(4)),
   };
   console.log(`body: ${figures.bodyBytes} bytes, ${EVENTS} events, ${ROUNDS} rounds`);
-  console.log(`JSON.parse alone:           ${figures.jsonParseEventsPerSecond.toLocaleString('en')} events/s`);
+  console.log(
+    `JSON.parse alone:           ${figures.jsonParseEventsPerSecond.toLocaleString('en')} events/s`,
+  );
   console.log(`parse+validate+auth+pack:   ${figures.ingestEventsPerSecond.toLocaleString('en')} events/s`);
   console.log(`ingest cost / JSON.parse:   ${figures.ingestCostOverJsonParse}x   (target <= 4x)`);
-  console.log(`heartbeat handler time:     p50 ${figures.heartbeatP50Ms} ms, p99 ${figures.heartbeatP99Ms} ms   (target p99 < 1 ms)`);
+  console.log(
+    `heartbeat handler time:     p50 ${figures.heartbeatP50Ms} ms, p99 ${figures.heartbeatP99Ms} ms   (target p99 < 1 ms)`,
+  );
   console.log(JSON.stringify(figures));
 }
 

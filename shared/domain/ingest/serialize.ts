@@ -1,5 +1,6 @@
 import type { QueuedEvent } from '../../schemas/queue.ts';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
 
 function str(value: string): string {
