@@ -1,0 +1,20 @@
+// Runs s3rver in its own process: paginated ListObjectsV2 needs --openssl-legacy-provider, which only a
+// fresh process can take. Prints the bound port as JSON on stdout once listening.
+import S3rver from 's3rver';
+
+const [directory = '.emc/s3', port = '0', buckets = ''] = process.argv.slice(2);
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: Number(port),
+  directory,
+  silent: true,
+  configureBuckets: buckets
+    .split(',')
+    .filter(Boolean)
+    .map((name) => ({ name })),
+});
+const address = await server.run();
+process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
+const stop = () => server.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

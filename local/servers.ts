@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSqsServer } from 'local-aws-sqs';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface RunningServer {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
+
+/**
+ * AWS's own DynamoDB Local (shipped in the amplify-dynamodb-simulator package), run by the machine's Java.
+ * It supports every operation the workers use, transactions included. With `dataDir` it persists there.
+ */
+export async function startDynamoLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<RunningServer> {
+  const pkg = dirname(require.resolve('amplify-dynamodb-simulator/package.json'));
+  const port = options.port ?? (await freePort());
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const cwd = options.dataDir ?? mkdtempSync(join(tmpdir(), 'emc-dynamodb-'));
+  mkdirSync(cwd, { recursive: true });
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(pkg, 'emulator', 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(pkg, 'emulator', 'DynamoDBLocal.jar'),
+      ...storage,
+      '-port',
+      String(port),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error) =>
+      reject(new Error(`DynamoDB Local could not start (is Java installed?): ${error.message}`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited with ${code}: ${stderr.slice(0, 500)}`)),
+    );
+  });
+  failed.catch(() => undefined);
+  await Promise.race([
+    waitFor(async () => {
+      const response = await fetch(endpoint, { method: 'POST' });
+      return response.status > 0;
+    }, 'DynamoDB Local'),
+    failed,
+  ]);
+  return { endpoint, port, stop: () => stopChild(child) };
+}
+
+/** s3rver in a child process, persisted under `directory`. */
+export async function startS3(options: {
+  directory: string;
+  buckets: string[];
+  port?: number;
+}): Promise<RunningServer> {
+  mkdirSync(options.directory, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [
+      join(here, 's3rver-process.mjs'),
+      options.directory,
+      String(options.port ?? 0),
+      options.buckets.join(','),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim(),
+      },
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
+}
+
+/** local-aws-sqs, in process; it speaks the SDK's current JSON protocol. */
+export async function startSqs(options: { port?: number } = {}): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
+  const server = await createSqsServer({ port, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

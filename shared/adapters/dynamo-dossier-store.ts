@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { COUNTERS } from '../domain/dossier/counters.ts';
+import {
+  addDelta,
+  emptyDelta,
+  fromStored,
+  type StoredDelta,
+  toStored,
+  type UnitDelta,
+} from '../domain/dossier/delta.ts';
+import { counterTargets, footprint, serviceTargets } from '../domain/dossier/rollup.ts';
+import type { DossierState } from '../domain/dossier/state.ts';
+import type {
+  CommitOutcome,
+  DossierChange,
+  DossierKey,
+  DossierStorePort,
+  StoredDossier,
+} from '../domain/worker/count-dossier-events.ts';
+import { dossierId } from '../domain/worker/count-dossier-events.ts';
+import type { CapacityMeter } from './capacity.ts';
+import { dynamo } from './dynamo-client.ts';
+import { withRetry } from './dynamo-retry.ts';
+import { backoffMs, sleep } from './retry.ts';
+import { keys } from './state-keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const dossierItemSchema = z.object({ pk: z.string(), s: z.string(), v: z.number().int() });
+const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string() });
+const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * Dossier state, pending deltas and counters in one DynamoDB table. Dossier changes and the delta they cause
+ * are written in one transaction; pending deltas are folded into the counters in another, which deletes the
+ * deltas it folds. Counters plus pending deltas are therefore always exact.
+ */
+export class DynamoDossierStore implements DossierStorePort {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = dynamo,
+    private readonly meter?: CapacityMeter,
+  ) {}
+
+  async load(dossierKeys: readonly DossierKey[]): Promise<Map<string, StoredDossier>> {
+    const found = new Map<string, StoredDossier>();
+    const byPk = new Map(dossierKeys.map((key) => [keys.dossier(key.unitCode, key.dossierCode).pk, key]));
+    const all = [...byPk.keys()];
+    for (let start = 0; start < all.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> | undefined = {
+        [this.table]: {
+          Keys: all.slice(start, start + 100).map((pk) => ({ pk, sk: '-' })),
+          ConsistentRead: true,
+        },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoffMs(attempt, 25, 1_000));
+        const batch: typeof request = request;
+        const result = await withRetry(() =>
+          this.client.send(new BatchGetCommand({ RequestItems: batch, ReturnConsumedCapacity: 'TOTAL' })),
+        );
+        this.meter?.record(result.ConsumedCapacity, 'read');
+        for (const raw of result.Responses?.[this.table] ?? []) {
+          const item = dossierItemSchema.parse(raw);
+          const key = byPk.get(item.pk);
+          if (key) found.set(dossierId(key), { state: JSON.parse(item.s) as DossierState, version: item.v });
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async commit(
+    unitCode: string,
+    changes: readonly DossierChange[],
+    delta: UnitDelta,
+  ): Promise<CommitOutcome> {
+    const items: TransactItem[] = changes.map((change) => ({
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.dossier(change.key.unitCode, change.key.dossierCode),
+          s: JSON.stringify(change.state),
+          v: change.expectedVersion + 1,
+        },
+        ...(change.expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': change.expectedVersion } }),
+      },
+    }));
+    const stored = toStored(delta);
+    if (stored.c.length > 0 || stored.s.length > 0) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: keys.pendingPartition(unitCode),
+            sk: `${Date.now().toString(36).padStart(9, '0')}#${randomUUID()}`,
+            d: JSON.stringify(stored),
+          },
+        },
+      });
+    }
+    if (items.length === 0) return { ok: true };
+    const cancelled = await this.transact(items);
+    if (!cancelled) return { ok: true };
+    const stale = cancelled.flatMap((code, index) => {
+      const change = changes[index];
+      return code === 'ConditionalCheckFailed' && change ? [change.key] : [];
+    });
+    return { ok: false, stale };
+  }
+
+  async fold(unitCode: string, minPending: number): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      const pending = await this.pending(unitCode);
+      if (pending.length === 0 || pending.length < minPending) return;
+      const groups = groupForFold(pending);
+      let folded = 0;
+      for (const group of groups) {
+        const cancelled = await this.transact([
+          ...group.deltas.map(
+            (item): TransactItem => ({
+              Delete: {
+                TableName: this.table,
+                Key: { pk: item.pk, sk: item.sk },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            }),
+          ),
+          ...counterUpdates(this.table, group.sum, unitCode),
+        ]);
+        if (!cancelled) folded++;
+      }
+      // Another worker folded some of the same deltas first; nothing was applied twice, so look again.
+      if (folded === groups.length && pending.length < 200) return;
+      minPending = 1;
+    }
+  }
+
+  async touchFeed(unitCode: string, receivedAt: number): Promise<void> {
+    try {
+      const result = await withRetry(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.feed(unitCode),
+            UpdateExpression: 'SET lastEventAt = :t',
+            ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :t',
+            ExpressionAttributeValues: { ':t': receivedAt },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      );
+      this.meter?.record(result.ConsumedCapacity ? [result.ConsumedCapacity] : [], 'write');
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+
+  /** Pending deltas of a unit, oldest first, at most 200 per look. */
+  async pending(unitCode: string): Promise<{ pk: string; sk: string; delta: UnitDelta; size: number }[]> {
+    const result = await withRetry(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.pendingPartition(unitCode) },
+          ConsistentRead: true,
+          Limit: 200,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    this.meter?.record(result.ConsumedCapacity ? [result.ConsumedCapacity] : [], 'read');
+    return (result.Items ?? []).map((raw) => {
+      const item = pendingItemSchema.parse(raw);
+      return {
+        pk: item.pk,
+        sk: item.sk,
+        delta: fromStored(JSON.parse(item.d) as StoredDelta),
+        size: item.d.length,
+      };
+    });
+  }
+
+  /**
+   * Runs a transaction; returns undefined on success, or the per-item cancellation codes when a condition
+   * failed. Conflicts and throttling are retried here.
+   */
+  private async transact(items: TransactItem[]): Promise<string[] | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await withRetry(() =>
+          this.client.send(
+            new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }),
+          ),
+        );
+        this.meter?.record(result.ConsumedCapacity, 'write');
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        const conditionFailed = codes.includes('ConditionalCheckFailed');
+        const transient = codes.some((code) =>
+          ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(code),
+        );
+        if (conditionFailed || !transient || attempt >= 8) {
+          if (conditionFailed) return codes;
+          throw error;
+        }
+        await sleep(backoffMs(attempt, 25, 1_000));
+      }
+    }
+  }
+}
+
+interface FoldGroup {
+  deltas: { pk: string; sk: string }[];
+  sum: UnitDelta;
+}
+
+/** Groups pending deltas so that each fold transaction's deletes plus counter updates fit in one transaction. */
+function groupForFold(pending: { pk: string; sk: string; delta: UnitDelta }[]): FoldGroup[] {
+  const groups: FoldGroup[] = [];
+  let current: FoldGroup = { deltas: [], sum: emptyDelta() };
+  for (const item of pending) {
+    const trial = emptyDelta();
+    addDelta(trial, current.sum);
+    addDelta(trial, item.delta);
+    const size = current.deltas.length + 1 + footprint(trial);
+    if (size > MAX_TRANSACTION_ITEMS && current.deltas.length > 0) {
+      groups.push(current);
+      current = { deltas: [], sum: emptyDelta() };
+      addDelta(current.sum, item.delta);
+    } else {
+      current.sum = trial;
+    }
+    current.deltas.push({ pk: item.pk, sk: item.sk });
+  }
+  if (current.deltas.length > 0) groups.push(current);
+  return groups;
+}
+
+function counterUpdates(table: string, delta: UnitDelta, unitCode: string): TransactItem[] {
+  const updates: TransactItem[] = [];
+  for (const target of counterTargets(delta)) {
+    const names = COUNTERS.filter((name) => target.values[name]);
+    updates.push({
+      Update: {
+        TableName: table,
+        Key: {
+          pk: keys.counterPartition(unitCode, target.period),
+          sk: target.agencyCode === undefined ? keys.unitSort : keys.agencySort(target.agencyCode),
+        },
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((name, i) => [`:c${i}`, target.values[name]]),
+        ),
+      },
+    });
+  }
+  for (const target of serviceTargets(delta)) {
+    updates.push({
+      Update: {
+        TableName: table,
+        Key: { pk: keys.servicePartition(unitCode, target.year), sk: target.procedureCode },
+        UpdateExpression: 'ADD #m :n',
+        ExpressionAttributeNames: { '#m': `m${target.month.slice(5, 7)}` },
+        ExpressionAttributeValues: { ':n': target.count },
+      },
+    });
+  }
+  return updates;
+}

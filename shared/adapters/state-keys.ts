@@ -1,0 +1,24 @@
+/**
+ * Key layout of the state table (partition key `pk`, sort key `sk`). See docs/data-model.md for the access
+ * patterns; every partition is scoped to one unit or to one dossier, so no key is national.
+ */
+export const keys = {
+  dossier: (unit: string, dossier: string) => ({ pk: `D#${unit}#${dossier}`, sk: '-' }),
+  pendingPartition: (unit: string) => `P#${unit}`,
+  /** Day and month partitions hold one item per agency plus the unit total `U`. */
+  counterPartition: (unit: string, period: string) => `C#${unit}#${period}`,
+  agencySort: (agency: string) => `A#${agency}`,
+  unitSort: 'U',
+  servicePartition: (unit: string, year: string) => `S#${unit}#${year}`,
+  feed: (unit: string) => ({ pk: `L#${unit}`, sk: 'feed' }),
+  heartbeat: (unit: string, system: string) => ({ pk: `H#${unit}`, sk: system }),
+  heartbeatPartition: (unit: string) => `H#${unit}`,
+  catalogPart: (unit: string, syncId: string, part: number) => ({
+    pk: `K#${unit}#${syncId}`,
+    sk: String(part).padStart(5, '0'),
+  }),
+  catalogPartsPartition: (unit: string, syncId: string) => `K#${unit}#${syncId}`,
+  catalog: (unit: string) => ({ pk: `K#${unit}`, sk: 'current' }),
+  dailyTotals: (unit: string, date: string) => ({ pk: `R#${unit}`, sk: date }),
+  dailyTotalsPartition: (unit: string) => `R#${unit}`,
+} as const;

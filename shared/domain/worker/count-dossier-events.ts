@@ -1,0 +1,206 @@
+import type { DossierEventsMessage, QueuedEvent } from '../../schemas/queue.ts';
+import { addContributions, addDelta, compact, emptyDelta, type UnitDelta } from '../dossier/delta.ts';
+import { footprint } from '../dossier/rollup.ts';
+import { contributions, type DossierRules, type DossierState, merge } from '../dossier/state.ts';
+
+export interface DossierKey {
+  unitCode: string;
+  dossierCode: string;
+}
+
+export interface StoredDossier {
+  state: DossierState;
+  /** Incremented on every write; a write is conditional on the version it read. */
+  version: number;
+}
+
+export interface DossierChange {
+  key: DossierKey;
+  /** The version read, or 0 for a dossier not yet stored. */
+  expectedVersion: number;
+  state: DossierState;
+}
+
+export type CommitOutcome = { ok: true } | { ok: false; stale: DossierKey[] };
+
+/** Storage for dossier state and counter deltas. A commit is atomic: every change and the delta, or nothing. */
+export interface DossierStorePort {
+  load(keys: readonly DossierKey[]): Promise<Map<string, StoredDossier>>;
+  commit(unitCode: string, changes: readonly DossierChange[], delta: UnitDelta): Promise<CommitOutcome>;
+  /** Folds the unit's pending deltas into its counters when at least `minPending` are waiting. */
+  fold(unitCode: string, minPending: number): Promise<void>;
+  /** Records that dossier data arrived for the unit; keeps the latest time only. */
+  touchFeed(unitCode: string, receivedAt: number): Promise<void>;
+}
+
+export interface CountOptions {
+  rules: DossierRules;
+  dayOf: (ms: number) => string;
+  /** Dossier changes per transaction; one more item carries the delta. */
+  maxChangesPerCommit: number;
+  /** Counter items one delta may touch, so that it can always be folded in one transaction. */
+  maxFootprint: number;
+  foldAtPending: number;
+  maxStaleRounds: number;
+}
+
+export interface IncomingMessage {
+  id: string;
+  message: DossierEventsMessage;
+}
+
+export interface CountResult {
+  failedMessageIds: string[];
+  changedDossiers: number;
+  unchangedDossiers: number;
+  commits: number;
+}
+
+export const dossierId = (key: DossierKey): string => `${key.unitCode}#${key.dossierCode}`;
+
+interface PendingDossier {
+  key: DossierKey;
+  events: QueuedEvent[];
+  messageIds: Set<string>;
+}
+
+/**
+ * Applies a batch of dossier-event messages exactly once. Events are grouped per dossier and merged into its
+ * stored state; only dossiers whose state changes are written, each together with the counter delta it
+ * causes, in transactions conditional on the versions read. A redelivered event changes nothing and writes
+ * nothing, which is what makes duplicates, retries and crashes harmless.
+ */
+export async function countDossierEvents(
+  messages: readonly IncomingMessage[],
+  store: DossierStorePort,
+  options: CountOptions,
+): Promise<CountResult> {
+  const byUnit = new Map<string, Map<string, PendingDossier>>();
+  const latestByUnit = new Map<string, number>();
+  for (const { id, message } of messages) {
+    const dossiers = byUnit.get(message.unitCode) ?? new Map<string, PendingDossier>();
+    byUnit.set(message.unitCode, dossiers);
+    latestByUnit.set(message.unitCode, Math.max(latestByUnit.get(message.unitCode) ?? 0, message.acceptedAt));
+    for (const event of message.events) {
+      const key = { unitCode: message.unitCode, dossierCode: event.dossierCode };
+      const entry = dossiers.get(dossierId(key)) ?? { key, events: [], messageIds: new Set<string>() };
+      entry.events.push(event);
+      entry.messageIds.add(id);
+      dossiers.set(dossierId(key), entry);
+    }
+  }
+
+  const failed = new Set<string>();
+  const result: CountResult = { failedMessageIds: [], changedDossiers: 0, unchangedDossiers: 0, commits: 0 };
+  for (const [unitCode, dossiers] of byUnit) {
+    try {
+      await countUnit(unitCode, [...dossiers.values()], store, options, result);
+      await store.touchFeed(unitCode, latestByUnit.get(unitCode) ?? 0);
+      await store.fold(unitCode, options.foldAtPending);
+    } catch (error) {
+      if (!(error instanceof UncommittedError)) throw error;
+      for (const dossier of error.dossiers) for (const id of dossier.messageIds) failed.add(id);
+    }
+  }
+  result.failedMessageIds = [...failed];
+  return result;
+}
+
+/** Some dossiers could not be committed; their messages must be retried. */
+class UncommittedError extends Error {
+  override readonly name = 'UncommittedError';
+  constructor(readonly dossiers: PendingDossier[]) {
+    super(`${dossiers.length} dossier(s) could not be committed`);
+  }
+}
+
+async function countUnit(
+  unitCode: string,
+  dossiers: PendingDossier[],
+  store: DossierStorePort,
+  options: CountOptions,
+  result: CountResult,
+): Promise<void> {
+  let pending = dossiers;
+  for (let round = 0; round <= options.maxStaleRounds && pending.length > 0; round++) {
+    const stored = await store.load(pending.map((dossier) => dossier.key));
+    const planned: Planned[] = [];
+    for (const dossier of pending) {
+      const current = stored.get(dossierId(dossier.key));
+      const before = current?.state ?? {};
+      let after = before;
+      for (const event of dossier.events) after = merge(after, event, options.rules);
+      if (after === before) {
+        result.unchangedDossiers++;
+        continue;
+      }
+      const delta = emptyDelta();
+      addContributions(delta, contributions(after, options.rules, options.dayOf), 1);
+      addContributions(delta, contributions(before, options.rules, options.dayOf), -1);
+      planned.push({
+        dossier,
+        change: { key: dossier.key, expectedVersion: current?.version ?? 0, state: after },
+        delta: compact(delta),
+      });
+    }
+    const retry: PendingDossier[] = [];
+    for (const chunk of chunkForCommit(planned, options)) {
+      const delta = emptyDelta();
+      for (const entry of chunk) addDelta(delta, entry.delta);
+      const outcome = await store.commit(
+        unitCode,
+        chunk.map((entry) => entry.change),
+        compact(delta),
+      );
+      result.commits++;
+      if (outcome.ok) {
+        result.changedDossiers += chunk.length;
+        continue;
+      }
+      // The whole transaction was cancelled: retry every dossier in it, re-reading the ones that moved.
+      retry.push(...chunk.map((entry) => entry.dossier));
+    }
+    pending = retry;
+  }
+  if (pending.length > 0) throw new UncommittedError(pending);
+}
+
+interface Planned {
+  dossier: PendingDossier;
+  change: DossierChange;
+  delta: UnitDelta;
+}
+
+/**
+ * Splits changes into transactions, keeping dossiers that touch the same counters together so each delta
+ * stays small, and bounding each delta's footprint so it can be folded in one transaction.
+ */
+function chunkForCommit(planned: Planned[], options: CountOptions): Planned[][] {
+  const sorted = [...planned].sort((a, b) => firstCell(a).localeCompare(firstCell(b)));
+  const chunks: Planned[][] = [];
+  let current: Planned[] = [];
+  let delta = emptyDelta();
+  for (const entry of sorted) {
+    const trial = emptyDelta();
+    addDelta(trial, delta);
+    addDelta(trial, entry.delta);
+    if (
+      current.length > 0 &&
+      (current.length >= options.maxChangesPerCommit || footprint(trial) > options.maxFootprint)
+    ) {
+      chunks.push(current);
+      current = [];
+      delta = emptyDelta();
+      addDelta(delta, entry.delta);
+    } else {
+      delta = trial;
+    }
+    current.push(entry);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function firstCell(entry: Planned): string {
+  return entry.delta.cells.keys().next().value ?? '';
+}

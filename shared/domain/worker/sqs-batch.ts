@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { fieldErrors } from '../ingest/issues.ts';
+
+/** The parts of an SQS record a worker reads; the handler adapts Lambda's event to this. */
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+export interface Parsed<T> {
+  record: QueueRecord;
+  message: T;
+}
+
+export interface PoisonRecord {
+  record: QueueRecord;
+  reason: string;
+}
+
+/**
+ * Splits records into parsed messages and poison. Poison is reported as a failure, never dropped: SQS moves it
+ * to the DLQ after maxReceiveCount, where an operator can read the reason and redrive it.
+ */
+export function parseRecords<T>(
+  records: readonly QueueRecord[],
+  schema: z.ZodType<T>,
+): {
+  parsed: Parsed<T>[];
+  poison: PoisonRecord[];
+} {
+  const parsed: Parsed<T>[] = [];
+  const poison: PoisonRecord[] = [];
+  for (const record of records) {
+    let json: unknown;
+    try {
+      json = JSON.parse(record.body);
+    } catch {
+      poison.push({ record, reason: 'body is not JSON' });
+      continue;
+    }
+    const result = schema.safeParse(json);
+    if (result.success) parsed.push({ record, message: result.data });
+    else {
+      const reason = fieldErrors(result.error)
+        .slice(0, 5)
+        .map((error) => `${error.path}: ${error.message}`)
+        .join('; ');
+      poison.push({ record, reason: `message does not match the queue contract: ${reason}` });
+    }
+  }
+  return { parsed, poison };
+}
+
+export interface BatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+export function batchResponse(failedIds: Iterable<string>): BatchResponse {
+  return { batchItemFailures: [...new Set(failedIds)].map((itemIdentifier) => ({ itemIdentifier })) };
+}

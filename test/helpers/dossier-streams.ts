@@ -1,0 +1,112 @@
+import type { DossierEventsMessage, QueuedEvent } from '../../shared/schemas/queue.ts';
+
+export type UnitEvent = QueuedEvent & { unitCode: string };
+
+/** A small deterministic PRNG, so a failing stream can be regenerated from its seed. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+}
+
+const BASE = Date.parse('2026-11-20T01:00:00Z');
+const HOUR = 3_600_000;
+
+/**
+ * Dossier lifecycles with the mixes the real feeds have: channels, levels, fees, supplements, late and
+ * missing statuses, resolutions on later days, and occasional disagreement between events of one dossier.
+ */
+export function generateStream(
+  seed: number,
+  options: { units?: string[]; dossiers?: number; agencies?: number } = {},
+): UnitEvent[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const units = options.units ?? ['H48', 'G12'];
+  const events: UnitEvent[] = [];
+  for (let d = 0; d < (options.dossiers ?? 40); d++) {
+    const unitCode = pick(units);
+    const agencyCode = `000.00.${String(10 + Math.floor(random() * (options.agencies ?? 3))).padStart(2, '0')}.${unitCode}`;
+    const dossierCode = `${agencyCode}-261120-${String(d).padStart(4, '0')}`;
+    const procedureCode = `1.00${String(1000 + Math.floor(random() * 5)).padStart(4, '0')}`;
+    const receivedAt = BASE + Math.floor(random() * 72) * HOUR;
+    const channel = pick([1, 2, 2, 3] as const);
+    const onlineLevel = pick(['none', 'partial', 'full', 'full'] as const);
+    const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
+    const feeRequired = random() < 0.5;
+    const common = { unitCode, dossierCode, procedureCode, agencyCode };
+    const receiptFields = { receivedAt, channel, onlineLevel, fromNationalPortal: random() < 0.3 };
+    const lifecycle: number[] = random() < 0.2 ? [1, 2] : [1, 2, 4, ...(random() < 0.3 ? [5] : []), 9, 10];
+    let at = receivedAt;
+    for (const status of lifecycle) {
+      at += status === 1 ? -HOUR : Math.floor(random() * 30) * HOUR;
+      const event: UnitEvent = {
+        ...common,
+        eventId: `${dossierCode}-${status}`,
+        status,
+        occurredAt: Math.max(at, receivedAt - HOUR),
+      };
+      if (status !== 1) Object.assign(event, receiptFields);
+      if (status === 9 || status === 10) {
+        event.dueAt = dueAt;
+        event.supplementRequests = lifecycle.includes(5) ? pick([1, 2]) : 0;
+        if (random() < 0.7) event.digitized = true;
+        if (random() < 0.7) event.electronicResult = true;
+      }
+      if (status === 10 && random() < 0.5) event.satisfaction = 1 + Math.floor(random() * 5);
+      if (feeRequired && status >= 2) {
+        event.payment = {
+          required: true,
+          online: channel === 2 && random() < 0.8,
+          amountVnd: pick([20_000, 50_000, 100_000]),
+        };
+      }
+      // Now and then an event disagrees with its dossier's receipt, as real feeds sometimes do.
+      if (status === 4 && random() < 0.1) event.channel = pick([1, 2, 3] as const);
+      events.push(event);
+    }
+  }
+  return events;
+}
+
+/** Packs a stream into queue messages of up to `size` events, one unit per message, as ingest does. */
+export function toMessages(
+  events: readonly UnitEvent[],
+  size: number,
+  acceptedAt = Date.parse('2026-11-23T03:00:00Z'),
+): DossierEventsMessage[] {
+  const messages: DossierEventsMessage[] = [];
+  const byUnit = new Map<string, QueuedEvent[]>();
+  for (const { unitCode, ...event } of events) {
+    const list = byUnit.get(unitCode) ?? [];
+    list.push(event);
+    byUnit.set(unitCode, list);
+    if (list.length >= size) {
+      messages.push({
+        v: 1,
+        kind: 'dossier-events',
+        unitCode,
+        requestId: `r${messages.length}`,
+        acceptedAt,
+        events: list,
+      });
+      byUnit.set(unitCode, []);
+    }
+  }
+  for (const [unitCode, list] of byUnit) {
+    if (list.length > 0)
+      messages.push({
+        v: 1,
+        kind: 'dossier-events',
+        unitCode,
+        requestId: `r${messages.length}`,
+        acceptedAt,
+        events: list,
+      });
+  }
+  return messages;
+}
