@@ -50,6 +50,8 @@ export class DynamoDossierStore implements DossierStorePort {
     private readonly table: string,
     private readonly client: DynamoDBDocumentClient = dynamo,
     private readonly meter?: CapacityMeter,
+    /** A dossier is forgotten this long after its last change: events older than the retention window are refused anyway. */
+    private readonly retentionSeconds = 400 * 86_400,
   ) {}
 
   async load(dossierKeys: readonly DossierKey[]): Promise<Map<string, StoredDossier>> {
@@ -93,6 +95,7 @@ export class DynamoDossierStore implements DossierStorePort {
           ...keys.dossier(change.key.unitCode, change.key.dossierCode),
           s: JSON.stringify(change.state),
           v: change.expectedVersion + 1,
+          expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
         },
         ...(change.expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }

@@ -71,6 +71,12 @@ export const settingsSchema = z.object({
       }),
     ),
   }),
+  worker: z.object({
+    maxChangesPerCommit: z.number().int().min(1).max(99),
+    maxFootprint: z.number().int().min(4).max(96),
+    foldAtPending: z.number().int().min(1),
+    maxStaleRounds: z.number().int().min(1),
+  }),
   alerts: z.object({
     reminderEveryHours: z.number().positive(),
     weeklyDigestWeekday: z.number().int().min(0).max(6),

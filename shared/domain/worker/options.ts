@@ -7,9 +7,6 @@ export function countOptions(config: Settings): CountOptions {
   return {
     rules: config.dossier,
     dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
-    maxChangesPerCommit: 60,
-    maxFootprint: 36,
-    foldAtPending: 8,
-    maxStaleRounds: 6,
+    ...config.worker,
   };
 }
