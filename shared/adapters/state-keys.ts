@@ -22,3 +22,13 @@ export const keys = {
   dailyTotals: (unit: string, date: string) => ({ pk: `R#${unit}`, sk: date }),
   dailyTotalsPartition: (unit: string) => `R#${unit}`,
 } as const;
+
+/** Registry, connection status and the alert outbox. */
+export const registryKeys = {
+  registryPartition: 'REG',
+  unit: (unit: string) => ({ pk: 'REG', sk: unit }),
+  status: (unit: string) => ({ pk: `E#${unit}`, sk: 'status' }),
+  outboxPartition: 'OUTBOX',
+  outbox: (alertId: string) => ({ pk: 'OUTBOX', sk: alertId }),
+  digest: (kind: string, period: string) => ({ pk: `DIGEST#${kind}`, sk: period }),
+} as const;

@@ -17,6 +17,8 @@ export interface LocalAws {
   s3Endpoint: string;
   bucket: string;
   s3: S3Client;
+  /** Another client for the same server, for tests that add middleware to it. */
+  newS3(): S3Client;
   /** A fresh pair of tables, so each test starts empty. */
   tables(): Promise<{ names: TableNames; raw: DynamoDBClient; doc: DynamoDBDocumentClient }>;
   stop(): Promise<void>;
@@ -38,15 +40,18 @@ export async function startLocalAws(): Promise<LocalAws> {
     startS3({ directory: dir, buckets: [bucket] }),
   ]);
   servers.push(dynamo, s3server);
-  const s3 = new S3Client({
-    endpoint: s3server.endpoint,
-    region,
-    credentials,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const newS3 = (): S3Client =>
+    new S3Client({
+      endpoint: s3server.endpoint,
+      region,
+      credentials,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  const s3 = newS3();
   return {
+    newS3,
     dynamoEndpoint: dynamo.endpoint,
     s3Endpoint: s3server.endpoint,
     bucket,

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi, renderOpenApi } from '../../docs/openapi.ts';
+import { snapshotJsonSchemas } from '../../docs/schemas.ts';
 
 describe('docs/openapi.json', () => {
-  it('is the document generated from the current schemas (run `npm run openapi` to refresh it)', () => {
+  it('has snapshot JSON Schemas generated from the current zod schemas (run `npm run docs:generate`)', () => {
+    for (const [name, text] of Object.entries(snapshotJsonSchemas())) {
+      expect(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'), name).toBe(text);
+    }
+  });
+
+  it('is the document generated from the current schemas (run `npm run docs:generate` to refresh it)', () => {
     const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
     expect(committed).toBe(renderOpenApi());
   });

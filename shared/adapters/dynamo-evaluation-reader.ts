@@ -1,0 +1,160 @@
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
+import type { EvaluationReadPort, ReadPlan, UnitData } from '../domain/evaluation/ports.ts';
+import type { CapacityMeter } from './capacity.ts';
+import { dynamo } from './dynamo-client.ts';
+import type { DynamoDossierStore } from './dynamo-dossier-store.ts';
+import { withRetry } from './dynamo-retry.ts';
+import { backoffMs, sleep } from './retry.ts';
+import { keys } from './state-keys.ts';
+
+type Item = Record<string, unknown>;
+
+function counters(item: Item): CounterValues {
+  const values: CounterValues = {};
+  for (const name of COUNTERS) {
+    const value = item[name];
+    if (typeof value === 'number' && value !== 0) values[name] = value;
+  }
+  return values;
+}
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+/**
+ * Reads what one unit's evaluation needs with a fixed number of requests per unit: two BatchGetItem calls
+ * (the day series, the months, the feed and the catalogue), one Query per day or month partition of agency
+ * counters, and one each for heartbeats, self-reported totals and online services. Pending deltas are folded
+ * first, so the counters are complete.
+ */
+export class DynamoEvaluationReader implements EvaluationReadPort {
+  constructor(
+    private readonly table: string,
+    private readonly dossiers: DynamoDossierStore,
+    private readonly client: DynamoDBDocumentClient = dynamo,
+    private readonly meter?: CapacityMeter,
+  ) {}
+
+  async readUnit(unitCode: string, plan: ReadPlan): Promise<UnitData> {
+    await this.dossiers.fold(unitCode, 1);
+    const dayKeys = plan.unitDays.map((day) => ({
+      pk: keys.counterPartition(unitCode, day),
+      sk: keys.unitSort,
+    }));
+    const monthKeys = plan.unitMonths.map((month) => ({
+      pk: keys.counterPartition(unitCode, month),
+      sk: keys.unitSort,
+    }));
+    const [items, heartbeats, totals, services, agencyDays, agencyMonths] = await Promise.all([
+      this.batchGet([...dayKeys, ...monthKeys, keys.feed(unitCode), keys.catalog(unitCode)]),
+      this.query(keys.heartbeatPartition(unitCode)),
+      this.query(keys.dailyTotalsPartition(unitCode), [plan.totalsFrom, plan.totalsTo]),
+      this.query(keys.servicePartition(unitCode, plan.year)),
+      Promise.all(plan.agencyDays.map((day) => this.query(keys.counterPartition(unitCode, day)))),
+      Promise.all(plan.agencyMonths.map((month) => this.query(keys.counterPartition(unitCode, month)))),
+    ]);
+    const byKey = new Map(items.map((item) => [`${item.pk}|${item.sk}`, item]));
+    const get = (key: { pk: string; sk: string }): Item | undefined => byKey.get(`${key.pk}|${key.sk}`);
+    const series = (periods: string[]): Map<string, CounterValues> =>
+      new Map(
+        periods.flatMap((period) => {
+          const item = get({ pk: keys.counterPartition(unitCode, period), sk: keys.unitSort });
+          return item ? [[period, counters(item)] as const] : [];
+        }),
+      );
+    const byAgency = (partitions: Item[][], periods: string[]): Map<string, Map<string, CounterValues>> =>
+      new Map(
+        periods.map((period, index) => [
+          period,
+          new Map(
+            (partitions[index] ?? [])
+              .filter((item) => String(item.sk).startsWith('A#'))
+              .map((item) => [String(item.sk).slice(2), counters(item)] as const),
+          ),
+        ]),
+      );
+    const feed = get(keys.feed(unitCode));
+    const catalog = get(keys.catalog(unitCode));
+    return {
+      heartbeats: new Map(
+        heartbeats.flatMap((item) =>
+          num(item.lastSeenAt) === undefined ? [] : [[String(item.sk), num(item.lastSeenAt) ?? 0]],
+        ),
+      ),
+      lastDossierEventAt: num(feed?.lastEventAt),
+      catalog:
+        catalog && num(catalog.syncedAt) !== undefined
+          ? {
+              syncedAt: num(catalog.syncedAt) ?? 0,
+              procedures: num(catalog.procedures) ?? 0,
+              online: num(catalog.online) ?? 0,
+              fullOnline: num(catalog.fullOnline) ?? 0,
+            }
+          : undefined,
+      dailyTotals: totals.map((item) => ({
+        date: String(item.sk),
+        reportedAt: num(item.reportedAt) ?? 0,
+        received: num(item.received) ?? 0,
+        receivedOnline: num(item.receivedOnline) ?? 0,
+        resolved: num(item.resolved) ?? 0,
+        resolvedOnTime: num(item.resolvedOnTime) ?? 0,
+      })),
+      unitDays: series(plan.unitDays),
+      unitMonths: series(plan.unitMonths),
+      agencyDays: byAgency(agencyDays, plan.agencyDays),
+      agencyMonths: byAgency(agencyMonths, plan.agencyMonths),
+      services: services.map((item) => ({
+        procedureCode: String(item.sk),
+        months: Object.fromEntries(
+          Object.entries(item)
+            .filter(([name, value]) => /^m\d\d$/.test(name) && typeof value === 'number')
+            .map(([name, value]) => [name.slice(1), Number(value)]),
+        ),
+      })),
+    };
+  }
+
+  private async batchGet(wanted: { pk: string; sk: string }[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (let start = 0; start < wanted.length; start += 100) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [this.table]: { Keys: wanted.slice(start, start + 100) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoffMs(attempt, 25, 1_000));
+        const batch: Record<string, { Keys: Item[] }> = request;
+        const result = await withRetry(() =>
+          this.client.send(new BatchGetCommand({ RequestItems: batch, ReturnConsumedCapacity: 'TOTAL' })),
+        );
+        this.meter?.record(result.ConsumedCapacity, 'read');
+        found.push(...(result.Responses?.[this.table] ?? []));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  private async query(pk: string, between?: [string, string]): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await withRetry(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :a AND :b' : 'pk = :pk',
+            ExpressionAttributeValues: between
+              ? { ':pk': pk, ':a': between[0], ':b': between[1] }
+              : { ':pk': pk },
+            ExclusiveStartKey: start,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      );
+      this.meter?.record(page.ConsumedCapacity ? [page.ConsumedCapacity] : [], 'read');
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

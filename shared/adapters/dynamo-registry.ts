@@ -1,0 +1,47 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RegistryPort } from '../domain/evaluation/ports.ts';
+import { type Unit, type UnitInput, unitSchema } from '../schemas/registry.ts';
+import { dynamo } from './dynamo-client.ts';
+import { withRetry } from './dynamo-retry.ts';
+import { registryKeys } from './state-keys.ts';
+
+/** The unit registry: one small item per unit in one partition, read once per evaluation. */
+export class DynamoRegistry implements RegistryPort {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = dynamo,
+  ) {}
+
+  async listUnits(): Promise<Unit[]> {
+    const units: Unit[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await withRetry(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': registryKeys.registryPartition },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) units.push(unitSchema.parse(JSON.parse(String(item.unit))));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return units;
+  }
+
+  async putUnit(input: UnitInput): Promise<Unit> {
+    const unit = unitSchema.parse(input);
+    await withRetry(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...registryKeys.unit(unit.unitCode), unit: JSON.stringify(unit) },
+        }),
+      ),
+    );
+    return unit;
+  }
+}

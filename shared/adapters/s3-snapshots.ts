@@ -1,0 +1,68 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { SnapshotFiles, SnapshotPort } from '../domain/evaluation/ports.ts';
+
+const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+
+const SHORT = 'public, max-age=60, must-revalidate';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Publishes a snapshot: the dated objects under `snapshots/<generatedAt>/` first (immutable), then the current
+ * per-unit files and CSV, and `snapshots/latest.json` last. If anything before it fails, the previous latest
+ * stays as it was and the next run publishes again from scratch.
+ */
+export class S3SnapshotPublisher implements SnapshotPort {
+  constructor(
+    private readonly bucket: string,
+    private readonly client: S3Client = s3,
+  ) {}
+
+  async publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
+    const stamp = files.latest.generatedAt.replaceAll(':', '-');
+    const latestJson = JSON.stringify(files.latest);
+    const unitJson = files.units.map((unit) => [unit.unit.unitCode, JSON.stringify(unit)] as const);
+    let bytes = 0;
+    let objects = 0;
+    const put = async (
+      key: string,
+      body: string,
+      contentType: string,
+      cacheControl: string,
+    ): Promise<void> => {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          CacheControl: cacheControl,
+        }),
+      );
+      bytes += Buffer.byteLength(body);
+      objects++;
+    };
+    const all = async (list: (() => Promise<void>)[]): Promise<void> => {
+      for (let i = 0; i < list.length; i += 16)
+        await Promise.all(list.slice(i, i + 16).map((task) => task()));
+    };
+    await all([
+      ...unitJson.map(
+        ([code, body]) =>
+          () =>
+            put(`snapshots/${stamp}/units/${code}.json`, body, 'application/json', IMMUTABLE),
+      ),
+      () => put(`snapshots/${stamp}/units.csv`, files.csv, 'text/csv; charset=utf-8', IMMUTABLE),
+      () => put(`snapshots/${stamp}/latest.json`, latestJson, 'application/json', IMMUTABLE),
+    ]);
+    await all([
+      ...unitJson.map(
+        ([code, body]) =>
+          () =>
+            put(`snapshots/units/${code}.json`, body, 'application/json', SHORT),
+      ),
+      () => put('snapshots/units.csv', files.csv, 'text/csv; charset=utf-8', SHORT),
+    ]);
+    await put('snapshots/latest.json', latestJson, 'application/json', SHORT);
+    return { bytes, objects };
+  }
+}

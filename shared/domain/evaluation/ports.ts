@@ -1,0 +1,106 @@
+import type { Unit } from '../../schemas/registry.ts';
+import type { ConnectionStatus, LatestSnapshot, UnitSnapshot } from '../../schemas/snapshot.ts';
+import type { CounterValues } from '../dossier/counters.ts';
+
+export interface ReadPlan {
+  /** Unit totals by day (the 90-day series, which also covers today, 7 days and month to date). */
+  unitDays: string[];
+  /** Unit totals by month, for months of the year before the current one. */
+  unitMonths: string[];
+  /** Per-agency counters by day (today and the last 7 days) and by month (the year so far). */
+  agencyDays: string[];
+  agencyMonths: string[];
+  year: string;
+  totalsFrom: string;
+  totalsTo: string;
+}
+
+export interface UnitData {
+  heartbeats: Map<string, number>;
+  lastDossierEventAt: number | undefined;
+  catalog: { syncedAt: number; procedures: number; online: number; fullOnline: number } | undefined;
+  dailyTotals: {
+    date: string;
+    reportedAt: number;
+    received: number;
+    receivedOnline: number;
+    resolved: number;
+    resolvedOnTime: number;
+  }[];
+  unitDays: Map<string, CounterValues>;
+  unitMonths: Map<string, CounterValues>;
+  agencyDays: Map<string, Map<string, CounterValues>>;
+  agencyMonths: Map<string, Map<string, CounterValues>>;
+  /** Online dossiers per procedure and month (`MM` → count) in the plan's year. */
+  services: { procedureCode: string; months: Record<string, number> }[];
+}
+
+/** Reads a unit's data, a fixed number of requests per unit, after folding its pending deltas. */
+export interface EvaluationReadPort {
+  readUnit(unitCode: string, plan: ReadPlan): Promise<UnitData>;
+}
+
+export interface RegistryPort {
+  listUnits(): Promise<Unit[]>;
+}
+
+export interface StatusRecord {
+  status: ConnectionStatus;
+  reasonCodes: string[];
+  since: number;
+  version: number;
+  lastReminderAt: number | undefined;
+  history: { status: ConnectionStatus; since: number; reasons: string[] }[];
+}
+
+export interface Alert {
+  alertId: string;
+  kind: 'status_change' | 'reminder' | 'daily_digest' | 'weekly_digest';
+  unitCode: string | null;
+  createdAt: number;
+  subject: string;
+  text: string;
+  data: unknown;
+}
+
+/**
+ * Connection status per unit, changed only by a conditional write, so that of two racing evaluations exactly
+ * one records a change and queues its alert (in the same transaction).
+ */
+export interface StatusStorePort {
+  get(unitCode: string): Promise<StatusRecord | undefined>;
+  transition(
+    unitCode: string,
+    expectedVersion: number,
+    next: StatusRecord,
+    alert: Alert | undefined,
+  ): Promise<boolean>;
+  claimReminder(
+    unitCode: string,
+    expectedVersion: number,
+    previousReminderAt: number | undefined,
+    at: number,
+    alert: Alert,
+  ): Promise<boolean>;
+  /** Claims a digest period (a day or an ISO week) once, queueing its alert. */
+  claimDigest(kind: 'daily' | 'weekly', period: string, alert: Alert): Promise<boolean>;
+  /** Alerts queued but not yet published; each is claimed before publishing so only one evaluation sends it. */
+  pendingAlerts(): Promise<Alert[]>;
+  claimAlert(alertId: string, at: number): Promise<boolean>;
+  markSent(alertId: string): Promise<void>;
+}
+
+export interface AlertPort {
+  publish(alert: Alert): Promise<void>;
+}
+
+export interface SnapshotFiles {
+  latest: LatestSnapshot;
+  units: UnitSnapshot[];
+  csv: string;
+}
+
+/** Writes dated objects first and `latest.json` last, so a failure leaves the previous latest intact. */
+export interface SnapshotPort {
+  publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }>;
+}

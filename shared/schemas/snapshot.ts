@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The public contract of the published snapshots. The dashboard and third parties read these files; the
+ * JSON Schemas in docs/schemas/ are generated from here, and tests validate real output against them.
+ */
+const rate = z
+  .number()
+  .min(0)
+  .max(1)
+  .nullable()
+  .meta({ description: 'A share from 0 to 1; null when its denominator is 0 (not applicable).' });
+const count = z.number().int().min(0);
+
+export const kpisSchema = z
+  .object({
+    dossiersReceived: count,
+    dossiersReceivedOnline: count,
+    dossiersReceivedPostal: count,
+    dossiersFromNationalPortal: count,
+    onlineRate: rate,
+    fullOnlineEligible: count,
+    fullOnlineDossiers: count,
+    fullOnlineRate: rate,
+    dossiersResolved: count,
+    dossiersResolvedOnline: count,
+    processedOnlineRate: rate,
+    dossiersWithDueDate: count,
+    dossiersOnTime: count,
+    onTimeRate: rate,
+    dossiersWithFee: count,
+    onlinePayments: count,
+    onlinePaymentAmountVnd: count,
+    onlinePaymentRate: rate,
+    dossiersDigitized: count,
+    digitizedRate: rate,
+    ratings: count,
+    satisfiedRatings: count,
+    satisfactionRate: rate,
+    onlineServicesOffered: count,
+    onlineServicesWithDossiers: count.nullable().meta({
+      description:
+        'Procedures with at least one online dossier. Kept per month, quarter and year; null for shorter periods.',
+    }),
+    onlineServicesWithDossiersRate: rate,
+    proceduresTotal: count,
+    proceduresOnline: count,
+    proceduresFullOnline: count,
+    proceduresOnlineRate: rate,
+  })
+  .meta({ description: 'Figures for one period. Every rate comes with the counts behind it.' });
+export type Kpis = z.infer<typeof kpisSchema>;
+
+export const periods = ['today', 'last7Days', 'monthToDate', 'quarterToDate', 'yearToDate'] as const;
+export type Period = (typeof periods)[number];
+export const periodKpisSchema = z.object(
+  Object.fromEntries(periods.map((p) => [p, kpisSchema])) as Record<Period, typeof kpisSchema>,
+);
+export type PeriodKpis = z.infer<typeof periodKpisSchema>;
+
+const message = z.object({ vi: z.string(), en: z.string() });
+
+export const connectionStatuses = ['connected', 'partial', 'interrupted', 'never_connected'] as const;
+export type ConnectionStatus = (typeof connectionStatuses)[number];
+
+export const connectionSchema = z.object({
+  status: z.enum(connectionStatuses),
+  reasons: z.array(z.object({ code: z.string(), message })),
+  since: z.string().nullable().meta({ description: 'When the unit entered this status (ISO-8601).' }),
+  lastHeartbeatAt: z.string().nullable(),
+  lastDossierEventAt: z.string().nullable(),
+  catalogSyncedAt: z.string().nullable(),
+  alertsHeld: z
+    .enum(['paused', 'maintenance'])
+    .nullable()
+    .meta({ description: 'Why alerts for this unit are held back, if they are.' }),
+});
+
+export const targetResultSchema = z.object({
+  target: z.number(),
+  actual: z.number().nullable(),
+  met: z.boolean().nullable(),
+});
+export const targetsSchema = z.record(z.string(), targetResultSchema);
+
+export const scoreSchema = z.object({
+  total: z.number().nullable().meta({ description: 'Points earned in the measured groups.' }),
+  measuredMax: z.number(),
+  scaled: z.number().nullable().meta({ description: 'total out of 100, over the measured groups only.' }),
+  band: z.string().nullable(),
+  groups: z.record(
+    z.string(),
+    z.object({ score: z.number().nullable(), max: z.number(), measured: z.boolean() }),
+  ),
+});
+
+export const unitRowSchema = z.object({
+  unitCode: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  connection: connectionSchema,
+  kpis: periodKpisSchema,
+  targets: targetsSchema,
+  score: scoreSchema,
+});
+export type UnitRow = z.infer<typeof unitRowSchema>;
+
+export const latestSnapshotSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    generatedAt: z.string(),
+    asOf: z
+      .string()
+      .meta({ description: 'The time the evaluation ran as of; equals generatedAt unless run with --at.' }),
+    timeZone: z.string(),
+    connection: z.object({
+      registered: count,
+      connected: count,
+      notConnected: count,
+      byStatus: z.record(z.string(), count),
+    }),
+    national: z.object({ kpis: periodKpisSchema, targets: targetsSchema, score: scoreSchema }),
+    byKind: z.record(z.string(), z.object({ units: count, connected: count, kpis: periodKpisSchema })),
+    units: z.array(unitRowSchema),
+  })
+  .meta({ id: 'LatestSnapshot', description: 'snapshots/latest.json' });
+export type LatestSnapshot = z.infer<typeof latestSnapshotSchema>;
+
+export const unitSnapshotSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    generatedAt: z.string(),
+    unit: unitRowSchema,
+    series: z
+      .array(z.object({ date: z.string(), kpis: kpisSchema }))
+      .meta({ description: 'One entry per day, oldest first, 90 days.' }),
+    agencies: z.array(
+      z.object({
+        agencyCode: z.string(),
+        name: z.string().nullable(),
+        level: z.string().nullable(),
+        kpis: periodKpisSchema,
+        targets: targetsSchema,
+      }),
+    ),
+    history: z.array(
+      z.object({ status: z.enum(connectionStatuses), since: z.string(), reasons: z.array(z.string()) }),
+    ),
+  })
+  .meta({ id: 'UnitSnapshot', description: 'snapshots/units/<unitCode>.json' });
+export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;

@@ -1,0 +1,357 @@
+import { readFileSync } from 'node:fs';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalAlertPublisher } from '../../shared/adapters/alerts.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoEvaluationReader } from '../../shared/adapters/dynamo-evaluation-reader.ts';
+import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { DynamoStatusStore } from '../../shared/adapters/dynamo-status-store.ts';
+import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-status.ts';
+import { S3SnapshotPublisher } from '../../shared/adapters/s3-snapshots.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
+import { type EvaluationDeps, evaluate } from '../../shared/domain/evaluation/evaluate.ts';
+import type { Alert } from '../../shared/domain/evaluation/ports.ts';
+import { countDossierEvents } from '../../shared/domain/worker/count-dossier-events.ts';
+import { countOptions } from '../../shared/domain/worker/options.ts';
+import type { UnitInput } from '../../shared/schemas/registry.ts';
+import type { LatestSnapshot, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import { type LocalAws, startLocalAws } from '../helpers/local-aws.ts';
+
+const config = loadSettings({});
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-23T03:00:00Z'); // 10:00 in Hanoi
+let aws: LocalAws;
+let prefixCount = 0;
+
+beforeAll(async () => {
+  aws = await startLocalAws();
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+async function readJson<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse(await (object.Body?.transformToString() ?? Promise.resolve('null'))) as T;
+}
+
+async function world(units: UnitInput[]) {
+  const { names, doc } = await aws.tables();
+  const bucket = aws.bucket;
+  const registry = new DynamoRegistry(names.state, doc);
+  for (const unit of units) await registry.putUnit(unit);
+  const dossiers = new DynamoDossierStore(names.state, doc);
+  const reports = new DynamoUnitReportStore(names.state, doc);
+  const alerts: Alert[] = [];
+  const prefix = `run${prefixCount++}`;
+  const s3 = aws.s3;
+  const deps = (at: number, s3Client: S3Client = s3): EvaluationDeps => ({
+    config,
+    registry,
+    reader: new DynamoEvaluationReader(names.state, dossiers, doc),
+    statuses: new DynamoStatusStore(names.state, doc),
+    alerts: new LocalAlertPublisher(s3Client, bucket, (alert) => alerts.push(alert)),
+    snapshots: new S3SnapshotPublisher(bucket, s3Client),
+    at,
+    now: at,
+  });
+  const heartbeat = (unitCode: string, systemId: string, at: number) =>
+    reports.recordHeartbeat({ v: 1, kind: 'heartbeat', unitCode, systemId, receivedAt: at, sentAt: at });
+  const catalog = (unitCode: string, at: number, levels: ('none' | 'partial' | 'full')[]) =>
+    reports.storeCatalogPart({
+      v: 1,
+      kind: 'catalog-part',
+      unitCode,
+      syncId: `${prefix}-${unitCode}-${at}`,
+      receivedAt: at,
+      part: 0,
+      parts: 1,
+      procedures: levels.map((onlineLevel, i) => ({
+        procedureCode: `1.00000${i}`,
+        name: 'x',
+        onlineLevel,
+        feeBearing: i % 2 === 0,
+      })),
+    });
+  const totals = (unitCode: string, at: number, date: string, received: number, receivedOnline: number) =>
+    reports.storeDailyTotals({
+      v: 1,
+      kind: 'daily-totals',
+      unitCode,
+      receivedAt: at,
+      days: [{ date, received, receivedOnline, resolved: 0, resolvedOnTime: 0 }],
+    });
+  /** Dossiers received online/in person on a day, through the real counting path. */
+  const dossierEvents = async (
+    unitCode: string,
+    receivedAt: number,
+    online: number,
+    inPerson: number,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const events = Array.from({ length: online + inPerson }, (_, i) => ({
+      eventId: `${unitCode}-${receivedAt}-${i}`,
+      dossierCode: `000.00.10.${unitCode}-${receivedAt}-${i}`,
+      procedureCode: `1.00000${i % 3}`,
+      agencyCode: `000.00.10.${unitCode}`,
+      status: 2,
+      channel: (i < online ? 2 : 1) as 1 | 2,
+      onlineLevel: 'full' as const,
+      occurredAt: receivedAt,
+      receivedAt,
+      ...extra,
+    }));
+    const result = await countDossierEvents(
+      [
+        {
+          id: 'm',
+          message: { v: 1, kind: 'dossier-events', unitCode, requestId: 'r', acceptedAt: receivedAt, events },
+        },
+      ],
+      dossiers,
+      countOptions(config),
+    );
+    expect(result.failedMessageIds).toEqual([]);
+  };
+  const latest = () => readJson<LatestSnapshot>(s3, bucket, 'snapshots/latest.json');
+  const unitFile = (code: string) => readJson<UnitSnapshot>(s3, bucket, `snapshots/units/${code}.json`);
+  return { deps, heartbeat, catalog, totals, dossierEvents, alerts, latest, unitFile };
+}
+
+const unit = (unitCode: string, extra: Partial<UnitInput> = {}): UnitInput => ({
+  unitCode,
+  name: `Tỉnh ${unitCode}`,
+  kind: 'province',
+  systems: ['core'],
+  ...extra,
+});
+
+/** Sends everything a fully connected unit sends, as of `at`. */
+async function connect(w: Awaited<ReturnType<typeof world>>, code: string, at: number) {
+  await w.heartbeat(code, 'core', at - 60_000);
+  await w.catalog(code, at - HOUR, ['full', 'partial', 'none', 'full']);
+  await w.dossierEvents(code, at - 26 * HOUR, 4, 6);
+  await w.totals(code, at - HOUR, '2026-11-22', 10, 4);
+}
+
+describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
+  it('gives every unit its status with machine-readable reasons in Vietnamese and English', async () => {
+    const w = await world([
+      unit('H01'),
+      unit('H02'),
+      unit('H03', { systems: ['core', 'portal'] }),
+      unit('H04'),
+      unit('H05'),
+    ]);
+    await connect(w, 'H01', T0);
+    await connect(w, 'H03', T0);
+    await w.heartbeat('H04', 'core', T0 - 2 * HOUR);
+    await w.dossierEvents('H04', T0 - 72 * HOUR, 1, 0);
+    await w.catalog('H04', T0 - 40 * 24 * HOUR, ['full']);
+    await w.totals('H04', T0 - HOUR, '2026-11-22', 50, 20);
+    await w.catalog('H05', T0 - HOUR, []);
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    const row = (code: string) => snapshot.units.find((u) => u.unitCode === code);
+    const codes = (code: string) => row(code)?.connection.reasons.map((r) => r.code);
+    expect(row('H01')?.connection.status).toBe('connected');
+    expect(codes('H01')).toEqual([]);
+    expect(row('H02')?.connection.status).toBe('never_connected');
+    expect(codes('H02')).toEqual(['no_data_ever']);
+    expect(row('H03')?.connection.status).toBe('partial');
+    expect(codes('H03')).toEqual(['heartbeat_missing:portal']);
+    expect(row('H04')?.connection.status).toBe('partial');
+    expect(codes('H04')).toEqual([
+      'heartbeat_late:core',
+      'dossier_feed_silent',
+      'catalog_stale',
+      'reconciliation_mismatch',
+    ]);
+    expect(codes('H05')).toEqual([
+      'heartbeat_missing:core',
+      'dossier_feed_missing',
+      'catalog_empty',
+      'reconciliation_missing',
+    ]);
+    for (const reason of snapshot.units.flatMap((u) => u.connection.reasons)) {
+      expect(reason.message.vi.length).toBeGreaterThan(5);
+      expect(reason.message.en.length).toBeGreaterThan(5);
+    }
+    expect(snapshot.connection).toMatchObject({ registered: 5, connected: 1, notConnected: 4 });
+  });
+
+  it('marks a unit interrupted when a connected unit loses every heartbeat, and alerts once per change', async () => {
+    const w = await world([unit('H10')]);
+    await connect(w, 'H10', T0);
+    const changes = () => w.alerts.filter((a) => a.kind === 'status_change');
+    await evaluate(w.deps(T0));
+    expect(changes()).toHaveLength(1);
+    await evaluate(w.deps(T0 + 5 * 60_000));
+    expect(changes()).toHaveLength(1);
+    await evaluate(w.deps(T0 + 2 * HOUR));
+    const snapshot = await w.latest();
+    expect(snapshot.units[0]?.connection.status).toBe('interrupted');
+    expect(snapshot.units[0]?.connection.reasons[0]?.code).toBe('connection_interrupted');
+    expect(
+      w.alerts.filter((a) => a.kind === 'status_change').map((a) => (a.data as { to: string }).to),
+    ).toEqual(['connected', 'interrupted']);
+    const interrupted = changes()[1]?.text ?? '';
+    expect(interrupted.indexOf('Kết nối bị gián đoạn')).toBeGreaterThanOrEqual(0);
+    expect(interrupted.indexOf('Kết nối bị gián đoạn')).toBeLessThan(
+      interrupted.indexOf('Connection interrupted'),
+    );
+    const history = (await w.unitFile('H10')).history.map((h) => h.status);
+    expect(history).toEqual(['connected', 'interrupted']);
+  });
+
+  it('sends exactly one alert per change when two evaluations race', async () => {
+    const w = await world([unit('H11'), unit('H12'), unit('H13')]);
+    await connect(w, 'H11', T0);
+    await Promise.all([evaluate(w.deps(T0)), evaluate(w.deps(T0)), evaluate(w.deps(T0))]);
+    const changes = w.alerts.filter((a) => a.kind === 'status_change');
+    expect(changes.map((a) => a.unitCode).sort()).toEqual(['H11', 'H12', 'H13']);
+  });
+
+  it('reminds daily while a unit stays not connected, and sends each digest once', async () => {
+    const w = await world([unit('H14')]);
+    await evaluate(w.deps(T0));
+    await evaluate(w.deps(T0 + 12 * HOUR));
+    await evaluate(w.deps(T0 + 25 * HOUR));
+    await evaluate(w.deps(T0 + 26 * HOUR));
+    const kinds = w.alerts.map((a) => a.kind);
+    expect(kinds.filter((k) => k === 'status_change')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'reminder')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'daily_digest')).toHaveLength(2);
+  });
+
+  it('holds back alerts for a paused unit or one in maintenance, and says so in the snapshot', async () => {
+    const w = await world([
+      unit('H15', { paused: true }),
+      unit('H16', { maintenance: [{ from: '2026-11-23T00:00:00+07:00', to: '2026-11-24T00:00:00+07:00' }] }),
+    ]);
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    expect(snapshot.units.map((u) => u.connection.alertsHeld)).toEqual(['paused', 'maintenance']);
+    expect(w.alerts.filter((a) => a.kind === 'status_change')).toEqual([]);
+  });
+
+  it('reports a rate with a zero denominator as null, never 0 or 1', async () => {
+    const w = await world([unit('H17')]);
+    await w.heartbeat('H17', 'core', T0 - 60_000);
+    await evaluate(w.deps(T0));
+    const kpis = (await w.latest()).units[0]?.kpis.yearToDate;
+    expect(kpis?.dossiersReceived).toBe(0);
+    expect(kpis?.onlineRate).toBeNull();
+    expect(kpis?.onTimeRate).toBeNull();
+    expect(kpis?.onlineServicesWithDossiersRate).toBeNull();
+    expect((await w.latest()).units[0]?.score.scaled).toBeNull();
+  });
+
+  it('computes the figures per period, unit, kind and nation, with targets and the index band', async () => {
+    const w = await world([
+      unit('H18', { targets: { onlineRate: 0.3 } }),
+      unit('G01', { kind: 'ministry', targets: { onlineRate: 0.5 } }),
+    ]);
+    await connect(w, 'H18', T0);
+    await w.dossierEvents('H18', T0 - HOUR, 3, 1);
+    await w.dossierEvents('G01', T0 - HOUR, 1, 3, {
+      payment: { required: true, online: true, amountVnd: 10_000 },
+    });
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    const h18 = snapshot.units.find((u) => u.unitCode === 'H18');
+    expect(h18?.kpis.today).toMatchObject({
+      dossiersReceived: 4,
+      dossiersReceivedOnline: 3,
+      onlineRate: 0.75,
+    });
+    expect(h18?.kpis.yearToDate).toMatchObject({
+      dossiersReceived: 14,
+      dossiersReceivedOnline: 7,
+      onlineRate: 0.5,
+    });
+    expect(h18?.kpis.yearToDate).toMatchObject({
+      onlineServicesOffered: 3,
+      onlineServicesWithDossiers: 3,
+      onlineServicesWithDossiersRate: 1,
+    });
+    expect(h18?.kpis.today.onlineServicesWithDossiers).toBeNull();
+    expect(h18?.targets.onlineRate).toEqual({ target: 0.3, actual: 0.5, met: true });
+    const g01 = snapshot.units.find((u) => u.unitCode === 'G01');
+    expect(g01?.targets.onlineRate).toEqual({ target: 0.5, actual: 0.25, met: false });
+    expect(g01?.kpis.today).toMatchObject({
+      dossiersWithFee: 4,
+      onlinePayments: 4,
+      onlinePaymentAmountVnd: 40_000,
+      onlinePaymentRate: 1,
+    });
+    // onlineService = (12 × min(1, 0.25/0.5) + 10 × 1) / 22 of 22 points; scaled over the measured groups only.
+    expect(g01?.score.groups.onlineService?.score).toBeCloseTo(16, 5);
+    expect(g01?.score.groups.transparency).toEqual({ score: null, max: 18, measured: false });
+    expect(g01?.score.scaled).toBe((100 * 16) / 22 > 0 ? Math.round((16 / 22) * 10000) / 100 : null);
+    expect(g01?.score.band).toBe('fair');
+    expect(snapshot.national.kpis.yearToDate).toMatchObject({
+      dossiersReceived: 18,
+      dossiersReceivedOnline: 8,
+    });
+    expect(snapshot.byKind.ministry).toMatchObject({ units: 1, connected: 0 });
+    expect(snapshot.byKind.province?.kpis.yearToDate.dossiersReceived).toBe(14);
+    const file = await w.unitFile('H18');
+    expect(file.series).toHaveLength(90);
+    expect(file.series.at(-1)?.kpis.dossiersReceived).toBe(4);
+    expect(file.agencies.map((a) => a.agencyCode)).toEqual(['000.00.10.H18']);
+  });
+
+  it('publishes output that validates against the published JSON Schemas, with the right Cache-Control', async () => {
+    const w = await world([unit('H19'), unit('H20')]);
+    await connect(w, 'H19', T0);
+    await evaluate(w.deps(T0));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const schema = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../../docs/schemas/${name}`, import.meta.url), 'utf8'));
+    const validLatest = ajv.compile(schema('latest.schema.json'));
+    const validUnit = ajv.compile(schema('unit.schema.json'));
+    expect(validLatest(await w.latest()), JSON.stringify(validLatest.errors)).toBe(true);
+    expect(validUnit(await w.unitFile('H19')), JSON.stringify(validUnit.errors)).toBe(true);
+    expect(validLatest({ generatedAt: 'x' })).toBe(false);
+    const latest = await aws.s3.send(
+      new GetObjectCommand({ Bucket: aws.bucket, Key: 'snapshots/latest.json' }),
+    );
+    expect(latest.CacheControl).toContain('max-age=60');
+    const listed = await aws.s3.send(
+      new ListObjectsV2Command({ Bucket: aws.bucket, Prefix: 'snapshots/2026-11-23T03-00-00.000Z/' }),
+    );
+    const dated = listed.Contents?.find((o) => o.Key?.endsWith('latest.json'));
+    const datedObject = await aws.s3.send(
+      new GetObjectCommand({ Bucket: aws.bucket, Key: dated?.Key ?? '' }),
+    );
+    expect(datedObject.CacheControl).toContain('immutable');
+    const csv = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: 'snapshots/units.csv' }));
+    const text = (await csv.Body?.transformToString()) ?? '';
+    expect(text.split('\r\n')[0]).toContain('unitCode,name,kind,connectionStatus');
+    expect(text).toContain('H19,Tỉnh H19,province,connected');
+  });
+
+  it('keeps the previous latest.json when a publish fails part-way, and recovers on the next run', async () => {
+    const w = await world([unit('H21')]);
+    await connect(w, 'H21', T0);
+    await evaluate(w.deps(T0));
+    const before = await w.latest();
+    const failing = aws.newS3();
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (context.commandName === 'PutObjectCommand' && key.startsWith('snapshots/units/')) {
+          throw Object.assign(new Error('injected S3 failure'), { name: 'InternalError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failUnitFiles' },
+    );
+    await expect(evaluate(w.deps(T0 + HOUR, failing))).rejects.toThrow('injected S3 failure');
+    expect((await w.latest()).generatedAt).toBe(before.generatedAt);
+    await evaluate(w.deps(T0 + 2 * HOUR));
+    expect((await w.latest()).generatedAt).toBe(new Date(T0 + 2 * HOUR).toISOString());
+  });
+});
