@@ -2,16 +2,9 @@ import type { DossierEventsMessage, QueuedEvent } from '../../shared/schemas/que
 
 export type UnitEvent = QueuedEvent & { unitCode: string };
 
-/** A small deterministic PRNG, so a failing stream can be regenerated from its seed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
+export { prng } from '../../cli/simulate/random.ts';
+
+import { prng } from '../../cli/simulate/random.ts';
 
 const BASE = Date.parse('2026-11-20T01:00:00Z');
 const HOUR = 3_600_000;

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
@@ -9,7 +10,6 @@ import { processDossierEventBatch } from '../../shared/domain/worker/dossier-bat
 import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { QueueRecord } from '../../shared/domain/worker/sqs-batch.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
-import { expectedCounters, storedCounters } from '../helpers/dossier-model.ts';
 import { generateStream, prng, toMessages, type UnitEvent } from '../helpers/dossier-streams.ts';
 import { type LocalAws, scanAll, startLocalAws } from '../helpers/local-aws.ts';
 

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { localEnvironment, stackFileSchema } from '../local/stack.ts';
+
+export interface Target {
+  kind: 'local' | 'aws';
+  url: string;
+  tables: { state: string; keys: string };
+  bucket: string;
+  queues: Record<string, { url: string; dlqUrl: string }>;
+}
+
+/** CDK outputs (`cdk deploy --outputs-file`) of a deployed stack: what the CLI needs to work against AWS. */
+const outputsSchema = z.record(
+  z.string(),
+  z.object({
+    ApiUrl: z.string(),
+    StateTable: z.string(),
+    KeysTable: z.string(),
+    DataBucket: z.string(),
+    KeyPepperSecretId: z.string(),
+    DossierEventsQueueUrl: z.string(),
+    DossierEventsDlqUrl: z.string(),
+    HeartbeatsQueueUrl: z.string(),
+    HeartbeatsDlqUrl: z.string(),
+    ReportsQueueUrl: z.string(),
+    ReportsDlqUrl: z.string(),
+  }),
+);
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+/**
+ * Finds the stack to work against and points the AWS SDK at it: the running local stack (through
+ * EMC_DATA_DIR, as `npm start` writes it) by default, or a deployed stack with `--aws` and EMC_OUTPUTS.
+ */
+export function connect(aws: boolean): Target {
+  if (aws) {
+    const path = process.env.EMC_OUTPUTS ?? 'cdk-outputs.json';
+    if (!existsSync(path))
+      throw new CliError(
+        `--aws needs the stack's outputs: cdk deploy --outputs-file ${path}, or set EMC_OUTPUTS`,
+      );
+    const outputs = Object.values(outputsSchema.parse(JSON.parse(readFileSync(path, 'utf8'))))[0];
+    if (!outputs) throw new CliError(`${path} holds no stack outputs`);
+    process.env.KEY_PEPPER_SECRET_ID = outputs.KeyPepperSecretId;
+    return {
+      kind: 'aws',
+      url: outputs.ApiUrl.replace(/\/$/, ''),
+      tables: { state: outputs.StateTable, keys: outputs.KeysTable },
+      bucket: outputs.DataBucket,
+      queues: {
+        'dossier-events': { url: outputs.DossierEventsQueueUrl, dlqUrl: outputs.DossierEventsDlqUrl },
+        heartbeats: { url: outputs.HeartbeatsQueueUrl, dlqUrl: outputs.HeartbeatsDlqUrl },
+        reports: { url: outputs.ReportsQueueUrl, dlqUrl: outputs.ReportsDlqUrl },
+      },
+    };
+  }
+  const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
+  const path = join(dataDir, 'stack.json');
+  if (!existsSync(path))
+    throw new CliError(`No local stack is running for ${dataDir}. Start it with: npm start`);
+  const file = stackFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  Object.assign(process.env, localEnvironment(file, dataDir));
+  return { kind: 'local', url: file.url, tables: file.tables, bucket: file.bucket, queues: file.queues };
+}

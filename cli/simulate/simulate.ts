@@ -1,0 +1,370 @@
+import type { QueuedEvent } from '../../shared/schemas/queue.ts';
+import type { UnitInput } from '../../shared/schemas/registry.ts';
+import { type CounterMap, expectedCounters } from './model.ts';
+import { prng } from './random.ts';
+
+export type Fault =
+  | 'never_connected'
+  | 'heartbeat_missing'
+  | 'catalog_missing'
+  | 'reconciliation_missing'
+  | 'reconciliation_mismatch';
+
+export interface SimulateOptions {
+  url: string;
+  units: UnitInput[];
+  keys: ReadonlyMap<string, string>;
+  seed: number;
+  dossiers: number;
+  days: number;
+  now: number;
+  /** How many units of each fault; the default reproduces the seed article's 16 of 83 not connected. */
+  faults?: Partial<Record<Fault, number>>;
+  legacyUnits?: number;
+  progress?: (done: number, total: number) => void;
+  concurrency?: number;
+}
+
+export interface ExpectedFigures {
+  dossiersReceived: number;
+  dossiersReceivedOnline: number;
+  fullOnlineEligible: number;
+  fullOnlineDossiers: number;
+  dossiersResolved: number;
+  dossiersWithDueDate: number;
+  dossiersOnTime: number;
+  dossiersWithFee: number;
+  onlinePayments: number;
+  onlinePaymentAmountVnd: number;
+  dossiersDigitized: number;
+}
+
+export interface GroundTruth {
+  seed: number;
+  generatedAt: string;
+  registered: number;
+  connected: number;
+  units: Record<
+    string,
+    {
+      status: string;
+      reasons: string[];
+      fault: Fault | null;
+      today: ExpectedFigures;
+      yearToDate: ExpectedFigures;
+    }
+  >;
+  national: { yearToDate: ExpectedFigures; onlineRate: number | null };
+  sent: { requests: number; events: number; duplicates: number; legacy: number };
+}
+
+export const DEFAULT_FAULTS: Record<Fault, number> = {
+  never_connected: 4,
+  heartbeat_missing: 3,
+  catalog_missing: 3,
+  reconciliation_missing: 3,
+  reconciliation_mismatch: 3,
+};
+
+const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
+  never_connected: () => ['no_data_ever'],
+  heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
+  catalog_missing: () => ['catalog_missing'],
+  reconciliation_missing: () => ['reconciliation_missing'],
+  reconciliation_mismatch: () => ['reconciliation_mismatch'],
+};
+
+const HOUR = 3_600_000;
+const vnDay = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().slice(0, 10);
+const iso = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
+
+type UnitEvent = QueuedEvent & { unitCode: string };
+
+interface Request {
+  unitCode: string;
+  method: string;
+  path: string;
+  body: string;
+  contentType: string;
+}
+
+function figures(map: CounterMap, unitCode: string, periods: string[]): ExpectedFigures {
+  const sum = (counter: string) =>
+    periods.reduce((total, period) => total + (map.get(`${unitCode}|${period}|U|${counter}`) ?? 0), 0);
+  return {
+    dossiersReceived: sum('received'),
+    dossiersReceivedOnline: sum('receivedOnline'),
+    fullOnlineEligible: sum('fullOnlineEligible'),
+    fullOnlineDossiers: sum('fullOnline'),
+    dossiersResolved: sum('resolved'),
+    dossiersWithDueDate: sum('resolvedWithDueDate'),
+    dossiersOnTime: sum('resolvedOnTime'),
+    dossiersWithFee: sum('feeRequired'),
+    onlinePayments: sum('paidOnline'),
+    onlinePaymentAmountVnd: sum('paidOnlineAmountVnd'),
+    dossiersDigitized: sum('digitized'),
+  };
+}
+
+/**
+ * Deterministic traffic for a registry: heartbeats, catalogues, dossier lifecycles with realistic mixes,
+ * duplicates, reordering and late events, some units on the legacy feed, daily totals for reconciliation,
+ * and faults that leave chosen units not fully connected. Everything goes through the HTTP API. Returns the
+ * ground truth, computed by a plain model that shares no code with the pipeline.
+ */
+export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
+  const random = prng(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const faults = { ...DEFAULT_FAULTS, ...options.faults };
+  const order = [...options.units].sort(() => random() - 0.5);
+  const faultOf = new Map<string, Fault>();
+  for (const [fault, count] of Object.entries(faults) as [Fault, number][]) {
+    const eligible = order.filter(
+      (u) => !faultOf.has(u.unitCode) && (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1),
+    );
+    for (const unit of eligible.slice(0, count)) faultOf.set(unit.unitCode, fault);
+  }
+  const sending = options.units.filter((u) => faultOf.get(u.unitCode) !== 'never_connected');
+  const legacyUnits = new Set(
+    sending
+      .filter((u) => !faultOf.has(u.unitCode))
+      .slice(0, options.legacyUnits ?? 5)
+      .map((u) => u.unitCode),
+  );
+  const weights = sending.map((u) => (u.kind === 'province' ? 2 + random() * 4 : 0.5 + random()));
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const now = options.now;
+  const start = now - options.days * 24 * HOUR;
+
+  const events: UnitEvent[] = [];
+  const legacyRecords: { unitCode: string; record: Record<string, string>; event: UnitEvent }[] = [];
+  for (let d = 0; d < options.dossiers; d++) {
+    let r = random() * totalWeight;
+    let unit = sending[0] as UnitInput;
+    for (let i = 0; i < sending.length; i++) {
+      r -= weights[i] ?? 0;
+      if (r <= 0) {
+        unit = sending[i] as UnitInput;
+        break;
+      }
+    }
+    const agency = pick(unit.agencies ?? [{ agencyCode: `000.00.10.${unit.unitCode}`, name: '', level: '' }]);
+    const dossierCode = `${agency.agencyCode}-${vnDay(start).slice(2).replaceAll('-', '')}-${String(d).padStart(6, '0')}`;
+    const procedureCode = `1.00${String(1000 + Math.floor(random() * random() * 40)).padStart(4, '0')}`;
+    const channel = random() < 0.385 ? 2 : random() < 0.05 ? 3 : 1;
+    const onlineLevel = pick(['full', 'full', 'partial', 'none'] as const);
+    const base = { unitCode: unit.unitCode, dossierCode, procedureCode, agencyCode: agency.agencyCode };
+    if (legacyUnits.has(unit.unitCode) && random() < 0.5) {
+      // Legacy senders report a receipt as it happens: it is received "now", by the server's clock.
+      const event: UnitEvent = {
+        ...base,
+        eventId: 'legacy',
+        status: 2,
+        occurredAt: now,
+        receivedAt: now,
+        channel,
+        onlineLevel,
+        payment: { required: false, online: false, amountVnd: 0 },
+        fromNationalPortal: false,
+      };
+      legacyRecords.push({
+        unitCode: unit.unitCode,
+        event,
+        record: {
+          codeProfile: dossierCode,
+          siteId: unit.unitCode.slice(1),
+          codeTTHC: procedureCode,
+          nameTTHC: 'Thủ tục',
+          status: '1',
+          formsReception: channel === 2 ? '1' : '2',
+          formsPayments: '0',
+          level: onlineLevel === 'full' ? '4' : onlineLevel === 'partial' ? '3' : '2',
+          isFromDVCQG: '0',
+          isDVCBC: channel === 3 ? '1' : '0',
+        },
+      });
+      continue;
+    }
+    const receivedAt = start + Math.floor(random() * (now - start - 2 * HOUR));
+    const dueAt = receivedAt + Math.floor(48 + random() * 200) * HOUR;
+    const fee = random() < 0.4;
+    const supplements = random() < 0.15 ? pick([1, 1, 2]) : 0;
+    const lifecycle = [2, 4, ...(supplements > 0 ? [5] : []), 9, 10];
+    let at = receivedAt;
+    for (const status of lifecycle) {
+      at += status === 2 ? 0 : Math.floor(1 + random() * 50) * HOUR;
+      if (at > now - 60_000) break;
+      const event: UnitEvent = {
+        ...base,
+        eventId: `${dossierCode}-${status}`,
+        status,
+        occurredAt: at,
+        receivedAt,
+        channel,
+        onlineLevel,
+        fromNationalPortal: channel === 2 && random() < 0.3,
+      };
+      if (fee)
+        event.payment = {
+          required: true,
+          online: channel === 2 && random() < 0.7,
+          amountVnd: pick([20_000, 50_000, 100_000, 250_000]),
+        };
+      if (status >= 9) {
+        event.dueAt = dueAt;
+        event.supplementRequests = supplements;
+        event.digitized = random() < 0.6;
+        event.electronicResult = random() < 0.7;
+      }
+      if (status === 10 && random() < 0.3) event.satisfaction = 3 + Math.floor(random() * 3);
+      events.push(event);
+    }
+  }
+
+  const truthEvents = [...events, ...legacyRecords.map((l) => l.event)];
+  const model = expectedCounters(truthEvents);
+  const today = vnDay(now);
+  const yearMonths = Array.from(
+    { length: Number(today.slice(5, 7)) },
+    (_, i) => `${today.slice(0, 4)}-${String(i + 1).padStart(2, '0')}`,
+  );
+
+  const requests: Request[] = [];
+  const json = (unitCode: string, method: string, path: string, body: unknown): void => {
+    requests.push({ unitCode, method, path, body: JSON.stringify(body), contentType: 'application/json' });
+  };
+  let duplicates = 0;
+  for (const unit of sending) {
+    const code = unit.unitCode;
+    const fault = faultOf.get(code);
+    const systems = fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
+    for (const systemId of systems)
+      json(code, 'POST', '/v1/heartbeats', { systemId, sentAt: iso(now), softwareVersion: 'sim-1.0' });
+    if (fault !== 'catalog_missing') {
+      json(code, 'PUT', '/v1/catalog', {
+        procedures: Array.from({ length: 40 }, (_, i) => ({
+          procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,
+          name: `Thủ tục hành chính số ${i + 1}`,
+          onlineLevel: i % 4 === 3 ? 'none' : i % 2 === 0 ? 'full' : 'partial',
+          feeBearing: i % 3 === 0,
+        })),
+      });
+    }
+    const own = events.filter((e) => e.unitCode === code);
+    // Out of order: each unit's events are shuffled, and a tail of older ones arrives last (a backfill).
+    const shuffled = own
+      .map((e) => ({ e, k: random() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
+    const resent = shuffled.filter(() => random() < 0.03);
+    duplicates += resent.length;
+    const stream = [...shuffled, ...resent];
+    for (let i = 0; i < stream.length; i += 400) {
+      json(code, 'POST', '/v1/dossier-events', {
+        events: stream
+          .slice(i, i + 400)
+          .map(({ unitCode: _unit, occurredAt, receivedAt, dueAt, ...rest }) => ({
+            ...rest,
+            occurredAt: iso(occurredAt),
+            ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
+            ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
+          })),
+      });
+    }
+    for (const legacy of legacyRecords.filter((l) => l.unitCode === code)) {
+      requests.push({
+        unitCode: code,
+        method: 'POST',
+        path: '/v1/compat/emc/{siteKey}/TrackingMCDT',
+        body: new URLSearchParams(legacy.record).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      });
+    }
+    if (fault !== 'reconciliation_missing') {
+      const days = Array.from({ length: 7 }, (_, i) => vnDay(now - (i + 1) * 24 * HOUR)).map((date) => {
+        const count = (counter: string) => model.get(`${code}|${date}|U|${counter}`) ?? 0;
+        const received = count('received');
+        return {
+          date,
+          received: fault === 'reconciliation_mismatch' ? Math.round(received * 1.2) + 5 : received,
+          receivedOnline: count('receivedOnline'),
+          resolved: count('resolved'),
+          resolvedOnTime: count('resolvedOnTime'),
+        };
+      });
+      json(code, 'POST', '/v1/daily-totals', { days });
+    }
+  }
+
+  let done = 0;
+  let next = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: options.concurrency ?? 8 }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++] as Request;
+        const key = options.keys.get(request.unitCode) ?? '';
+        const path = request.path.replace('{siteKey}', encodeURIComponent(key));
+        for (let attempt = 0; ; attempt++) {
+          const response = await fetch(`${options.url}${path}`, {
+            method: request.method,
+            headers: { authorization: `Bearer ${key}`, 'content-type': request.contentType },
+            body: request.body,
+          });
+          const text = await response.text();
+          if (response.ok) break;
+          if ((response.status === 429 || response.status === 503) && attempt < 10) {
+            await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+            continue;
+          }
+          failures.push(
+            `${request.method} ${request.path} for ${request.unitCode}: ${response.status} ${text.slice(0, 300)}`,
+          );
+          break;
+        }
+        options.progress?.(++done, requests.length);
+      }
+    }),
+  );
+  if (failures.length > 0)
+    throw new Error(`The API refused ${failures.length} request(s); first: ${failures[0]}`);
+
+  const units: GroundTruth['units'] = {};
+  for (const unit of options.units) {
+    const fault = faultOf.get(unit.unitCode) ?? null;
+    units[unit.unitCode] = {
+      status: fault === null ? 'connected' : fault === 'never_connected' ? 'never_connected' : 'partial',
+      reasons: fault === null ? [] : REASONS[fault](unit),
+      fault,
+      today: figures(model, unit.unitCode, [today]),
+      yearToDate: figures(model, unit.unitCode, yearMonths),
+    };
+  }
+  const nationalYtd = options.units
+    .map((u) => units[u.unitCode]?.yearToDate)
+    .filter((f): f is ExpectedFigures => f !== undefined);
+  const total = (name: keyof ExpectedFigures) => nationalYtd.reduce((s, f) => s + f[name], 0);
+  const yearToDate = Object.fromEntries(
+    (Object.keys(nationalYtd[0] ?? {}) as (keyof ExpectedFigures)[]).map((name) => [name, total(name)]),
+  ) as unknown as ExpectedFigures;
+  return {
+    seed: options.seed,
+    generatedAt: new Date(now).toISOString(),
+    registered: options.units.length,
+    connected: Object.values(units).filter((u) => u.status === 'connected').length,
+    units,
+    national: {
+      yearToDate,
+      onlineRate:
+        yearToDate.dossiersReceived > 0
+          ? yearToDate.dossiersReceivedOnline / yearToDate.dossiersReceived
+          : null,
+    },
+    sent: {
+      requests: requests.length,
+      events: events.length + duplicates,
+      duplicates,
+      legacy: legacyRecords.length,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Target } from './context.ts';
+
+export interface StatusReport {
+  queues: Record<string, { visible: number; inFlight: number; dlq: number }>;
+  snapshot: {
+    generatedAt: string | null;
+    ageSeconds: number | null;
+    connected: number | null;
+    registered: number | null;
+  };
+}
+
+/** What an operator checks first: are the queues draining, is anything in a DLQ, is the snapshot fresh. */
+export async function status(target: Target): Promise<StatusReport> {
+  const sqs = new SQSClient({});
+  const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+  const depth = async (url: string) => {
+    const result = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return {
+      visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  };
+  const queues: StatusReport['queues'] = {};
+  for (const [feed, urls] of Object.entries(target.queues)) {
+    const main = await depth(urls.url);
+    const dlq = await depth(urls.dlqUrl);
+    queues[feed] = { ...main, dlq: dlq.visible + dlq.inFlight };
+  }
+  let snapshot: StatusReport['snapshot'] = {
+    generatedAt: null,
+    ageSeconds: null,
+    connected: null,
+    registered: null,
+  };
+  try {
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: target.bucket, Key: 'snapshots/latest.json' }),
+    );
+    const latest = JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
+      generatedAt?: string;
+      connection?: { connected: number; registered: number };
+    };
+    const generatedAt = latest.generatedAt ?? null;
+    snapshot = {
+      generatedAt,
+      ageSeconds: generatedAt ? Math.round((Date.now() - Date.parse(generatedAt)) / 1000) : null,
+      connected: latest.connection?.connected ?? null,
+      registered: latest.connection?.registered ?? null,
+    };
+  } catch {
+    // No snapshot yet: reported as such.
+  }
+  return { queues, snapshot };
+}

@@ -1,0 +1,215 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
+
+export type HttpLambda = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface Route {
+  method: string;
+  /** `/v1/compat/emc/{siteKey}/TrackingMCDT` style; `{name}` matches one path segment. */
+  path: string;
+  name: string;
+  handler: HttpLambda;
+}
+
+export interface GatewayOptions {
+  routes: Route[];
+  s3: S3Client;
+  bucket: string;
+  siteDir: string;
+  health: () => { ready: boolean; components: Record<string, boolean> };
+}
+
+/** API Gateway's own limit on a request body, before the handler applies the API's 1 MiB rule. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+function matcher(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+}
+
+function problem(res: ServerResponse, status: number, title: string, detail: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(
+    JSON.stringify({
+      type: `urn:emc:problem:${status === 404 ? 'not-found' : 'error'}`,
+      title,
+      status,
+      detail,
+    }),
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  params: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const textual = !headers['content-encoding'] || headers['content-encoding'] === 'identity';
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    pathParameters: params,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: `local-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    body: textual ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !textual,
+  };
+}
+
+/**
+ * The local stand-in for API Gateway and CloudFront: API routes become payload-v2 events for the real
+ * handlers; `/snapshots/…` is served from the snapshot bucket; everything else from the built dashboard.
+ */
+export function createGateway(options: GatewayOptions): Server {
+  const routes = options.routes.map((route) => ({ ...route, pattern: matcher(route.path) }));
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/v1/health') {
+        const health = options.health();
+        res.writeHead(health.ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: health.ready ? 'ok' : 'starting',
+            components: health.components,
+            time: new Date().toISOString(),
+          }),
+        );
+        return;
+      }
+      if (url.pathname.startsWith('/v1/')) {
+        const candidates = routes.filter((route) => route.pattern.test(url.pathname));
+        const route = candidates.find((candidate) => candidate.method === req.method);
+        if (!route) {
+          if (candidates.length > 0) {
+            res.setHeader('allow', candidates.map((c) => c.method).join(', '));
+            problem(
+              res,
+              405,
+              'Method not allowed',
+              `${req.method} is not accepted here; use ${candidates.map((c) => c.method).join(' or ')}.`,
+            );
+          } else
+            problem(
+              res,
+              404,
+              'No such resource',
+              `${url.pathname} is not part of the API; see docs/openapi.json.`,
+            );
+          return;
+        }
+        const body = await readBody(req);
+        if (!body) {
+          problem(
+            res,
+            413,
+            'The body is too large',
+            `The gateway accepts at most ${MAX_REQUEST_BYTES} bytes.`,
+          );
+          return;
+        }
+        const params = route.pattern.exec(url.pathname)?.groups ?? {};
+        const result = await route.handler(
+          toEvent(req, url, route, { ...params }, body),
+          lambdaContext(route.name),
+        );
+        const response = typeof result === 'string' ? { statusCode: 200, body: result, headers: {} } : result;
+        res.writeHead(response.statusCode ?? 200, (response.headers ?? {}) as Record<string, string>);
+        res.end(response.body ?? '');
+        return;
+      }
+      if (url.pathname.startsWith('/snapshots/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        try {
+          const object = await options.s3.send(
+            new GetObjectCommand({ Bucket: options.bucket, Key: decodeURIComponent(url.pathname.slice(1)) }),
+          );
+          const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+          res.writeHead(200, {
+            'content-type': object.ContentType ?? 'application/octet-stream',
+            'cache-control': object.CacheControl ?? 'no-cache',
+            'access-control-allow-origin': '*',
+          });
+          res.end(req.method === 'HEAD' ? undefined : bytes);
+        } catch {
+          problem(
+            res,
+            404,
+            'No such snapshot',
+            `${url.pathname} has not been published yet. The first evaluation publishes it.`,
+          );
+        }
+        return;
+      }
+      const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+      let file = join(options.siteDir, relative);
+      if (!file.startsWith(options.siteDir) || !existsSync(file) || statSync(file).isDirectory())
+        file = join(options.siteDir, 'index.html');
+      if (!existsSync(file)) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          '<!doctype html><html lang="vi"><meta charset="utf-8"><title>EMC</title><body><h1>EMC monitor</h1><p>The dashboard is not built (npm run build:site). Snapshots: <a href="/snapshots/latest.json">/snapshots/latest.json</a></p></body></html>',
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } catch (error) {
+      problem(res, 500, 'Internal error', 'The local gateway failed; see its log.');
+      console.error(error);
+    }
+  });
+}

@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
+import type { Alert } from '../shared/domain/evaluation/ports.ts';
+import type { Feed } from '../shared/schemas/queue.ts';
+import { createGateway, type HttpLambda } from './gateway.ts';
+import { EventSourceMapping, type SqsLambda } from './poller.ts';
+import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
+import { createTables, defaultTableNames } from './tables.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const BUCKET = 'emc-local';
+export const REGION = 'ap-southeast-1';
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export const stackFileSchema = z.object({
+  pid: z.number(),
+  url: z.string(),
+  dynamodb: z.string(),
+  s3: z.string(),
+  sqs: z.string(),
+  bucket: z.string(),
+  tables: z.object({ state: z.string(), keys: z.string() }),
+  queues: z.record(z.string(), z.object({ url: z.string(), dlqUrl: z.string() })),
+});
+export type StackFile = z.infer<typeof stackFileSchema>;
+
+export interface StackOptions {
+  dataDir: string;
+  port?: number;
+  evaluateEverySeconds?: number;
+  log?: (line: string) => void;
+  /** Fixed ports for the servers; a restart in the same process must reuse them, as handlers keep their clients. */
+  ports?: { dynamodb?: number; s3?: number; sqs?: number };
+  /** Receives after which a record moves to its DLQ. */
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface Stack {
+  url: string;
+  file: StackFile;
+  mappings: Record<Feed, EventSourceMapping>;
+  evaluateNow(at?: number): Promise<EvaluationSummary>;
+  /** Resolves once every queue is empty and no worker invocation is running. */
+  drained(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The pepper that API keys are hashed with on this machine, made once and kept in the data directory. */
+export function localPepper(dataDir: string): string {
+  const path = join(dataDir, 'key-pepper');
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
+/** Points every AWS SDK client in this process at the local servers; handlers read nothing else. */
+export function localEnvironment(
+  file: Omit<StackFile, 'pid' | 'url'>,
+  dataDir: string,
+): Record<string, string> {
+  return {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: file.dynamodb,
+    AWS_ENDPOINT_URL_S3: file.s3,
+    AWS_ENDPOINT_URL_SQS: file.sqs,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    EMC_S3_PATH_STYLE: 'true',
+    KEYS_TABLE: file.tables.keys,
+    STATE_TABLE: file.tables.state,
+    ARCHIVE_BUCKET: file.bucket,
+    SNAPSHOT_BUCKET: file.bucket,
+    DOSSIER_EVENTS_QUEUE_URL: file.queues['dossier-events']?.url ?? '',
+    HEARTBEATS_QUEUE_URL: file.queues.heartbeats?.url ?? '',
+    REPORTS_QUEUE_URL: file.queues.reports?.url ?? '',
+    EMC_KEY_PEPPER: localPepper(dataDir),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+}
+
+async function createQueues(
+  sqs: SQSClient,
+  maxReceiveCount: number,
+  visibility: number,
+): Promise<StackFile['queues']> {
+  const queues: StackFile['queues'] = {};
+  for (const feed of ['dossier-events', 'heartbeats', 'reports'] as const) {
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `emc-${feed}-dlq` }));
+    const dlqUrl = dlq.QueueUrl ?? '';
+    const arn = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `emc-${feed}`,
+        Attributes: {
+          VisibilityTimeout: String(visibility),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: arn.Attributes?.QueueArn,
+            maxReceiveCount: String(maxReceiveCount),
+          }),
+        },
+      }),
+    );
+    queues[feed] = { url: queue.QueueUrl ?? '', dlqUrl };
+  }
+  return queues;
+}
+
+/**
+ * The whole pipeline in one process tree: DynamoDB Local and s3rver (persisted under `dataDir`),
+ * local-aws-sqs, the real ingest and worker handlers behind a gateway and event-source mappings, and the
+ * scheduled evaluation on a timer.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const servers: RunningServer[] = [];
+  const stopServers = () => Promise.all(servers.map((server) => server.stop()));
+  try {
+    const [dynamo, s3server, sqsServer] = await Promise.all([
+      startDynamoLocal({ dataDir: join(dataDir, 'dynamodb'), port: options.ports?.dynamodb }),
+      startS3({ directory: join(dataDir, 's3'), buckets: [BUCKET], port: options.ports?.s3 }),
+      startSqs({ port: options.ports?.sqs }),
+    ]);
+    servers.push(dynamo, s3server, sqsServer);
+    log(`DynamoDB Local ${dynamo.endpoint}, s3rver ${s3server.endpoint}, SQS ${sqsServer.endpoint}`);
+    const clientConfig = { region: REGION, credentials: CREDENTIALS };
+    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsServer.endpoint });
+    const s3 = new S3Client({
+      ...clientConfig,
+      endpoint: s3server.endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    await createTables(new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint }), defaultTableNames);
+    const queues = await createQueues(
+      sqs,
+      options.maxReceiveCount ?? 5,
+      options.visibilityTimeoutSeconds ?? 10,
+    );
+    const port = options.port ?? (await freePort());
+    const file: StackFile = {
+      pid: process.pid,
+      url: `http://127.0.0.1:${port}`,
+      dynamodb: dynamo.endpoint,
+      s3: s3server.endpoint,
+      sqs: sqsServer.endpoint,
+      bucket: BUCKET,
+      tables: defaultTableNames,
+      queues,
+    };
+    Object.assign(process.env, localEnvironment(file, dataDir));
+
+    // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
+    const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports] =
+      await Promise.all([
+        import('../functions/ingest-dossier-events.ts'),
+        import('../functions/ingest-heartbeats.ts'),
+        import('../functions/ingest-catalog.ts'),
+        import('../functions/ingest-daily-totals.ts'),
+        import('../functions/ingest-legacy-emc.ts'),
+        import('../functions/count-dossier-events.ts'),
+        import('../functions/record-heartbeats.ts'),
+        import('../functions/store-unit-reports.ts'),
+      ]);
+    const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
+    const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
+    const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
+    const alertLog = join(dataDir, 'alerts.log');
+    const sink = (alert: Alert): void => {
+      appendFileSync(
+        alertLog,
+        `${JSON.stringify({ at: new Date(alert.createdAt).toISOString(), subject: alert.subject })}\n`,
+      );
+      log(`alert: ${alert.subject}`);
+    };
+    const evaluation = evaluationDeps(
+      { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
+      (client) => new LocalAlertPublisher(client, BUCKET, sink),
+      { s3 },
+    );
+
+    const mapping = (feed: Feed, handler: SqsLambda, batchSize: number, concurrency: number) =>
+      new EventSourceMapping(
+        sqs,
+        handler,
+        {
+          queueUrl: queues[feed]?.url ?? '',
+          queueArn: `arn:aws:sqs:${REGION}:000000000000:emc-${feed}`,
+          batchSize,
+          batchingWindowMs: 500,
+          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 10,
+          concurrency,
+          functionName: feed,
+        },
+        (error) => log(`worker error on ${feed}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    const mappings: Record<Feed, EventSourceMapping> = {
+      'dossier-events': mapping('dossier-events', countEvents.handler as SqsLambda, 100, 2),
+      heartbeats: mapping('heartbeats', recordHeartbeats.handler as SqsLambda, 50, 1),
+      reports: mapping('reports', storeReports.handler as SqsLambda, 10, 1),
+    };
+    for (const m of Object.values(mappings)) m.start();
+
+    let ready = false;
+    const route = (method: string, path: string, name: string, handler: unknown) => ({
+      method,
+      path,
+      name,
+      handler: handler as HttpLambda,
+    });
+    const server: Server = createGateway({
+      routes: [
+        route('POST', '/v1/dossier-events', 'ingest-dossier-events', events.handler),
+        route('POST', '/v1/heartbeats', 'ingest-heartbeats', heartbeats.handler),
+        route('PUT', '/v1/catalog', 'ingest-catalog', catalog.handler),
+        route('POST', '/v1/daily-totals', 'ingest-daily-totals', totals.handler),
+        route('POST', '/v1/compat/emc/{siteKey}/TrackingMCDT', 'ingest-legacy-emc', legacy.handler),
+      ],
+      s3,
+      bucket: BUCKET,
+      siteDir: resolve(here, '../site/dist'),
+      health: () => ({ ready, components: { dynamodb: true, s3: true, sqs: true, workers: ready } }),
+    });
+    await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
+    writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(file, null, 2));
+
+    let evaluating: Promise<EvaluationSummary> | undefined;
+    const evaluateNow = (at?: number): Promise<EvaluationSummary> => {
+      const now = Date.now();
+      const run = (evaluating ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => evaluate({ ...evaluation, at: at ?? now, now }));
+      evaluating = run;
+      return run;
+    };
+    const every = options.evaluateEverySeconds ?? 0;
+    const timer =
+      every > 0
+        ? setInterval(() => {
+            evaluateNow().then(
+              (summary) =>
+                log(`evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected`),
+              (error: unknown) =>
+                log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
+            );
+          }, every * 1000)
+        : undefined;
+    ready = true;
+    return {
+      url: file.url,
+      file,
+      mappings,
+      evaluateNow,
+      async drained(timeoutMs = 120_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (let quiet = 0; quiet < 3; ) {
+          if (Date.now() > deadline) throw new Error('the queues did not drain in time');
+          let waiting = 0;
+          for (const [feed, urls] of Object.entries(queues)) {
+            const attributes = await sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: urls.url,
+                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+              }),
+            );
+            waiting +=
+              Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) +
+              Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+              (mappings[feed as Feed]?.inFlight ?? 0);
+          }
+          quiet = waiting === 0 ? quiet + 1 : 0;
+          await new Promise((resolveWait) => setTimeout(resolveWait, 300));
+        }
+      },
+      async stop() {
+        ready = false;
+        if (timer) clearInterval(timer);
+        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        server.closeAllConnections();
+        await Promise.all(Object.values(mappings).map((m) => m.stop()));
+        await evaluating?.catch(() => undefined);
+        await stopServers();
+        rmSync(join(dataDir, 'stack.json'), { force: true });
+      },
+    };
+  } catch (error) {
+    await stopServers();
+    throw error;
+  }
+}
