@@ -1,0 +1,115 @@
+import { fileURLToPath } from 'node:url';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration as Durations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface EmcFunctionProps {
+  /** The entry file under functions/, without extension. */
+  entry: string;
+  timeout?: Duration;
+  memorySize?: number;
+  /** Caps concurrent executions where a function must not crowd out others or hammer a table. */
+  reservedConcurrentExecutions?: number;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Every function's shared defaults: Node 22 on arm64, X-Ray tracing, a log group with retention, ESM bundles
+ * built by the local esbuild (no Docker). The binder methods set an environment variable and grant exactly the
+ * matching permission in one call, so configuration and IAM cannot drift apart.
+ */
+export class EmcFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: EmcFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(`../functions/${props.entry}.ts`, import.meta.url)),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Durations.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.entry,
+        POWERTOOLS_METRICS_NAMESPACE: 'EMC',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  get function(): IFunction {
+    return this.fn;
+  }
+
+  /** The API-key table: GetItem only. */
+  lookUpKeys(table: ITable): this {
+    this.fn.addEnvironment('KEYS_TABLE', table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }),
+    );
+    return this;
+  }
+
+  readWriteState(table: ITable): this {
+    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    table.grantReadWriteData(this.fn);
+    return this;
+  }
+
+  sendTo(queue: IQueue, variable: string): this {
+    this.fn.addEnvironment(variable, queue.queueUrl);
+    queue.grantSendMessages(this.fn);
+    return this;
+  }
+
+  /** Writes objects under the given prefixes of a bucket, and nothing else: no reads, no deletes. */
+  writeObjects(bucket: IBucket, variable: string, ...prefixes: string[]): this {
+    this.fn.addEnvironment(variable, bucket.bucketName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    return this;
+  }
+
+  readSecret(secret: ISecret): this {
+    this.fn.addEnvironment('KEY_PEPPER_SECRET_ID', secret.secretArn);
+    secret.grantRead(this.fn);
+    return this;
+  }
+
+  publishTo(topic: ITopic): this {
+    this.fn.addEnvironment('ALERT_TOPIC_ARN', topic.topicArn);
+    topic.grantPublish(this.fn);
+    return this;
+  }
+}

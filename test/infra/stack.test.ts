@@ -1,0 +1,234 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+
+function synth(context: Record<string, unknown> = {}) {
+  const { app, stack } = buildApp({ bundling: false, context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
+  const assembly = app.synth();
+  return { template: Template.fromStack(stack), stack, assembly };
+}
+
+const { template, stack } = synth({
+  alertEmails: ['ministry@example.gov.vn'],
+  operatorEmails: ['oncall@example.gov.vn'],
+});
+const resources = (type: string) => template.findResources(type);
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function policyFor(functionId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const entry = Object.entries(policies).find(([logicalId]) =>
+    logicalId.startsWith(functionId.replaceAll('-', '')),
+  );
+  expect(entry, `policy of ${functionId}`).toBeDefined();
+  return (entry?.[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+    .PolicyDocument.Statement;
+}
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('the CDK stack', () => {
+  it('synthesises with zero unacknowledged cdk-nag AwsSolutions findings', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions'))).toEqual([]);
+  });
+
+  it('gives every function Node 22 on arm64, tracing, and a log group with retention', () => {
+    const functions = Object.values(resources('AWS::Lambda::Function')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    const ours = functions.filter((f) => f.Properties.Runtime === 'nodejs22.x');
+    expect(ours.length).toBe(10);
+    for (const fn of ours) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig).toBeDefined();
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('wires every queue to a DLQ, encrypts it, and sets visibility to at least six times the worker timeout', () => {
+    const queues = Object.values(resources('AWS::SQS::Queue')) as { Properties: Record<string, unknown> }[];
+    expect(queues).toHaveLength(6);
+    for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const main = queues.filter((q) => q.Properties.RedrivePolicy);
+    expect(main).toHaveLength(3);
+    for (const queue of main) {
+      expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+      expect(Number(queue.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * 60);
+    }
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 6);
+  });
+
+  it('maps each queue to its worker with partial batch responses, a batching window and maximum concurrency', () => {
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(mappings).toHaveLength(3);
+    for (const mapping of mappings) {
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(5);
+      expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+    }
+  });
+
+  it('keeps the tables on demand, with point-in-time recovery, TTL and, in prod, deletion protection', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
+    template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const prod = synth({ stage: 'prod' }).template;
+    prod.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+    prod.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+
+  it('encrypts every bucket, blocks public access, refuses plain HTTP, and archives raw data to cheaper storage', () => {
+    const buckets = Object.values(resources('AWS::S3::Bucket')) as { Properties: Record<string, unknown> }[];
+    expect(buckets.length).toBe(3);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'raw-archive', Prefix: 'raw/', Transitions: Match.anyValue() }),
+        ]),
+      },
+    });
+  });
+
+  it('serves the site and the snapshots through CloudFront with origin access control', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [
+          Match.objectLike({ PathPattern: 'snapshots/*', ViewerProtocolPolicy: 'redirect-to-https' }),
+        ],
+      }),
+    });
+  });
+
+  it('lets an ingest function send to its queue and read nothing from the tables but the key lookup', () => {
+    const statements = policyFor('ingest-dossier-events');
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0]?.Action).toBe('dynamodb:GetItem');
+    expect(JSON.stringify(dynamo[0]?.Resource)).toContain('Keys');
+    expect(JSON.stringify(dynamo[0]?.Resource)).not.toContain('State');
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(actionsOf(statements).some((a) => a.startsWith('s3:'))).toBe(false);
+  });
+
+  it('lets the evaluation only put objects, never read or delete them, and publish to the alert topic', () => {
+    const actions = actionsOf(policyFor('evaluate-compliance'));
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(actions).toContain('sns:Publish');
+  });
+
+  it('uses no wildcard action on any data resource', () => {
+    for (const policy of Object.values(resources('AWS::IAM::Policy')) as {
+      Properties: { PolicyDocument: { Statement: Statement[] } };
+    }[]) {
+      for (const action of actionsOf(policy.Properties.PolicyDocument.Statement)) {
+        expect(action === '*' || /^(dynamodb|s3|sqs|sns):\*$/.test(action), action).toBe(false);
+      }
+    }
+  });
+
+  it('keeps the key-hashing secret in Secrets Manager, never in an environment variable', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const functions = Object.values(resources('AWS::Lambda::Function')) as {
+      Properties: { Environment?: { Variables?: Record<string, unknown> } };
+    }[];
+    for (const fn of functions) {
+      const variables = fn.Properties.Environment?.Variables ?? {};
+      expect(Object.keys(variables)).not.toContain('EMC_KEY_PEPPER');
+    }
+  });
+
+  it('throttles each API route and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      RouteSettings: Match.objectLike({
+        'POST /v1/dossier-events': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+        'PUT /v1/catalog': Match.anyValue(),
+      }),
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+  });
+
+  it('schedules the evaluation and subscribes the configured emails to the alert topics', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ministry@example.gov.vn',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.gov.vn',
+    });
+  });
+
+  it('alarms on DLQ depth, queue age, errors, throttles, failed and missed evaluations and a stale snapshot', () => {
+    const alarms = Object.values(resources('AWS::CloudWatch::Alarm')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    const described = alarms.map((a) => String(a.Properties.AlarmDescription));
+    expect(described.filter((d) => d.includes('DLQ'))).toHaveLength(3);
+    expect(described.filter((d) => d.includes('not draining'))).toHaveLength(3);
+    expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(9);
+    expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(9);
+    expect(described).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('evaluation failed'),
+        expect.stringContaining('missed runs'),
+        expect.stringContaining('stale snapshot'),
+      ]),
+    );
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeDefined();
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('outputs everything the emc CLI needs to work against the deployed stack', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    for (const name of [
+      'ApiUrl',
+      'StateTable',
+      'KeysTable',
+      'DataBucket',
+      'KeyPepperSecretId',
+      'DossierEventsQueueUrl',
+      'DossierEventsDlqUrl',
+      'HeartbeatsQueueUrl',
+      'HeartbeatsDlqUrl',
+      'ReportsQueueUrl',
+      'ReportsDlqUrl',
+    ]) {
+      expect(outputs).toContain(name);
+    }
+  });
+});
