@@ -119,7 +119,12 @@ export const latestSnapshotSchema = z
       notConnected: count,
       byStatus: z.record(z.string(), count),
     }),
-    national: z.object({ kpis: periodKpisSchema, targets: targetsSchema, score: scoreSchema }),
+    national: z.object({
+      kpis: periodKpisSchema,
+      previous7Days: kpisSchema.meta({ description: 'The 7 days before last7Days, to show the change.' }),
+      targets: targetsSchema,
+      score: scoreSchema,
+    }),
     byKind: z.record(z.string(), z.object({ units: count, connected: count, kpis: periodKpisSchema })),
     units: z.array(unitRowSchema),
   })

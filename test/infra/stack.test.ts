@@ -23,8 +23,8 @@ function policyFor(functionId: string): Statement[] {
   const entry = Object.entries(policies).find(([logicalId]) =>
     logicalId.startsWith(functionId.replaceAll('-', '')),
   );
-  expect(entry, `policy of ${functionId}`).toBeDefined();
-  return (entry?.[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+  if (!entry) throw new Error(`no policy for ${functionId}`);
+  return (entry[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
     .PolicyDocument.Statement;
 }
 const actionsOf = (statements: Statement[]) =>

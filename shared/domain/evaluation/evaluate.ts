@@ -435,6 +435,11 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     },
     national: {
       kpis: nationalKpis,
+      previous7Days: kpis(
+        sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, cal.seriesDays.slice(-14, -7)))),
+        NO_CATALOG,
+        null,
+      ),
       targets: targetResults(nationalKpis.yearToDate, config.targets.default),
       score: indexScore(nationalKpis.yearToDate, config.index),
     },

@@ -1,0 +1,95 @@
+import {
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import type { UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import type { Lang } from './data.ts';
+import { t } from './i18n.ts';
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  Legend,
+  Tooltip,
+  Filler,
+);
+const charts: Chart[] = [];
+
+/** The unit page's two trend charts; the same figures are always in the table beside them. */
+export function drawCharts(unit: UnitSnapshot, lang: Lang): void {
+  for (const chart of charts.splice(0)) chart.destroy();
+  const labels = unit.series.map((d) => d.date.slice(5));
+  const options = {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    plugins: { legend: { position: 'bottom' as const } },
+  };
+  const volume = document.getElementById('chart-volume') as HTMLCanvasElement | null;
+  const rates = document.getElementById('chart-rates') as HTMLCanvasElement | null;
+  if (volume) {
+    charts.push(
+      new Chart(volume, {
+        type: 'line',
+        data: {
+          labels,
+          datasets: [
+            {
+              label: t(lang, 'received'),
+              data: unit.series.map((d) => d.kpis.dossiersReceived),
+              borderColor: '#1f4e8c',
+              backgroundColor: '#1f4e8c22',
+              fill: true,
+              pointRadius: 0,
+            },
+            {
+              label: t(lang, 'receivedOnline'),
+              data: unit.series.map((d) => d.kpis.dossiersReceivedOnline),
+              borderColor: '#b3261e',
+              pointRadius: 0,
+            },
+          ],
+        },
+        options,
+      }),
+    );
+  }
+  if (rates) {
+    const percent = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 10);
+    charts.push(
+      new Chart(rates, {
+        type: 'line',
+        data: {
+          labels,
+          datasets: [
+            {
+              label: `${t(lang, 'onlineRate')} (%)`,
+              data: unit.series.map((d) => percent(d.kpis.onlineRate)),
+              borderColor: '#1f4e8c',
+              pointRadius: 0,
+              spanGaps: true,
+            },
+            {
+              label: `${t(lang, 'onTimeRate')} (%)`,
+              data: unit.series.map((d) => percent(d.kpis.onTimeRate)),
+              borderColor: '#2e7d32',
+              pointRadius: 0,
+              spanGaps: true,
+            },
+          ],
+        },
+        options: { ...options, scales: { y: { min: 0, max: 100 } } },
+      }),
+    );
+  }
+}
