@@ -32,7 +32,7 @@ import type { CapacityMeter } from './capacity.ts';
 import { dynamo } from './dynamo-client.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
-import { keys } from './state-keys.ts';
+import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -153,15 +153,33 @@ export class DynamoDossierStore implements DossierStorePort {
   }
 
   async touchFeed(unitCode: string, receivedAt: number): Promise<void> {
+    await this.newestTime(
+      { pk: keys.feedHistory(unitCode), sk: bucketOf(receivedAt) },
+      receivedAt,
+      HISTORY_TTL_SECONDS,
+    );
+    await this.newestTime(keys.feed(unitCode), receivedAt);
+  }
+
+  /** Keeps the newest `lastEventAt` on an item; an older time changes nothing. */
+  private async newestTime(
+    key: { pk: string; sk: string },
+    receivedAt: number,
+    ttlSeconds?: number,
+  ): Promise<void> {
     try {
       const result = await withRetry(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: keys.feed(unitCode),
-            UpdateExpression: 'SET lastEventAt = :t',
+            Key: key,
+            UpdateExpression:
+              ttlSeconds === undefined ? 'SET lastEventAt = :t' : 'SET lastEventAt = :t, expiresAt = :e',
             ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :t',
-            ExpressionAttributeValues: { ':t': receivedAt },
+            ExpressionAttributeValues:
+              ttlSeconds === undefined
+                ? { ':t': receivedAt }
+                : { ':t': receivedAt, ':e': Math.floor(receivedAt / 1000) + ttlSeconds },
             ReturnConsumedCapacity: 'TOTAL',
           }),
         ),

@@ -6,7 +6,7 @@ import { dynamo } from './dynamo-client.ts';
 import type { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
-import { keys } from './state-keys.ts';
+import { bucketOf, keys, sortableTime } from './state-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -75,7 +75,7 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
       );
     const feed = get(keys.feed(unitCode));
     const catalog = get(keys.catalog(unitCode));
-    return {
+    const data: UnitData = {
       heartbeats: new Map(
         heartbeats.flatMap((item) =>
           num(item.lastSeenAt) === undefined ? [] : [[String(item.sk), num(item.lastSeenAt) ?? 0]],
@@ -112,6 +112,66 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
         ),
       })),
     };
+    await this.asOf(unitCode, plan, data);
+    return data;
+  }
+
+  /**
+   * When a signal is newer than the evaluation time, replaces it with what had been received by then, from
+   * the history items. Evaluating "now" never gets here, so it costs no extra reads.
+   */
+  private async asOf(unitCode: string, plan: ReadPlan, data: UnitData): Promise<void> {
+    const at = plan.asOf;
+    const latestBefore = async (pk: string, upTo: string, attribute: string): Promise<number | undefined> => {
+      const items = await this.query(pk, [' ', upTo], 3);
+      const times = items
+        .map((item) => num(item[attribute]))
+        .filter((t): t is number => t !== undefined && t <= at);
+      return times.length > 0 ? Math.max(...times) : undefined;
+    };
+    for (const [system, seen] of [...data.heartbeats]) {
+      if (seen <= at) continue;
+      const earlier = await latestBefore(keys.heartbeatHistory(unitCode, system), bucketOf(at), 'lastSeenAt');
+      if (earlier === undefined) data.heartbeats.delete(system);
+      else data.heartbeats.set(system, earlier);
+    }
+    if (data.lastDossierEventAt !== undefined && data.lastDossierEventAt > at) {
+      data.lastDossierEventAt = await latestBefore(keys.feedHistory(unitCode), bucketOf(at), 'lastEventAt');
+    }
+    if (data.catalog && data.catalog.syncedAt > at) {
+      const [sync] = await this.query(keys.catalogHistory(unitCode), [' ', sortableTime(at)], 1);
+      data.catalog =
+        sync && num(sync.syncedAt) !== undefined
+          ? {
+              syncedAt: num(sync.syncedAt) ?? 0,
+              procedures: num(sync.procedures) ?? 0,
+              online: num(sync.online) ?? 0,
+              fullOnline: num(sync.fullOnline) ?? 0,
+            }
+          : undefined;
+    }
+    if (data.dailyTotals.some((day) => day.reportedAt > at)) {
+      const versions = await this.query(keys.dailyTotalsHistory(unitCode), [
+        `${plan.totalsFrom}#`,
+        `${plan.totalsTo}#~`,
+      ]);
+      const byDate = new Map<string, Record<string, unknown>>();
+      for (const item of versions) {
+        const reportedAt = num(item.reportedAt) ?? Number.POSITIVE_INFINITY;
+        const date = String(item.sk).split('#')[0] ?? '';
+        const current = byDate.get(date);
+        if (reportedAt <= at && (!current || reportedAt > (num(current.reportedAt) ?? 0)))
+          byDate.set(date, item);
+      }
+      data.dailyTotals = [...byDate].map(([date, item]) => ({
+        date,
+        reportedAt: num(item.reportedAt) ?? 0,
+        received: num(item.received) ?? 0,
+        receivedOnline: num(item.receivedOnline) ?? 0,
+        resolved: num(item.resolved) ?? 0,
+        resolvedOnTime: num(item.resolvedOnTime) ?? 0,
+      }));
+    }
   }
 
   private async batchGet(wanted: { pk: string; sk: string }[]): Promise<Item[]> {
@@ -134,7 +194,8 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
     return found;
   }
 
-  private async query(pk: string, between?: [string, string]): Promise<Item[]> {
+  /** All items of a partition (optionally a sort-key range); with `newestFirst`, at most that many, newest first. */
+  private async query(pk: string, between?: [string, string], newestFirst?: number): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
@@ -148,12 +209,13 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
               : { ':pk': pk },
             ExclusiveStartKey: start,
             ReturnConsumedCapacity: 'TOTAL',
+            ...(newestFirst === undefined ? {} : { ScanIndexForward: false, Limit: newestFirst }),
           }),
         ),
       );
       this.meter?.record(page.ConsumedCapacity ? [page.ConsumedCapacity] : [], 'read');
       items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
+      start = newestFirst === undefined ? page.LastEvaluatedKey : undefined;
     } while (start);
     return items;
   }

@@ -4,7 +4,7 @@ import type { CatalogSummary, UnitReportStorePort } from '../domain/worker/unit-
 import type { CatalogPartMessage, DailyTotalsMessage, HeartbeatMessage } from '../schemas/queue.ts';
 import { dynamo } from './dynamo-client.ts';
 import { withRetry } from './dynamo-retry.ts';
-import { keys } from './state-keys.ts';
+import { bucketOf, HISTORY_TTL_SECONDS, keys, sortableTime } from './state-keys.ts';
 
 const CATALOG_PART_TTL_SECONDS = 35 * 86_400;
 const procedureSchema = z.object({
@@ -27,6 +27,12 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
   ) {}
 
   async recordHeartbeat(message: HeartbeatMessage): Promise<void> {
+    await this.newest(
+      { pk: keys.heartbeatHistory(message.unitCode, message.systemId), sk: bucketOf(message.receivedAt) },
+      'lastSeenAt',
+      message.receivedAt,
+      { expiresAt: Math.floor(message.receivedAt / 1000) + HISTORY_TTL_SECONDS },
+    );
     await this.newest(keys.heartbeat(message.unitCode, message.systemId), 'lastSeenAt', message.receivedAt, {
       sentAt: message.sentAt,
       softwareVersion: message.softwareVersion,
@@ -57,6 +63,16 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
       fullOnline: procedures.filter((p) => p.onlineLevel === 'full').length,
       feeBearing: procedures.filter((p) => p.feeBearing).length,
     };
+    await this.newest(
+      { pk: keys.catalogHistory(message.unitCode), sk: sortableTime(message.receivedAt) },
+      'syncedAt',
+      message.receivedAt,
+      {
+        syncId: message.syncId,
+        ...summary,
+        expiresAt: Math.floor(message.receivedAt / 1000) + HISTORY_TTL_SECONDS,
+      },
+    );
     await this.newest(keys.catalog(message.unitCode), 'syncedAt', message.receivedAt, {
       syncId: message.syncId,
       ...summary,
@@ -67,6 +83,12 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
   async storeDailyTotals(message: DailyTotalsMessage): Promise<void> {
     for (const day of message.days) {
       const { date, ...totals } = day;
+      await this.newest(
+        { pk: keys.dailyTotalsHistory(message.unitCode), sk: `${date}#${sortableTime(message.receivedAt)}` },
+        'reportedAt',
+        message.receivedAt,
+        { ...totals, expiresAt: Math.floor(message.receivedAt / 1000) + HISTORY_TTL_SECONDS },
+      );
       await this.newest(keys.dailyTotals(message.unitCode, date), 'reportedAt', message.receivedAt, totals);
     }
   }

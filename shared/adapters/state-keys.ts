@@ -21,7 +21,18 @@ export const keys = {
   catalog: (unit: string) => ({ pk: `K#${unit}`, sk: 'current' }),
   dailyTotals: (unit: string, date: string) => ({ pk: `R#${unit}`, sk: date }),
   dailyTotalsPartition: (unit: string) => `R#${unit}`,
+  /** History for evaluating as of a past time: newest value per 5 minutes, each catalogue sync, each report. */
+  heartbeatHistory: (unit: string, system: string) => `HH#${unit}#${system}`,
+  feedHistory: (unit: string) => `LH#${unit}`,
+  catalogHistory: (unit: string) => `KH#${unit}`,
+  dailyTotalsHistory: (unit: string) => `RH#${unit}`,
 } as const;
+
+/** Five-minute buckets (UTC) and zero-padded times sort as strings in time order. */
+export const bucketOf = (ms: number): string => new Date(ms - (ms % 300_000)).toISOString().slice(0, 16);
+export const sortableTime = (ms: number): string => String(ms).padStart(15, '0');
+/** How far back `--at` can look at connection signals. */
+export const HISTORY_TTL_SECONDS = 35 * 86_400;
 
 /** Registry, connection status and the alert outbox. */
 export const registryKeys = {

@@ -333,6 +333,25 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(text).toContain('H19,Tỉnh H19,province,connected');
   });
 
+  it('evaluates as of a past time using only what had been received by then', async () => {
+    const w = await world([unit('H22')]);
+    await connect(w, 'H22', T0);
+    for (let minutes = 5; minutes <= 180; minutes += 5)
+      await w.heartbeat('H22', 'core', T0 + minutes * 60_000);
+    await w.catalog('H22', T0 + HOUR, ['none']);
+    await w.totals('H22', T0 + HOUR, '2026-11-22', 99, 1);
+    await evaluate(w.deps(T0));
+    const before = (await w.latest()).units[0];
+    expect(before?.connection.status).toBe('connected');
+    expect(before?.connection.lastHeartbeatAt).toBe(new Date(T0 - 60_000).toISOString());
+    expect(before?.kpis.yearToDate.proceduresTotal).toBe(4);
+    await evaluate(w.deps(T0 + 2 * HOUR));
+    const after = (await w.latest()).units[0];
+    expect(after?.connection.lastHeartbeatAt).toBe(new Date(T0 + 120 * 60_000).toISOString());
+    expect(after?.connection.reasons.map((r) => r.code)).toEqual(['reconciliation_mismatch']);
+    expect(after?.kpis.yearToDate.proceduresTotal).toBe(1);
+  });
+
   it('keeps the previous latest.json when a publish fails part-way, and recovers on the next run', async () => {
     const w = await world([unit('H21')]);
     await connect(w, 'H21', T0);

@@ -88,8 +88,9 @@ function calendar(at: number, offsetMinutes: number): Calendar {
   };
 }
 
-function planFor(cal: Calendar, lookbackDays: number): ReadPlan {
+function planFor(cal: Calendar, lookbackDays: number, asOf: number): ReadPlan {
   return {
+    asOf,
     unitDays: cal.seriesDays,
     unitMonths: cal.yearMonthsBefore,
     agencyDays: cal.last7,
@@ -285,7 +286,7 @@ async function mapLimit<T, R>(
 export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary> {
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
-  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays);
+  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at);
   const units = (await deps.registry.listUnits()).filter((unit) => unit.status === 'active');
   let transitions = 0;
 

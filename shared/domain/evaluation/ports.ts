@@ -3,6 +3,8 @@ import type { ConnectionStatus, LatestSnapshot, UnitSnapshot } from '../../schem
 import type { CounterValues } from '../dossier/counters.ts';
 
 export interface ReadPlan {
+  /** Connection signals are read as they stood at this time: only what had been received by then. */
+  asOf: number;
   /** Unit totals by day (the 90-day series, which also covers today, 7 days and month to date). */
   unitDays: string[];
   /** Unit totals by month, for months of the year before the current one. */
