@@ -5,26 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startStack } from '../../local/stack.ts';
+import { launchChromium } from '../../test/helpers/browser.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'emc-bench-site-'));
   const stack = await startStack({ dataDir });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const { simulateAgainst } = await import('../../cli/simulate/run.ts');
     await simulateAgainst(

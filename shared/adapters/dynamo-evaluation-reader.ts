@@ -1,9 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
 import type { EvaluationReadPort, ReadPlan, UnitData } from '../domain/evaluation/ports.ts';
 import type { CapacityMeter } from './capacity.ts';
 import { dynamo } from './dynamo-client.ts';
 import type { DynamoDossierStore } from './dynamo-dossier-store.ts';
+import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, keys, sortableTime } from './state-keys.ts';
@@ -195,28 +196,18 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
   }
 
   /** All items of a partition (optionally a sort-key range); with `newestFirst`, at most that many, newest first. */
-  private async query(pk: string, between?: [string, string], newestFirst?: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await withRetry(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :a AND :b' : 'pk = :pk',
-            ExpressionAttributeValues: between
-              ? { ':pk': pk, ':a': between[0], ':b': between[1] }
-              : { ':pk': pk },
-            ExclusiveStartKey: start,
-            ReturnConsumedCapacity: 'TOTAL',
-            ...(newestFirst === undefined ? {} : { ScanIndexForward: false, Limit: newestFirst }),
-          }),
-        ),
-      );
-      this.meter?.record(page.ConsumedCapacity ? [page.ConsumedCapacity] : [], 'read');
-      items.push(...(page.Items ?? []));
-      start = newestFirst === undefined ? page.LastEvaluatedKey : undefined;
-    } while (start);
-    return items;
+  private query(pk: string, between?: [string, string], newestFirst?: number): Promise<Item[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :a AND :b' : 'pk = :pk',
+        ExpressionAttributeValues: between
+          ? { ':pk': pk, ':a': between[0], ':b': between[1] }
+          : { ':pk': pk },
+        ...(newestFirst === undefined ? {} : { ScanIndexForward: false, Limit: newestFirst }),
+      },
+      this.meter,
+    );
   }
 }

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RegistryPort } from '../domain/evaluation/ports.ts';
 import { type Unit, type UnitInput, unitSchema } from '../schemas/registry.ts';
 import { dynamo } from './dynamo-client.ts';
+import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { registryKeys } from './state-keys.ts';
 
@@ -13,23 +14,12 @@ export class DynamoRegistry implements RegistryPort {
   ) {}
 
   async listUnits(): Promise<Unit[]> {
-    const units: Unit[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await withRetry(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': registryKeys.registryPartition },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) units.push(unitSchema.parse(JSON.parse(String(item.unit))));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return units;
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': registryKeys.registryPartition },
+    });
+    return items.map((item) => unitSchema.parse(JSON.parse(String(item.unit))));
   }
 
   async putUnit(input: UnitInput): Promise<Unit> {

@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { CatalogSummary, UnitReportStorePort } from '../domain/worker/unit-reports.ts';
 import type { CatalogPartMessage, DailyTotalsMessage, HeartbeatMessage } from '../schemas/queue.ts';
 import { dynamo } from './dynamo-client.ts';
+import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys, sortableTime } from './state-keys.ts';
 
@@ -54,7 +55,12 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
         }),
       ),
     );
-    const parts = await this.queryAll(partition);
+    const parts = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ConsistentRead: true,
+    });
     if (parts.length < message.parts) return undefined;
     const procedures = parts.flatMap((part) => z.array(procedureSchema).parse(part.procedures));
     const summary: CatalogSummary = {
@@ -125,26 +131,5 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-  }
-
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await withRetry(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': pk },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

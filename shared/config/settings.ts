@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { kpiTargetsSchema as kpiTargets } from '../schemas/registry.ts';
 import defaults from './defaults.json' with { type: 'json' };
 
 const pattern = z.string().refine(
@@ -14,16 +15,6 @@ const pattern = z.string().refine(
   { message: 'is not a valid regular expression' },
 );
 const rate = z.number().min(0).max(1);
-const kpiTargets = z
-  .object({
-    onlineRate: rate,
-    fullOnlineRate: rate,
-    onTimeRate: rate,
-    onlineServicesWithDossiersRate: rate,
-    onlinePaymentRate: rate,
-    digitizedRate: rate,
-  })
-  .partial();
 
 const complianceCriteria = z.object({
   heartbeat: z.object({

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
 import { formatPercent } from '../../site/src/data.ts';
+import { launchChromium } from '../helpers/browser.ts';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -29,18 +30,7 @@ beforeAll(async () => {
   await stack.drained();
   await stack.evaluateNow();
   snapshot = (await (await fetch(`${stack.url}/snapshots/latest.json`)).json()) as LatestSnapshot;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   if (screenshots) mkdirSync(screenshots, { recursive: true });
 });
 
