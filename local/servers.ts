@@ -34,6 +34,15 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
 }
 
+/** Children die with this process, whatever ends it, so no emulator outlives the stack. */
+function tieToParent(child: ChildProcess): void {
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  child.once('exit', () => process.removeListener('exit', kill));
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -67,6 +76,7 @@ export async function startDynamoLocal(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], cwd },
   );
+  tieToParent(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -114,6 +124,7 @@ export async function startS3(options: {
       },
     },
   );
+  tieToParent(child);
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {

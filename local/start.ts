@@ -20,6 +20,17 @@ if (spawnSync('java', ['-version']).error) {
 const log = (line: string): void => console.log(`[emc] ${line}`);
 const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log });
 
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
 const demoMarker = join(dataDir, 'demo-registry');
 if (process.env.EMC_DEMO !== '0' && !existsSync(demoMarker)) {
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
@@ -29,6 +40,13 @@ if (process.env.EMC_DEMO !== '0' && !existsSync(demoMarker)) {
   writeFileSync(demoMarker, new Date().toISOString());
   log('seeded the demo registry: 20 ministries and sectors, 63 provinces');
 }
+
+await stack.evaluateNow().then(
+  (summary) =>
+    log(`first evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected`),
+  (error: unknown) =>
+    log(`first evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
+);
 
 console.log(`
 EMC monitor is running.
@@ -43,14 +61,3 @@ Fill it with traffic:   npm run emc -- simulate
 Evaluate right now:     npm run emc -- evaluate
 Stop:                   Ctrl-C
 `);
-
-let stopping = false;
-const stop = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  log('stopping…');
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
