@@ -6,7 +6,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { COUNTERS } from '../domain/dossier/counters.ts';
@@ -30,6 +29,7 @@ import type {
 import { dossierId } from '../domain/worker/count-dossier-events.ts';
 import type { CapacityMeter } from './capacity.ts';
 import { dynamo } from './dynamo-client.ts';
+import { setIfNewerWithHistory } from './dynamo-newest.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
@@ -153,41 +153,18 @@ export class DynamoDossierStore implements DossierStorePort {
   }
 
   async touchFeed(unitCode: string, receivedAt: number): Promise<void> {
-    await this.newestTime(
-      { pk: keys.feedHistory(unitCode), sk: bucketOf(receivedAt) },
-      receivedAt,
+    await setIfNewerWithHistory(
+      this.client,
+      this.table,
+      keys.feed(unitCode),
+      keys.feedHistory(unitCode),
+      bucketOf,
       HISTORY_TTL_SECONDS,
+      'lastEventAt',
+      receivedAt,
+      {},
+      this.meter,
     );
-    await this.newestTime(keys.feed(unitCode), receivedAt);
-  }
-
-  /** Keeps the newest `lastEventAt` on an item; an older time changes nothing. */
-  private async newestTime(
-    key: { pk: string; sk: string },
-    receivedAt: number,
-    ttlSeconds?: number,
-  ): Promise<void> {
-    try {
-      const result = await withRetry(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: key,
-            UpdateExpression:
-              ttlSeconds === undefined ? 'SET lastEventAt = :t' : 'SET lastEventAt = :t, expiresAt = :e',
-            ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :t',
-            ExpressionAttributeValues:
-              ttlSeconds === undefined
-                ? { ':t': receivedAt }
-                : { ':t': receivedAt, ':e': Math.floor(receivedAt / 1000) + ttlSeconds },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      );
-      this.meter?.record(result.ConsumedCapacity ? [result.ConsumedCapacity] : [], 'write');
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    }
   }
 
   /** Pending deltas of a unit, oldest first, at most 200 per look. */

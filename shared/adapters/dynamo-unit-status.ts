@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { CatalogSummary, UnitReportStorePort } from '../domain/worker/unit-reports.ts';
 import type { CatalogPartMessage, DailyTotalsMessage, HeartbeatMessage } from '../schemas/queue.ts';
 import { dynamo } from './dynamo-client.ts';
+import { setIfNewer, setIfNewerWithHistory } from './dynamo-newest.ts';
 import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys, sortableTime } from './state-keys.ts';
@@ -12,10 +13,6 @@ const procedureSchema = z.object({
   onlineLevel: z.enum(['none', 'partial', 'full']),
   feeBearing: z.boolean(),
 });
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
 
 /**
  * Heartbeats, catalogues and self-reported totals. Every write keeps only the newest information (by the
@@ -28,17 +25,21 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
   ) {}
 
   async recordHeartbeat(message: HeartbeatMessage): Promise<void> {
-    await this.newest(
-      { pk: keys.heartbeatHistory(message.unitCode, message.systemId), sk: bucketOf(message.receivedAt) },
+    await setIfNewerWithHistory(
+      this.client,
+      this.table,
+      keys.heartbeat(message.unitCode, message.systemId),
+      keys.heartbeatHistory(message.unitCode, message.systemId),
+      bucketOf,
+      HISTORY_TTL_SECONDS,
       'lastSeenAt',
       message.receivedAt,
-      { expiresAt: Math.floor(message.receivedAt / 1000) + HISTORY_TTL_SECONDS },
+      {
+        sentAt: message.sentAt,
+        softwareVersion: message.softwareVersion,
+        pendingDossiers: message.pendingDossiers,
+      },
     );
-    await this.newest(keys.heartbeat(message.unitCode, message.systemId), 'lastSeenAt', message.receivedAt, {
-      sentAt: message.sentAt,
-      softwareVersion: message.softwareVersion,
-      pendingDossiers: message.pendingDossiers,
-    });
   }
 
   async storeCatalogPart(message: CatalogPartMessage): Promise<CatalogSummary | undefined> {
@@ -99,37 +100,12 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
     }
   }
 
-  /** Sets the attributes only if `at` is newer than what the item holds. */
   private async newest(
     key: { pk: string; sk: string },
     timeAttribute: string,
     at: number,
     values: Record<string, unknown>,
   ): Promise<void> {
-    const present = Object.entries(values).filter(([, value]) => value !== undefined);
-    const names: Record<string, string> = { '#t': timeAttribute };
-    const vals: Record<string, unknown> = { ':t': at };
-    const sets = ['#t = :t'];
-    present.forEach(([name, value], i) => {
-      names[`#a${i}`] = name;
-      vals[`:a${i}`] = value;
-      sets.push(`#a${i} = :a${i}`);
-    });
-    try {
-      await withRetry(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: key,
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: 'attribute_not_exists(#t) OR #t <= :t',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: vals,
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await setIfNewer(this.client, this.table, key, timeAttribute, at, values);
   }
 }

@@ -33,6 +33,12 @@ export function bodyBytes(event: APIGatewayProxyEventV2, maxBytes: number): Buff
   }
 }
 
+/** A plain-text body is measured where it is, with no copy into a buffer and back. */
+function plainText(body: string, maxBytes: number): string {
+  if (body.length > maxBytes || Buffer.byteLength(body) > maxBytes) throw tooLarge(maxBytes);
+  return body;
+}
+
 function tooLarge(maxBytes: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`The body must be at most ${maxBytes} bytes after decompression.`);
 }
@@ -50,7 +56,10 @@ export function parseBody(
       `Content-Type ${declared || '(none)'} is not accepted here; use ${accepted.map((type) => MEDIA[type]).join(' or ')}.`,
     );
   }
-  const text = bodyBytes(event, maxBytes).toString('utf8');
+  const plain =
+    !event.isBase64Encoded &&
+    (event.headers['content-encoding'] ?? 'identity').trim().toLowerCase() === 'identity';
+  const text = plain ? plainText(event.body ?? '', maxBytes) : bodyBytes(event, maxBytes).toString('utf8');
   if (media === 'form') return Object.fromEntries(new URLSearchParams(text));
   try {
     return JSON.parse(text);
