@@ -18,3 +18,8 @@ process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
 const stop = () => server.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// A parent killed outright cannot stop its children; this one notices and goes too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop();
+}, 1000).unref();
