@@ -20,6 +20,8 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
   emc simulate [--seed N] [--dossiers N] [--days N] [--out truth.json]
                                           send deterministic demo traffic through the API
   emc status [--json]                     queue depths, DLQ counts, snapshot age
+  emc reconcile <unitCode> [--from D] [--to D] [--json|--csv]
+                                          reported daily totals against counted figures (đối soát)
 
 Every command takes --help.`,
   units: `emc units import <file.json|file.csv>
@@ -36,6 +38,10 @@ emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it`,
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
   By default 16 of 83 units are left not fully connected, for a mix of reasons. Writes the ground truth.`,
+  reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
+  For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
+  what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
+  difference and whether it is within the configured tolerance. A day with no report shows an empty value.`,
   status: `emc status [--json]
   Queue depths, DLQ counts, the last evaluation and the snapshot age.`,
 };
@@ -79,6 +85,9 @@ async function main(argv: string[]): Promise<void> {
       dossiers: { type: 'string' },
       days: { type: 'string' },
       out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      csv: { type: 'boolean' },
     },
   });
   const [command = '', sub = '', arg] = positionals;
@@ -190,6 +199,55 @@ async function main(argv: string[]): Promise<void> {
       `expected: ${truth.connected}/${truth.registered} units fully connected, national online rate ${((truth.national.onlineRate ?? 0) * 100).toFixed(1)}%`,
     );
     console.log(`ground truth: ${out}`);
+    return;
+  }
+  if (command === 'reconcile') {
+    if (!sub) throw new CliError('reconcile needs a unit code: emc reconcile H48');
+    const { settings } = await import('../shared/config/settings.ts');
+    const { addDays, dayOf } = await import('../shared/domain/time.ts');
+    const { reconcile, reconciliationCsv } = await import('../shared/domain/operations/reconciliation.ts');
+    const { DynamoDossierStore } = await import('../shared/adapters/dynamo-dossier-store.ts');
+    const { DynamoEvaluationReader } = await import('../shared/adapters/dynamo-evaluation-reader.ts');
+    const config = settings();
+    const today = dayOf(Date.now(), config.time.utcOffsetMinutes);
+    const to = values.to ?? addDays(today, -1);
+    const from = values.from ?? addDays(to, -6);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || from > to) {
+      throw new CliError('--from and --to must be dates (YYYY-MM-DD), --from not after --to');
+    }
+    const days: string[] = [];
+    for (let day = from; day <= to && days.length < 400; day = addDays(day, 1)) days.push(day);
+    const reader = new DynamoEvaluationReader(
+      target.tables.state,
+      new DynamoDossierStore(target.tables.state),
+    );
+    const data = await reader.readUnit(sub, {
+      asOf: Date.now(),
+      unitDays: days,
+      unitMonths: [],
+      agencyDays: [],
+      agencyMonths: [],
+      year: to.slice(0, 4),
+      totalsFrom: from,
+      totalsTo: to,
+    });
+    const rows = reconcile(
+      sub,
+      days,
+      data.dailyTotals,
+      data.unitDays,
+      config.compliance.reconciliation.tolerance,
+    );
+    if (values.csv) process.stdout.write(reconciliationCsv(rows));
+    else if (values.json) console.log(JSON.stringify(rows, null, 2));
+    else {
+      for (const r of rows) {
+        const mark = r.withinTolerance === null ? 'no report' : r.withinTolerance ? 'ok' : 'DIFFERS';
+        console.log(
+          `${r.date}  ${r.figure.padEnd(15)} reported ${String(r.reported ?? '—').padStart(7)}  counted ${String(r.counted).padStart(7)}  ${mark}`,
+        );
+      }
+    }
     return;
   }
   if (command === 'status') {
