@@ -1,7 +1,4 @@
-import { ValidationError } from '../shared/domain/errors.ts';
-import { fieldErrors } from '../shared/domain/ingest/issues.ts';
 import { ingestWiring } from '../shared/http/ingest-wiring.ts';
-import { legacyEmcSchema } from '../shared/schemas/legacy-emc.ts';
 
 const { service, route } = ingestWiring();
 
@@ -9,13 +6,5 @@ const { service, route } = ingestWiring();
 export const handler = route({
   auth: 'site-key',
   accept: ['json', 'form'],
-  handle: (body, principal, requestId) => {
-    const parsed = legacyEmcSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ValidationError('The TrackingMCDT record is not valid.', {
-        errors: fieldErrors(parsed.error),
-      });
-    }
-    return service.legacyEmc(parsed.data, principal, requestId);
-  },
+  handle: (body, principal, requestId) => service.legacyEmc(body, principal, requestId),
 });

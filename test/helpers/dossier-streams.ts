@@ -73,33 +73,28 @@ export function toMessages(
   acceptedAt = Date.parse('2026-11-23T03:00:00Z'),
 ): DossierEventsMessage[] {
   const messages: DossierEventsMessage[] = [];
+  const emit = (unitCode: string, list: QueuedEvent[]): void => {
+    messages.push({
+      v: 1,
+      kind: 'dossier-events',
+      unitCode,
+      requestId: `r${messages.length}`,
+      acceptedAt,
+      events: list,
+    });
+  };
   const byUnit = new Map<string, QueuedEvent[]>();
   for (const { unitCode, ...event } of events) {
     const list = byUnit.get(unitCode) ?? [];
     list.push(event);
     byUnit.set(unitCode, list);
     if (list.length >= size) {
-      messages.push({
-        v: 1,
-        kind: 'dossier-events',
-        unitCode,
-        requestId: `r${messages.length}`,
-        acceptedAt,
-        events: list,
-      });
+      emit(unitCode, list);
       byUnit.set(unitCode, []);
     }
   }
   for (const [unitCode, list] of byUnit) {
-    if (list.length > 0)
-      messages.push({
-        v: 1,
-        kind: 'dossier-events',
-        unitCode,
-        requestId: `r${messages.length}`,
-        acceptedAt,
-        events: list,
-      });
+    if (list.length > 0) emit(unitCode, list);
   }
   return messages;
 }

@@ -78,14 +78,7 @@ export function ingestHarness(
     legacy: route({
       auth: 'site-key',
       accept: ['json', 'form'],
-      handle: async (b, p, r) => {
-        const { legacyEmcSchema } = await import('../../shared/schemas/legacy-emc.ts');
-        const { fieldErrors } = await import('../../shared/domain/ingest/issues.ts');
-        const { ValidationError } = await import('../../shared/domain/errors.ts');
-        const parsed = legacyEmcSchema.safeParse(b);
-        if (!parsed.success) throw new ValidationError('invalid', { errors: fieldErrors(parsed.error) });
-        return service.legacyEmc(parsed.data, p, r);
-      },
+      handle: (b, p, r) => service.legacyEmc(b, p, r),
     }),
   };
   return {

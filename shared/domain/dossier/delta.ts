@@ -48,11 +48,6 @@ export function compact(delta: UnitDelta): UnitDelta {
   return out;
 }
 
-export function isEmptyDelta(delta: UnitDelta): boolean {
-  const compacted = compact(delta);
-  return compacted.cells.size === 0 && compacted.services.size === 0;
-}
-
 /** A compact, JSON-safe form for storage inside one DynamoDB item. */
 export interface StoredDelta {
   c: [string, CounterValues][];

@@ -12,7 +12,7 @@ export interface ConnectionInput {
   catalog: { syncedAt: number; procedures: number } | undefined;
   /** Days in the lookback with the unit's own totals, and how far each is from the counted figures. */
   reconciliation: { date: string; worstRelativeDifference: number }[];
-  /** Days in the lookback on which dossiers were counted; a unit that reported nothing may still owe totals. */
+  /** The status the unit had before this evaluation, which tells an interruption from a partial connection. */
   previousStatus: ConnectionStatus | undefined;
 }
 

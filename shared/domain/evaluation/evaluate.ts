@@ -371,7 +371,8 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     }
     const catalogFigures = catalog ?? NO_CATALOG;
     const periodCounters = unitPeriodCounters(data, cal);
-    const unitKpis = periodKpis(periodCounters, catalogFigures, serviceCounts(data, cal));
+    const services = serviceCounts(data, cal);
+    const unitKpis = periodKpis(periodCounters, catalogFigures, services);
     const row: UnitRow = {
       unitCode: unit.unitCode,
       name: unit.name,
@@ -395,7 +396,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
       data,
       periodCounters,
       catalogFigures,
-      services: serviceCounts(data, cal),
+      services,
       history: record?.history ?? [],
     };
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../../config/settings.ts';
 import type { ApiSchemas } from '../../schemas/api.ts';
-import type { LegacyEmcEvent } from '../../schemas/legacy-emc.ts';
+import { legacyEmcSchema } from '../../schemas/legacy-emc.ts';
 import type {
   CatalogPartMessage,
   DailyTotalsMessage,
@@ -40,7 +40,14 @@ export class IngestService {
   }
 
   /** Answers with no body on success: legacy senders treat any 2xx without one as delivered. */
-  async legacyEmc(record: LegacyEmcEvent, principal: Principal, requestId: string): Promise<IngestResult> {
+  async legacyEmc(body: unknown, principal: Principal, requestId: string): Promise<IngestResult> {
+    const parsed = legacyEmcSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new ValidationError('The TrackingMCDT record is not valid.', {
+        errors: fieldErrors(parsed.error),
+      });
+    }
+    const record = parsed.data;
     const { schemas, config, clock } = this.deps;
     const now = clock();
     const event = fromLegacyEmc(record, new Date(now).toISOString());

@@ -1,16 +1,11 @@
 import type { CounterValues } from '../dossier/counters.ts';
+import type { UnitData } from '../evaluation/ports.ts';
 
 export const RECONCILED_FIGURES = ['received', 'receivedOnline', 'resolved', 'resolvedOnTime'] as const;
 export type ReconciledFigure = (typeof RECONCILED_FIGURES)[number];
 
-export interface ReportedDay {
-  date: string;
-  reportedAt: number;
-  received: number;
-  receivedOnline: number;
-  resolved: number;
-  resolvedOnTime: number;
-}
+/** A day's totals as the unit reported them: the shape the evaluation reads. */
+export type ReportedDay = UnitData['dailyTotals'][number];
 
 export interface ReconciliationRow {
   unitCode: string;
