@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, connect, type Target } from './context.ts';
+import { parseDuration } from './keys.ts';
+import { bar } from './progress.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -11,11 +13,19 @@ const HELP: Record<string, string> = {
 Works against the running local stack (found through EMC_DATA_DIR, default ./.emc) or, with --aws,
 against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outputs.json).
 
-  emc units import <file.json|file.csv>   add or update units
-  emc units list [--json]                 the registry
+  emc units import <file.json|file.csv>   add or update units (history is kept)
+  emc units list [--at D] [--json]        the registry as of a day
+  emc units add|rename|pause|resume|retire|merge|split|apply|history
+                                          the unit lifecycle: see emc units --help
   emc keys issue <unitCode>               print a new API key (shown only this once)
-  emc keys list <unitCode> [--json]       a unit's keys: prefix, status, created
+  emc keys list <unitCode> [--json]       a unit's keys: prefix, status, created, last used
+  emc keys rotate <unitCode> [--overlap 7d]
+                                          a new key; the old ones keep working for the overlap
   emc keys revoke <keyPrefix>             revoke a key (401 within the key cache time)
+  emc dlq inspect|redrive|discard [--feed F]
+                                          dead letters with reasons; send back safely
+  emc rebuild <unitCode> --from D --to D [--swap]
+                                          recompute counters from the raw archive, compare, swap
   emc evaluate [--at <ISO time>] [--json] evaluate and publish now
   emc simulate [--seed N] [--dossiers N] [--days N] [--out truth.json]
                                           send deterministic demo traffic through the API
@@ -28,10 +38,40 @@ Every command takes --help.`,
   JSON: an array of { "unitCode", "name", "kind" ("ministry" | "province" | "sector" | "other"),
         "systems": [systemId…], "targets"?, "paused"?, "maintenance"?, "agencies"? }
   CSV:  a header row with unitCode,name,kind,systems (systems separated by ";").
-emc units list [--json]`,
+  Fields a row leaves out keep their stored values; lifecycle history is never erased by an import.
+emc units list [--at YYYY-MM-DD] [--json]
+emc units add <code> --name N --kind K [--systems a,b] [--on D]   a new unit, existing from day D
+emc units rename <code> --name N [--on D]       earlier evaluations keep the old name
+emc units pause <code> [--reason R]             evaluated and published, no alerts
+emc units resume <code>
+emc units retire <code> [--on D]                no successor: its history stays its own
+emc units merge --into H44 H25 H26 [--on D]     from day D the merged units' history counts for H44
+emc units split H01 --into H61=<agency>,<agency> --into H62 [--on D]
+                                                each listed agency goes to its part, the rest to the bare one
+emc units apply <reorganisation.json>           renames, merges, splits and retirements of one day, as data
+                                                (docs/examples/provinces-2025-07-01.json: 63 → 34 provinces);
+                                                safe to run again: finished steps are skipped
+emc units history <code>
+  D defaults to today (Vietnam time). Dated snapshots published before D are never rewritten.`,
   keys: `emc keys issue <unitCode>     prints the key alone on stdout; store it now, it is never shown again
 emc keys list <unitCode> [--json]
-emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it`,
+emc keys rotate <unitCode> [--overlap 7d]
+                              prints a new key; every other active key of the unit expires after the
+                              overlap (units switch at their own pace, then the old key stops working)
+emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; immediate`,
+  dlq: `emc dlq inspect [--feed dossier-events] [--limit 100] [--json] [--save <dir>]
+  Each dead letter: id, unit, events, receive count, and why it failed. --save writes the bodies.
+emc dlq redrive [--feed F] (--all | --ids id1,id2)
+  Sends them back to the main queue (send, then delete). Letters that still break the queue contract stay.
+  Counting is idempotent: a redriven event that was already counted changes nothing.
+emc dlq discard [--feed F] --ids id1,id2
+  Deletes dead letters for good (save them first with inspect --save).`,
+  rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap] [--json]
+                [--lookback-days 400] [--hold-seconds 900]
+  Recomputes the unit's counters for whole months (the range is widened to month boundaries) from the raw
+  archive, and lists every figure where the live counters differ. With --swap, replaces exactly those.
+  The unit's dossier commits are held back during the comparison and swap; its messages wait in the queue.
+  Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
   Evaluates every unit and publishes the snapshots now. --at evaluates as of that time.`,
   simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
@@ -51,27 +91,6 @@ function usage(topic: string): never {
   process.exit(0);
 }
 
-function bar(done: number, total: number): void {
-  if (!process.stderr.isTTY && done !== total && done % Math.max(1, Math.floor(total / 10)) !== 0) return;
-  const width = 30;
-  const filled = Math.round((done / Math.max(1, total)) * width);
-  const line = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`;
-  process.stderr.write(process.stderr.isTTY ? `\r${line}${done === total ? '\n' : ''}` : `${line}\n`);
-}
-
-function parseCsvUnits(text: string): unknown[] {
-  const [header, ...lines] = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((line) => line.trim());
-  const names = (header ?? '').split(',').map((name) => name.trim());
-  return lines.map((line) => {
-    const cells = line.split(',').map((cell) => cell.trim());
-    const row = Object.fromEntries(names.map((name, i) => [name, cells[i] ?? '']));
-    return { ...row, systems: (row.systems ?? '').split(';').filter(Boolean) };
-  });
-}
-
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -88,6 +107,21 @@ async function main(argv: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       csv: { type: 'boolean' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      systems: { type: 'string' },
+      on: { type: 'string' },
+      into: { type: 'string', multiple: true },
+      reason: { type: 'string' },
+      overlap: { type: 'string' },
+      feed: { type: 'string' },
+      ids: { type: 'string' },
+      all: { type: 'boolean' },
+      save: { type: 'string' },
+      limit: { type: 'string' },
+      swap: { type: 'boolean' },
+      'lookback-days': { type: 'string' },
+      'hold-seconds': { type: 'string' },
     },
   });
   const [command = '', sub = '', arg] = positionals;
@@ -96,29 +130,9 @@ async function main(argv: string[]): Promise<void> {
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
   const registry = new DynamoRegistry(target.tables.state);
 
-  if (command === 'units' && sub === 'import') {
-    if (!arg) throw new CliError('units import needs a file: emc units import units.json');
-    const text = readFileSync(arg, 'utf8');
-    const rows = arg.endsWith('.csv') ? parseCsvUnits(text) : (JSON.parse(text) as unknown[]);
-    if (!Array.isArray(rows)) throw new CliError(`${arg} must hold an array of units`);
-    const { unitSchema } = await import('../shared/schemas/registry.ts');
-    const problems = rows.flatMap((row, index) => {
-      const parsed = unitSchema.safeParse(row);
-      return parsed.success
-        ? []
-        : parsed.error.issues.map((issue) => `row ${index}: ${issue.path.join('.')}: ${issue.message}`);
-    });
-    if (problems.length > 0) throw new CliError(`Nothing imported:\n${problems.join('\n')}`);
-    for (const row of rows) await registry.putUnit(unitSchema.parse(row));
-    console.log(`imported ${rows.length} unit(s)`);
-    return;
-  }
-  if (command === 'units' && sub === 'list') {
-    const units = await registry.listUnits();
-    if (values.json) console.log(JSON.stringify(units, null, 2));
-    else
-      for (const u of units)
-        console.log(`${u.unitCode}\t${u.kind}\t${u.status}${u.paused ? ' (paused)' : ''}\t${u.name}`);
+  if (command === 'units') {
+    const { unitsCommand } = await import('./commands.ts');
+    await unitsCommand(target, sub, positionals.slice(2), values);
     return;
   }
   if (command === 'keys') {
@@ -126,9 +140,11 @@ async function main(argv: string[]): Promise<void> {
     const store = new DynamoKeyStore(target.tables.keys);
     if (sub === 'issue') {
       if (!arg) throw new CliError('keys issue needs a unit code: emc keys issue H01');
-      const units = await registry.listUnits();
-      if (!units.some((u) => u.unitCode === arg))
-        throw new CliError(`Unit ${arg} is not registered; import it first.`);
+      const unit = await registry.getUnit(arg);
+      const { existsOn } = await import('../shared/domain/registry/lifecycle.ts');
+      if (!unit) throw new CliError(`Unit ${arg} is not registered; import it first.`);
+      if (unit.retiredOn !== undefined || !existsOn(unit, unit.createdOn ?? '9999-12-31'))
+        throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
       const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
       const { issueKey } = await import('../shared/domain/auth/api-keys.ts');
       const { key, record } = issueKey(await loadKeyPepper(), arg, Date.now());
@@ -138,11 +154,36 @@ async function main(argv: string[]): Promise<void> {
     }
     if (sub === 'list') {
       if (!arg) throw new CliError('keys list needs a unit code');
-      const keys = (await store.listForUnit(arg)).map(({ hash: _hash, ...rest }) => rest);
+      const keys = (await store.listForUnit(arg))
+        .map(({ hash: _hash, ...rest }) => rest)
+        .sort((a, b) => a.createdAt - b.createdAt);
+      const iso = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString());
       if (values.json) console.log(JSON.stringify(keys, null, 2));
       else
-        for (const k of keys)
-          console.log(`${k.prefix}\t${k.status}\tcreated ${new Date(k.createdAt).toISOString()}`);
+        for (const k of keys) {
+          const state =
+            k.status === 'active' && k.expiresAt !== undefined
+              ? k.expiresAt > Date.now()
+                ? `expires ${iso(k.expiresAt)}`
+                : 'expired'
+              : k.status;
+          console.log(`${k.prefix}\t${state}\tcreated ${iso(k.createdAt)}\tlast used ${iso(k.lastUsedAt)}`);
+        }
+      return;
+    }
+    if (sub === 'rotate') {
+      if (!arg) throw new CliError('keys rotate needs a unit code: emc keys rotate H01 --overlap 7d');
+      const { rotateKey } = await import('./keys.ts');
+      const rotated = await rotateKey(
+        store,
+        registry,
+        arg,
+        parseDuration(values.overlap ?? '7d'),
+        Date.now(),
+      );
+      console.log(rotated.key);
+      for (const prefix of rotated.expiring)
+        console.error(`key ${prefix} keeps working until ${new Date(rotated.until).toISOString()}`);
       return;
     }
     if (sub === 'revoke') {
@@ -203,41 +244,9 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'reconcile') {
     if (!sub) throw new CliError('reconcile needs a unit code: emc reconcile H48');
-    const { settings } = await import('../shared/config/settings.ts');
-    const { addDays, dayOf } = await import('../shared/domain/time.ts');
-    const { reconcile, reconciliationCsv } = await import('../shared/domain/operations/reconciliation.ts');
-    const { DynamoDossierStore } = await import('../shared/adapters/dynamo-dossier-store.ts');
-    const { DynamoEvaluationReader } = await import('../shared/adapters/dynamo-evaluation-reader.ts');
-    const config = settings();
-    const today = dayOf(Date.now(), config.time.utcOffsetMinutes);
-    const to = values.to ?? addDays(today, -1);
-    const from = values.from ?? addDays(to, -6);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || from > to) {
-      throw new CliError('--from and --to must be dates (YYYY-MM-DD), --from not after --to');
-    }
-    const days: string[] = [];
-    for (let day = from; day <= to && days.length < 400; day = addDays(day, 1)) days.push(day);
-    const reader = new DynamoEvaluationReader(
-      target.tables.state,
-      new DynamoDossierStore(target.tables.state),
-    );
-    const data = await reader.readUnit(sub, {
-      asOf: Date.now(),
-      unitDays: days,
-      unitMonths: [],
-      agencyDays: [],
-      agencyMonths: [],
-      year: to.slice(0, 4),
-      totalsFrom: from,
-      totalsTo: to,
-    });
-    const rows = reconcile(
-      sub,
-      days,
-      data.dailyTotals,
-      data.unitDays,
-      config.compliance.reconciliation.tolerance,
-    );
+    const { reconcileUnit } = await import('./commands.ts');
+    const { reconciliationCsv } = await import('../shared/domain/operations/reconciliation.ts');
+    const rows = await reconcileUnit(target, sub, values.from, values.to);
     if (values.csv) process.stdout.write(reconciliationCsv(rows));
     else if (values.json) console.log(JSON.stringify(rows, null, 2));
     else {
@@ -248,6 +257,18 @@ async function main(argv: string[]): Promise<void> {
         );
       }
     }
+    return;
+  }
+  if (command === 'dlq') {
+    const { dlqCommand } = await import('./commands.ts');
+    await dlqCommand(target, sub, values);
+    return;
+  }
+  if (command === 'rebuild') {
+    if (!sub)
+      throw new CliError('rebuild needs a unit code: emc rebuild H48 --from 2025-07-01 --to 2025-07-31');
+    const { rebuildCommand } = await import('./commands.ts');
+    await rebuildCommand(target, sub, values);
     return;
   }
   if (command === 'status') {

@@ -70,6 +70,17 @@ export class EmcFunction extends Construct {
     this.fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }),
     );
+    // "Last used": an update that may touch no attribute but lastUsedAt and returns nothing.
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['prefix', 'lastUsedAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
+    );
     return this;
   }
 

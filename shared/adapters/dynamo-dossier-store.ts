@@ -116,8 +116,18 @@ export class DynamoDossierStore implements DossierStorePort {
       });
     }
     if (items.length === 0) return { ok: true };
+    items.push({
+      ConditionCheck: {
+        TableName: this.table,
+        Key: keys.hold(unitCode),
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': Date.now() },
+      },
+    });
     const cancelled = await this.transact(items);
     if (!cancelled) return { ok: true };
+    if (cancelled[items.length - 1] === 'ConditionalCheckFailed') return { ok: false, stale: [], held: true };
     const stale = cancelled.flatMap((code, index) => {
       const change = changes[index];
       return code === 'ConditionalCheckFailed' && change ? [change.key] : [];

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
+import { addInto, COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
 import type { EvaluationReadPort, ReadPlan, UnitData } from '../domain/evaluation/ports.ts';
 import type { CapacityMeter } from './capacity.ts';
 import { dynamo } from './dynamo-client.ts';
@@ -36,8 +36,50 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
     private readonly meter?: CapacityMeter,
   ) {}
 
-  async readUnit(unitCode: string, plan: ReadPlan): Promise<UnitData> {
+  async readUnit(
+    unitCode: string,
+    plan: ReadPlan,
+    agencies?: (agencyCode: string) => boolean,
+  ): Promise<UnitData> {
     await this.dossiers.fold(unitCode, 1);
+    if (agencies) {
+      // Part of a split unit: every series comes from the agency items of the agencies this part carries.
+      const periods = [
+        ...new Set([...plan.unitDays, ...plan.unitMonths, ...plan.agencyDays, ...plan.agencyMonths]),
+      ];
+      const partitions = await Promise.all(
+        periods.map((period) => this.query(keys.counterPartition(unitCode, period))),
+      );
+      const byPeriod = new Map(
+        periods.map((period, index) => [
+          period,
+          new Map(
+            (partitions[index] ?? [])
+              .filter((item) => String(item.sk).startsWith('A#') && agencies(String(item.sk).slice(2)))
+              .map((item) => [String(item.sk).slice(2), counters(item)] as const),
+          ),
+        ]),
+      );
+      const total = (period: string): [string, CounterValues][] => {
+        const rows = [...(byPeriod.get(period)?.values() ?? [])];
+        if (rows.length === 0) return [];
+        const sum: CounterValues = {};
+        for (const row of rows) addInto(sum, row);
+        return [[period, sum]];
+      };
+      const pick = (list: string[]) => new Map(list.map((p) => [p, byPeriod.get(p) ?? new Map()]));
+      return {
+        heartbeats: new Map(),
+        lastDossierEventAt: undefined,
+        catalog: undefined,
+        dailyTotals: [],
+        unitDays: new Map(plan.unitDays.flatMap(total)),
+        unitMonths: new Map(plan.unitMonths.flatMap(total)),
+        agencyDays: pick(plan.agencyDays),
+        agencyMonths: pick(plan.agencyMonths),
+        services: [],
+      };
+    }
     const dayKeys = plan.unitDays.map((day) => ({
       pk: keys.counterPartition(unitCode, day),
       sk: keys.unitSort,

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { RegistryPort } from '../domain/evaluation/ports.ts';
 import { type Unit, type UnitInput, unitSchema } from '../schemas/registry.ts';
 import { dynamo } from './dynamo-client.ts';
@@ -20,6 +25,31 @@ export class DynamoRegistry implements RegistryPort {
       ExpressionAttributeValues: { ':pk': registryKeys.registryPartition },
     });
     return items.map((item) => unitSchema.parse(JSON.parse(String(item.unit))));
+  }
+
+  async getUnit(unitCode: string): Promise<Unit | undefined> {
+    const result = await withRetry(() =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: registryKeys.unit(unitCode) })),
+    );
+    return result.Item ? unitSchema.parse(JSON.parse(String(result.Item.unit))) : undefined;
+  }
+
+  /** Writes the units of one lifecycle change together: a merge never lands half done. */
+  async putUnits(units: readonly Unit[]): Promise<void> {
+    if (units.length === 0) return;
+    if (units.length > 100) throw new Error('At most 100 units change together.');
+    await withRetry(() =>
+      this.client.send(
+        new TransactWriteCommand({
+          TransactItems: units.map((unit) => ({
+            Put: {
+              TableName: this.table,
+              Item: { ...registryKeys.unit(unit.unitCode), unit: JSON.stringify(unitSchema.parse(unit)) },
+            },
+          })),
+        }),
+      ),
+    );
   }
 
   async putUnit(input: UnitInput): Promise<Unit> {

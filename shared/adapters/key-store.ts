@@ -16,6 +16,8 @@ const storedKeySchema = z.object({
   status: z.enum(['active', 'revoked']),
   createdAt: z.number(),
   lastUsedAt: z.number().optional(),
+  expiresAt: z.number().optional(),
+  retired: z.object({ on: z.string(), successors: z.array(z.string()) }).optional(),
 });
 
 /**
@@ -61,6 +63,58 @@ export class DynamoKeyStore implements KeyLookupPort {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
       throw error;
     }
+  }
+
+  /** The only write ingest makes here; its IAM policy allows no other attribute. */
+  async touch(prefix: string, at: number): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { prefix },
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression:
+            'attribute_exists(prefix) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      });
+  }
+
+  /** Lets a key work until `at` and no longer; an earlier expiry is kept. */
+  async expire(prefix: string, at: number): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { prefix },
+          UpdateExpression: 'SET expiresAt = :at',
+          ConditionExpression:
+            'attribute_exists(prefix) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      });
+  }
+
+  /** Marks every key of a retired unit, so ingest applies the retired-code rule without reading the registry. */
+  async markRetired(unitCode: string, retired: { on: string; successors: string[] }): Promise<number> {
+    const records = await this.listForUnit(unitCode);
+    for (const record of records) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { prefix: record.prefix },
+          UpdateExpression: 'SET retired = :retired',
+          ExpressionAttributeValues: { ':retired': retired },
+        }),
+      );
+    }
+    return records.length;
   }
 
   async listForUnit(unitCode: string): Promise<StoredKey[]> {

@@ -5,6 +5,8 @@
 export const keys = {
   dossier: (unit: string, dossier: string) => ({ pk: `D#${unit}#${dossier}`, sk: '-' }),
   pendingPartition: (unit: string) => `P#${unit}`,
+  /** While a rebuild swaps a unit's counters, this item holds the unit's dossier commits back. */
+  hold: (unit: string) => ({ pk: `W#${unit}`, sk: 'hold' }),
   /** Day and month partitions hold one item per agency plus the unit total `U`. */
   counterPartition: (unit: string, period: string) => `C#${unit}#${period}`,
   agencySort: (agency: string) => `A#${agency}`,

@@ -42,8 +42,14 @@ export const settingsSchema = z.object({
     retentionDays: z.number().int().positive(),
     rateLimit: z.object({ requestsPerSecond: z.number().positive(), burst: z.number().positive() }),
     keyCacheSeconds: z.number().nonnegative(),
+    keyLastUsedEverySeconds: z.number().positive(),
     maxQueueMessageBytes: z.number().int().min(16_384),
   }),
+  /**
+   * Data sent under a retired unit code: "remap" accepts it under the old code, whose history the successor
+   * carries; "reject" answers 410 from the retirement day on, naming the successor.
+   */
+  lifecycle: z.object({ retiredUnitCodes: z.enum(['remap', 'reject']) }),
   time: z.object({ zone: z.string(), utcOffsetMinutes: z.number().int() }),
   dossier: z.object({
     receivedStatuses: z.array(z.number().int().min(1).max(10)),
@@ -63,7 +69,8 @@ export const settingsSchema = z.object({
     ),
   }),
   worker: z.object({
-    maxChangesPerCommit: z.number().int().min(1).max(99),
+    // One more item carries the delta, and one checks that no rebuild holds the unit: 100 in all.
+    maxChangesPerCommit: z.number().int().min(1).max(98),
     maxFootprint: z.number().int().min(4).max(96),
     foldAtPending: z.number().int().min(1),
     maxStaleRounds: z.number().int().min(1),

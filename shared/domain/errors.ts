@@ -50,6 +50,13 @@ export class MethodNotAllowedError extends ClientError {
   readonly title = 'Method not allowed';
 }
 
+/** The unit code was retired (merged or split) and the retired-code rule is "reject". */
+export class UnitRetiredError extends ClientError {
+  override readonly name = 'UnitRetiredError';
+  readonly status = 410;
+  readonly title = 'The unit code is retired';
+}
+
 export class PayloadTooLargeError extends ClientError {
   override readonly name = 'PayloadTooLargeError';
   readonly status = 413;

@@ -15,9 +15,16 @@ export interface StoredKey {
   hash: string;
   status: 'active' | 'revoked';
   createdAt: number;
+  /** Updated at most every few minutes per key, so it costs ingest next to nothing. */
   lastUsedAt?: number;
+  /** Set when the key is rotated out: it keeps working until then, so units can switch without a gap. */
+  expiresAt?: number;
+  /** Set on every key of a unit that was retired, merged or split, for the retired-code rule. */
+  retired?: { on: string; successors: string[] };
 }
 
 export interface KeyLookupPort {
   findByPrefix(prefix: string): Promise<StoredKey | undefined>;
+  /** Records that the key was used; best effort. */
+  touch?(prefix: string, at: number): Promise<void>;
 }

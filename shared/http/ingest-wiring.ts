@@ -3,8 +3,8 @@ import { loadKeyPepper } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
 import { readEnv } from '../config/env.ts';
-import { settings } from '../config/settings.ts';
-import { KeyVerifier } from '../domain/auth/api-keys.ts';
+import { type Settings, settings } from '../config/settings.ts';
+import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
 import { RateLimiter } from '../domain/ingest/rate-limit.ts';
 import { IngestService } from '../domain/ingest/service.ts';
 import { apiSchemas } from '../schemas/api.ts';
@@ -16,6 +16,14 @@ const envSchema = z.object({
   HEARTBEATS_QUEUE_URL: z.url().optional(),
   REPORTS_QUEUE_URL: z.url().optional(),
 });
+
+export function keyPolicy(config: Settings): KeyPolicy {
+  return {
+    retiredCodes: config.lifecycle.retiredUnitCodes,
+    utcOffsetMinutes: config.time.utcOffsetMinutes,
+    touchEverySeconds: config.ingest.keyLastUsedEverySeconds,
+  };
+}
 
 /** The composition root of the ingest functions: configuration and adapters, built once per cold start. */
 export function ingestWiring(): { service: IngestService; route: (spec: RouteSpec) => HttpHandler } {
@@ -35,7 +43,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
   const deps = {
     verifier: () => {
       verifier ??= loadKeyPepper().then(
-        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds),
+        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, Date.now, keyPolicy(config)),
       );
       verifier.catch(() => {
         verifier = undefined;

@@ -15,6 +15,35 @@ export type KpiTargets = z.infer<typeof kpiTargetsSchema>;
 
 export const unitKinds = ['ministry', 'province', 'sector', 'other'] as const;
 
+const day = z.iso.date();
+
+export const successorSchema = z.object({
+  unitCode: z.string(),
+  agencies: z.array(z.string().min(1)).optional(),
+});
+export type Successor = z.infer<typeof successorSchema>;
+
+export const lifecycleActions = [
+  'added',
+  'renamed',
+  'paused',
+  'resumed',
+  'retired',
+  'merged',
+  'absorbed',
+  'split',
+  'split-from',
+] as const;
+
+export const lifecycleEntrySchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  action: z.enum(lifecycleActions),
+  /** The day the change takes effect. */
+  on: day.optional(),
+  detail: z.string(),
+});
+export type LifecycleEntry = z.infer<typeof lifecycleEntrySchema>;
+
 /** A registered unit, as operators import it (`emc units import`). */
 export const unitSchema = z.object({
   unitCode: z.string().regex(/^[A-Y]\d{2}$/, 'must be a short unit code such as H49 or G12'),
@@ -37,6 +66,19 @@ export const unitSchema = z.object({
   agencies: z
     .array(z.object({ agencyCode: z.string().min(1), name: z.string().min(1), level: z.string().min(1) }))
     .default([]),
+  /** The first day (Vietnam time) the unit exists; a unit without one has always existed. */
+  createdOn: day.optional(),
+  /** The first day the unit no longer exists; its history then belongs to its successors. */
+  retiredOn: day.optional(),
+  /**
+   * Who carries a retired unit's history: one successor for a merge, several for a split. In a split,
+   * each listed agency's figures go to the successor that names it, and the rest to the one naming none.
+   */
+  successors: z.array(successorSchema).default([]),
+  /** Earlier names, each with the first day it no longer applied, so past evaluations keep past names. */
+  formerNames: z.array(z.object({ name: z.string().min(1), until: day })).default([]),
+  /** What operators did to the unit, oldest first. */
+  history: z.array(lifecycleEntrySchema).default([]),
 });
 export type Unit = z.infer<typeof unitSchema>;
 export type UnitInput = z.input<typeof unitSchema>;

@@ -98,6 +98,20 @@ export const unitRowSchema = z.object({
   unitCode: z.string(),
   name: z.string(),
   kind: z.string(),
+  predecessors: z
+    .array(
+      z.object({
+        unitCode: z.string(),
+        name: z.string(),
+        retiredOn: z.string().meta({ description: 'The first day the predecessor no longer existed.' }),
+        whole: z.boolean().meta({ description: 'false when only some agencies came over (a split).' }),
+      }),
+    )
+    .optional()
+    .meta({
+      description:
+        'Units merged or split into this one. Their history is included in every figure of this unit.',
+    }),
   connection: connectionSchema,
   kpis: periodKpisSchema,
   targets: targetsSchema,

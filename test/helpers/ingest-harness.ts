@@ -5,6 +5,7 @@ import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { IngestService } from '../../shared/domain/ingest/service.ts';
 import type { KeyLookupPort, QueuePort, StoredKey } from '../../shared/domain/ports.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from '../../shared/http/handler.ts';
+import { keyPolicy } from '../../shared/http/ingest-wiring.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
 import type { Feed } from '../../shared/schemas/queue.ts';
 import { type HttpRequest, httpEvent, lambdaContext } from '../fixtures/index.ts';
@@ -63,7 +64,7 @@ export function ingestHarness(
   const queue = new RecordingQueue();
   const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock });
   const [perSecond, burst] = options.rate ?? [1_000_000, 1_000_000];
-  const verifier = new KeyVerifier(keys, PEPPER, 0, clock);
+  const verifier = new KeyVerifier(keys, PEPPER, 0, clock, keyPolicy(config));
   const deps = {
     verifier: async () => verifier,
     limiter: new RateLimiter(perSecond, burst, clock),

@@ -16,7 +16,7 @@ const { template, stack } = synth({
   operatorEmails: ['oncall@example.gov.vn'],
 });
 const resources = (type: string) => template.findResources(type);
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
 function policyFor(functionId: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
@@ -132,13 +132,18 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('lets an ingest function send to its queue and read nothing from the tables but the key lookup', () => {
+  it('lets an ingest function send to its queue, look up keys and record only their last use', () => {
     const statements = policyFor('ingest-dossier-events');
     const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toHaveLength(1);
-    expect(dynamo[0]?.Action).toBe('dynamodb:GetItem');
-    expect(JSON.stringify(dynamo[0]?.Resource)).toContain('Keys');
-    expect(JSON.stringify(dynamo[0]?.Resource)).not.toContain('State');
+    expect(dynamo.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const statement of dynamo) {
+      expect(JSON.stringify(statement.Resource)).toContain('Keys');
+      expect(JSON.stringify(statement.Resource)).not.toContain('State');
+    }
+    expect(dynamo[1]?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['prefix', 'lastUsedAt'] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(actionsOf(statements).some((a) => a.startsWith('s3:'))).toBe(false);
   });

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError } from '../errors.ts';
+import { UnauthorizedError, UnitRetiredError } from '../errors.ts';
 import type { Clock, KeyLookupPort, StoredKey } from '../ports.ts';
+import { dayOf } from '../time.ts';
 
 const KEY_PATTERN = /^emc_([A-Za-z0-9]{12})_([A-Za-z0-9]{40})$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -37,6 +38,16 @@ export function keyPrefix(key: string): string | undefined {
   return KEY_PATTERN.exec(key)?.[1];
 }
 
+/** What happens to data sent under a retired unit code: see docs/operations.md. */
+export interface KeyPolicy {
+  retiredCodes: 'remap' | 'reject';
+  utcOffsetMinutes: number;
+  /** `lastUsedAt` is written at most this often per key and process. */
+  touchEverySeconds: number;
+}
+
+const DEFAULT_POLICY: KeyPolicy = { retiredCodes: 'remap', utcOffsetMinutes: 420, touchEverySeconds: 300 };
+
 interface CacheEntry {
   record: StoredKey | undefined;
   expiresAt: number;
@@ -48,6 +59,7 @@ interface CacheEntry {
  */
 export class KeyVerifier {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly touched = new Map<string, number>();
   private readonly decoyHash: Buffer;
 
   constructor(
@@ -55,6 +67,7 @@ export class KeyVerifier {
     private readonly pepper: string,
     private readonly cacheSeconds: number,
     private readonly clock: Clock = Date.now,
+    private readonly policy: KeyPolicy = DEFAULT_POLICY,
   ) {
     this.decoyHash = Buffer.from(hashKey(pepper, 'emc_decoy'), 'hex');
   }
@@ -70,7 +83,32 @@ export class KeyVerifier {
     const matches = expected.length === presentedHash.length && timingSafeEqual(expected, presentedHash);
     if (!record || !matches) throw new UnauthorizedError('The API key is not valid.');
     if (record.status !== 'active') throw new UnauthorizedError('The API key has been revoked.');
+    const now = this.clock();
+    if (record.expiresAt !== undefined && record.expiresAt <= now) {
+      throw new UnauthorizedError(
+        `The API key expired at ${new Date(record.expiresAt).toISOString()} after it was rotated; use the unit’s new key.`,
+      );
+    }
+    if (
+      record.retired &&
+      this.policy.retiredCodes === 'reject' &&
+      dayOf(now, this.policy.utcOffsetMinutes) >= record.retired.on
+    ) {
+      throw new UnitRetiredError(
+        `Unit ${record.unitCode} no longer exists since ${record.retired.on}: it became ${record.retired.successors.join(', ') || 'no other unit'}. Send data under the successor's code with its key.`,
+      );
+    }
+    await this.touch(record.prefix, now);
     return { unitCode: record.unitCode, keyPrefix: record.prefix };
+  }
+
+  private async touch(prefix: string, now: number): Promise<void> {
+    const last = this.touched.get(prefix);
+    if (!this.lookup.touch || (last !== undefined && now - last < this.policy.touchEverySeconds * 1000))
+      return;
+    if (this.touched.size > 10_000) this.touched.clear();
+    this.touched.set(prefix, now);
+    await this.lookup.touch(prefix, now).catch(() => undefined);
   }
 
   private async record(prefix: string): Promise<StoredKey | undefined> {

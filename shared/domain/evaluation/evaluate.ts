@@ -13,9 +13,11 @@ import {
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
 import type { CounterValues } from '../dossier/counters.ts';
+import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { addDays, dayOf, quarterMonths } from '../time.ts';
 import { criteriaFor, evaluateConnection, type Reason, worstRelativeDifference } from './compliance.ts';
 import { toCsv } from './csv.ts';
+import { readWithHistory } from './history.ts';
 import { indexScore } from './index-score.ts';
 import { type CatalogFigures, kpis, sumCounters, targetResults, targetsFor } from './kpis.ts';
 import type {
@@ -287,11 +289,16 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
   const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at);
-  const units = (await deps.registry.listUnits()).filter((unit) => unit.status === 'active');
+  const registered = await deps.registry.listUnits();
+  const units = registered
+    .filter((unit) => existsOn(unit, cal.today))
+    .map((unit) => ({ ...unit, name: nameOn(unit, cal.today) }));
+  const lineage = predecessorsOn(registered, cal.today);
   let transitions = 0;
 
   const evaluated = await mapLimit(units, deps.concurrency ?? 8, async (unit) => {
-    const data = await deps.reader.readUnit(unit.unitCode, plan);
+    const predecessors = lineage.get(unit.unitCode) ?? [];
+    const data = await readWithHistory(deps.reader, unit.unitCode, predecessors, plan);
     const heard = new Map([...data.heartbeats].filter(([, seen]) => seen <= at));
     const lastEvent =
       data.lastDossierEventAt !== undefined && data.lastDossierEventAt <= at
@@ -377,6 +384,12 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
       unitCode: unit.unitCode,
       name: unit.name,
       kind: unit.kind,
+      predecessors: predecessors.map((p) => ({
+        unitCode: p.unitCode,
+        name: p.name,
+        retiredOn: p.retiredOn,
+        whole: p.filters.length === 0,
+      })),
       connection: {
         status: result.status,
         reasons: result.reasons.map((r) => ({ code: r.code, message: { vi: r.vi, en: r.en } })),

@@ -39,7 +39,11 @@ export interface UnitData {
 
 /** Reads a unit's data, a fixed number of requests per unit, after folding its pending deltas. */
 export interface EvaluationReadPort {
-  readUnit(unitCode: string, plan: ReadPlan): Promise<UnitData>;
+  /**
+   * With `agencies`, only those agencies' counters are read, and the unit totals are their sums: the part of
+   * a split unit that one successor carries.
+   */
+  readUnit(unitCode: string, plan: ReadPlan, agencies?: (agencyCode: string) => boolean): Promise<UnitData>;
 }
 
 export interface RegistryPort {

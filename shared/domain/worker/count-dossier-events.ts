@@ -21,7 +21,8 @@ export interface DossierChange {
   state: DossierState;
 }
 
-export type CommitOutcome = { ok: true } | { ok: false; stale: DossierKey[] };
+/** `held`: a rebuild is swapping the unit's counters; nothing was written and the messages wait. */
+export type CommitOutcome = { ok: true } | { ok: false; stale: DossierKey[]; held?: boolean };
 
 /** Storage for dossier state and counter deltas. A commit is atomic: every change and the delta, or nothing. */
 export interface DossierStorePort {
@@ -144,7 +145,8 @@ async function countUnit(
       });
     }
     const retry: PendingDossier[] = [];
-    for (const chunk of chunkForCommit(planned, options)) {
+    const chunks = chunkForCommit(planned, options);
+    for (const [index, chunk] of chunks.entries()) {
       const delta = emptyDelta();
       for (const entry of chunk) addDelta(delta, entry.delta);
       const outcome = await store.commit(
@@ -156,6 +158,10 @@ async function countUnit(
       if (outcome.ok) {
         result.changedDossiers += chunk.length;
         continue;
+      }
+      if (outcome.held) {
+        const waiting = chunks.slice(index).flatMap((later) => later.map((entry) => entry.dossier));
+        throw new UncommittedError([...retry, ...waiting]);
       }
       // The whole transaction was cancelled: retry every dossier in it, re-reading the ones that moved.
       retry.push(...chunk.map((entry) => entry.dossier));

@@ -1,0 +1,293 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoEvaluationReader } from '../shared/adapters/dynamo-evaluation-reader.ts';
+import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild.ts';
+import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
+import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
+import { S3Archive } from '../shared/adapters/s3-archive.ts';
+import { settings } from '../shared/config/settings.ts';
+import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
+import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
+import { addDays, dayOf } from '../shared/domain/time.ts';
+import { unitKinds } from '../shared/schemas/registry.ts';
+import { CliError, type Target } from './context.ts';
+import { DeadLetterQueue } from './dlq.ts';
+import { bar } from './progress.ts';
+import { rebuild } from './rebuild.ts';
+import * as units from './units.ts';
+
+export interface Flags {
+  json?: boolean;
+  at?: string;
+  name?: string;
+  kind?: string;
+  systems?: string;
+  on?: string;
+  into?: string[];
+  reason?: string;
+  feed?: string;
+  ids?: string;
+  all?: boolean;
+  save?: string;
+  limit?: string;
+  swap?: boolean;
+  from?: string;
+  to?: string;
+  'lookback-days'?: string;
+  'hold-seconds'?: string;
+}
+
+const today = (): string => dayOf(Date.now(), settings().time.utcOffsetMinutes);
+
+function day(text: string | undefined, flag: string): string {
+  const value = text ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new CliError(`${flag} must be a date: YYYY-MM-DD`);
+  return value;
+}
+
+function parseCsvUnits(text: string): unknown[] {
+  const [header, ...lines] = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim());
+  const names = (header ?? '').split(',').map((name) => name.trim());
+  return lines.map((line) => {
+    const cells = line.split(',').map((cell) => cell.trim());
+    const row = Object.fromEntries(names.map((name, i) => [name, cells[i] ?? '']));
+    return { ...row, systems: (row.systems ?? '').split(';').filter(Boolean) };
+  });
+}
+
+export async function unitsCommand(target: Target, sub: string, args: string[], flags: Flags): Promise<void> {
+  const ops: units.UnitOps = {
+    registry: new DynamoRegistry(target.tables.state),
+    keys: new DynamoKeyStore(target.tables.keys),
+    now: Date.now,
+    progress: bar,
+  };
+  const [code] = args;
+  const need = (what: string): string => {
+    if (!code) throw new CliError(`units ${sub} needs ${what}. See: emc units --help`);
+    return code;
+  };
+  const show = (changed: { unitCode: string }[]): void => {
+    for (const unit of changed) console.log(`updated ${unit.unitCode}`);
+    if (changed.length === 0) console.log('nothing to change: already done');
+  };
+  switch (sub) {
+    case 'import': {
+      const file = need('a file: emc units import units.json');
+      const text = readFileSync(file, 'utf8');
+      const rows = file.endsWith('.csv') ? parseCsvUnits(text) : (JSON.parse(text) as unknown[]);
+      if (!Array.isArray(rows)) throw new CliError(`${file} must hold an array of units`);
+      console.log(`imported ${await units.importUnits(ops, rows)} unit(s)`);
+      return;
+    }
+    case 'list': {
+      const on = day(flags.at, '--at');
+      const all = await ops.registry.listUnits();
+      if (flags.json) console.log(JSON.stringify(all, null, 2));
+      else for (const unit of all) console.log(units.describe(unit, on));
+      return;
+    }
+    case 'add': {
+      if (!flags.name || !flags.kind || !(unitKinds as readonly string[]).includes(flags.kind))
+        throw new CliError(`units add needs --name and --kind (${unitKinds.join(' | ')})`);
+      const added = await units.addUnit(
+        ops,
+        {
+          unitCode: need('a unit code'),
+          name: flags.name,
+          kind: flags.kind as (typeof unitKinds)[number],
+          systems: (flags.systems ?? '').split(',').filter(Boolean),
+        },
+        day(flags.on, '--on'),
+      );
+      console.log(`added ${added.unitCode} from ${added.createdOn}`);
+      return;
+    }
+    case 'rename':
+      if (!flags.name) throw new CliError('units rename needs --name');
+      show([await units.rename(ops, need('a unit code'), flags.name, day(flags.on, '--on'))]);
+      return;
+    case 'pause':
+    case 'resume':
+      show([await units.pause(ops, need('a unit code'), sub === 'pause', flags.reason)]);
+      return;
+    case 'retire':
+      show([await units.retire(ops, need('a unit code'), day(flags.on, '--on'))]);
+      return;
+    case 'merge': {
+      const into = flags.into?.[0];
+      if (!into || flags.into?.length !== 1 || args.length === 0)
+        throw new CliError(
+          'units merge needs one --into and the units merged: emc units merge --into H44 H25 H26',
+        );
+      show(await units.merge(ops, into, args, day(flags.on, '--on')));
+      return;
+    }
+    case 'split': {
+      if (!flags.into || flags.into.length < 2)
+        throw new CliError('units split needs two or more --into parts: --into H61=<agencies> --into H62');
+      show(
+        await units.split(
+          ops,
+          need('the unit split'),
+          flags.into.map(units.parsePart),
+          day(flags.on, '--on'),
+        ),
+      );
+      return;
+    }
+    case 'apply': {
+      const file = need('a reorganisation file');
+      const parsed = reorganisationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      if (!parsed.success)
+        throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+      const report = await units.applyPlan(ops, parsed.data);
+      for (const label of report.applied) console.log(`applied       ${label}`);
+      for (const label of report.alreadyDone) console.log(`already done  ${label}`);
+      return;
+    }
+    case 'history': {
+      const unit = await ops.registry.getUnit(need('a unit code'));
+      if (!unit) throw new CliError(`Unit ${code} is not registered.`);
+      if (flags.json) console.log(JSON.stringify(unit.history, null, 2));
+      else
+        for (const entry of unit.history)
+          console.log(`${entry.at}\t${entry.on ?? ''}\t${entry.action}\t${entry.detail}`);
+      return;
+    }
+    default:
+      throw new CliError(`Unknown units command: ${sub}. See: emc units --help`);
+  }
+}
+
+export async function dlqCommand(target: Target, sub: string, flags: Flags): Promise<void> {
+  const dlq = new DeadLetterQueue(new SQSClient({}), target, flags.feed ?? 'dossier-events');
+  const ids = new Set((flags.ids ?? '').split(',').filter(Boolean));
+  const selected = (letter: { messageId: string }) => flags.all === true || ids.has(letter.messageId);
+  switch (sub) {
+    case 'inspect': {
+      const letters = await dlq.inspect(Number(flags.limit ?? 100));
+      if (flags.save) {
+        mkdirSync(flags.save, { recursive: true });
+        for (const letter of letters)
+          writeFileSync(join(flags.save, `${letter.messageId}.json`), letter.body);
+      }
+      if (flags.json)
+        console.log(
+          JSON.stringify(
+            letters.map(({ body: _body, ...rest }) => rest),
+            null,
+            2,
+          ),
+        );
+      else {
+        for (const l of letters)
+          console.log(
+            `${l.messageId}\t${l.unitCode ?? '?'}\t${l.events ?? '-'} event(s)\treceived ${l.receiveCount}×\t${l.valid ? 'valid' : 'INVALID'}\t${l.reason}`,
+          );
+        console.log(`${letters.length} dead letter(s) in ${dlq.feed}`);
+      }
+      return;
+    }
+    case 'redrive': {
+      if (!flags.all && ids.size === 0) throw new CliError('dlq redrive needs --all or --ids id1,id2');
+      const outcome = await dlq.redrive(selected, (done) => bar(done, flags.all ? done : ids.size));
+      console.log(`redriven ${outcome.redriven.length}, left ${outcome.left}`);
+      for (const id of outcome.stillInvalid) console.log(`kept ${id}: it still breaks the queue contract`);
+      return;
+    }
+    case 'discard': {
+      if (ids.size === 0) throw new CliError('dlq discard needs --ids id1,id2');
+      const deleted = await dlq.discard(selected);
+      console.log(`discarded ${deleted.length}`);
+      return;
+    }
+    default:
+      throw new CliError(`Unknown dlq command: ${sub}. See: emc dlq --help`);
+  }
+}
+
+export async function rebuildCommand(target: Target, unitCode: string, flags: Flags): Promise<void> {
+  const from = day(flags.from, '--from');
+  const to = day(flags.to ?? flags.from, '--to');
+  if (from > to) throw new CliError('--from must not be after --to');
+  const config = settings();
+  const dossiers = new DynamoDossierStore(target.tables.state);
+  const report = await rebuild(
+    {
+      archive: new S3Archive(target.bucket),
+      store: new DynamoRebuildStore(target.tables.state, dossiers),
+      rules: config.dossier,
+      dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
+      now: Date.now,
+      progress: bar,
+    },
+    {
+      unitCode,
+      from,
+      to,
+      swap: flags.swap === true,
+      lookbackDays: Number(flags['lookback-days'] ?? config.ingest.retentionDays),
+      holdSeconds: Number(flags['hold-seconds'] ?? 900),
+      checkpointDir: process.env.EMC_DATA_DIR ?? '.emc',
+    },
+  );
+  if (flags.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  console.log(
+    `${unitCode} ${report.months[0]}…${report.months.at(-1)}: ${report.archiveObjects} archive object(s), ${report.dossiers} dossier(s)`,
+  );
+  for (const d of report.differences)
+    console.log(
+      `  ${d.period}\t${d.agencyCode ?? d.procedureCode ?? 'unit'}\t${d.counter.padEnd(20)} live ${String(d.live).padStart(7)}  rebuilt ${String(d.rebuilt).padStart(7)}`,
+    );
+  console.log(
+    `${report.differences.length} figure(s) differ; ${report.dossierStatesToReplace} dossier state(s) differ from the archive`,
+  );
+  console.log(
+    report.swapped
+      ? `swapped: ${report.itemsWritten} item(s) written`
+      : 'compared only; run again with --swap to replace the live figures',
+  );
+}
+
+/** The đối soát rows of a unit: each day (default the last 7 full days) and figure, reported against counted. */
+export async function reconcileUnit(
+  target: Target,
+  unitCode: string,
+  fromFlag: string | undefined,
+  toFlag: string | undefined,
+): Promise<ReconciliationRow[]> {
+  const config = settings();
+  const to = day(toFlag ?? addDays(today(), -1), '--to');
+  const from = day(fromFlag ?? addDays(to, -6), '--from');
+  if (from > to) throw new CliError('--from must not be after --to');
+  const days: string[] = [];
+  for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
+  const reader = new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state));
+  const data = await reader.readUnit(unitCode, {
+    asOf: Date.now(),
+    unitDays: days,
+    unitMonths: [],
+    agencyDays: [],
+    agencyMonths: [],
+    year: to.slice(0, 4),
+    totalsFrom: from,
+    totalsTo: to,
+  });
+  return reconcile(
+    unitCode,
+    days,
+    data.dailyTotals,
+    data.unitDays,
+    config.compliance.reconciliation.tolerance,
+  );
+}

@@ -1,0 +1,189 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { z } from 'zod';
+import { parseRecords } from '../shared/domain/worker/sqs-batch.ts';
+import {
+  dossierEventsMessageSchema,
+  heartbeatMessageSchema,
+  reportMessageSchema,
+} from '../shared/schemas/queue.ts';
+import { CliError, type Target } from './context.ts';
+
+const CONTRACTS: Record<string, z.ZodType> = {
+  'dossier-events': dossierEventsMessageSchema,
+  heartbeats: heartbeatMessageSchema,
+  reports: reportMessageSchema,
+};
+
+export interface DeadLetter {
+  messageId: string;
+  sentAt: string | null;
+  /** Deliveries before it was moved here, plus looks at it in the DLQ. */
+  receiveCount: number;
+  unitCode: string | null;
+  kind: string | null;
+  events: number | null;
+  /** Whether the message passes today's queue contract: a redrive can only help if it does. */
+  valid: boolean;
+  reason: string;
+  body: string;
+}
+
+/** Why a dead letter failed, as far as the message itself tells: the contract it breaks, or nothing. */
+function explain(feed: string, message: Message): DeadLetter {
+  const body = message.Body ?? '';
+  const record = {
+    messageId: message.MessageId ?? '',
+    body,
+    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+  };
+  const { poison } = parseRecords([record], CONTRACTS[feed] as z.ZodType);
+  let parsed: { unitCode?: unknown; kind?: unknown; events?: unknown } = {};
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    // Reported through `reason`.
+  }
+  const sent = Number(message.Attributes?.SentTimestamp);
+  return {
+    messageId: record.messageId,
+    sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : null,
+    receiveCount: record.receiveCount,
+    unitCode: typeof parsed.unitCode === 'string' ? parsed.unitCode : null,
+    kind: typeof parsed.kind === 'string' ? parsed.kind : null,
+    events: Array.isArray(parsed.events) ? parsed.events.length : null,
+    valid: poison.length === 0,
+    reason:
+      poison[0]?.reason ??
+      `valid message that failed ${record.receiveCount} deliveries while being processed (throttling, a conflict, a timeout or a held unit); the worker logs give the error for message ${record.messageId}; safe to redrive`,
+    body,
+  };
+}
+
+export class DeadLetterQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly target: Target,
+    readonly feed: string,
+  ) {
+    if (!target.queues[feed])
+      throw new CliError(`No queue ${feed}; the queues are ${Object.keys(target.queues).join(', ')}.`);
+  }
+
+  private get urls(): { url: string; dlqUrl: string } {
+    return this.target.queues[this.feed] as { url: string; dlqUrl: string };
+  }
+
+  /**
+   * Receives every dead letter once (hidden meanwhile for `hideSeconds`), calls `visit`, and makes the ones
+   * `visit` kept visible again. Short polls only, deduplicated by message id.
+   */
+  private async sweep(
+    hideSeconds: number,
+    visit: (letter: DeadLetter, message: Message) => Promise<'keep' | 'gone'>,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    const kept: Message[] = [];
+    let idle = 0;
+    while (seen.size < limit && idle < 3) {
+      const result = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.urls.dlqUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: hideSeconds,
+          AttributeNames: ['All'],
+        }),
+      );
+      const fresh = (result.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
+      idle = fresh.length === 0 ? idle + 1 : 0;
+      for (const message of fresh) {
+        if (seen.size >= limit) {
+          kept.push(message);
+          continue;
+        }
+        seen.add(message.MessageId ?? '');
+        if ((await visit(explain(this.feed, message), message)) === 'keep') kept.push(message);
+      }
+    }
+    for (let start = 0; start < kept.length; start += 10) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.urls.dlqUrl,
+          Entries: kept.slice(start, start + 10).map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle ?? '',
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+    }
+  }
+
+  /** The dead letters with their reasons. Reading them leaves them in place. */
+  async inspect(limit = 100): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    await this.sweep(
+      60,
+      async (letter) => {
+        letters.push(letter);
+        return 'keep';
+      },
+      limit,
+    );
+    return letters;
+  }
+
+  /**
+   * Sends the selected dead letters back to the main queue, each sent before it is deleted from the DLQ:
+   * an interruption can only leave a copy in both, and the workers count a copy once. Letters that break the
+   * queue contract stay, since a redrive could not help them.
+   */
+  async redrive(
+    select: (letter: DeadLetter) => boolean,
+    progress: (done: number) => void = () => undefined,
+  ): Promise<{ redriven: string[]; stillInvalid: string[]; left: number }> {
+    const outcome = { redriven: [] as string[], stillInvalid: [] as string[], left: 0 };
+    await this.sweep(120, async (letter, message) => {
+      if (!select(letter)) {
+        outcome.left++;
+        return 'keep';
+      }
+      if (!letter.valid) {
+        outcome.stillInvalid.push(letter.messageId);
+        return 'keep';
+      }
+      await this.sqs.send(
+        new SendMessageCommand({ QueueUrl: this.urls.url, MessageBody: message.Body ?? '' }),
+      );
+      await this.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: this.urls.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }),
+      );
+      outcome.redriven.push(letter.messageId);
+      progress(outcome.redriven.length);
+      return 'gone';
+    });
+    return outcome;
+  }
+
+  /** Deletes the selected dead letters for good, after their bodies have been saved if needed. */
+  async discard(select: (letter: DeadLetter) => boolean): Promise<string[]> {
+    const deleted: string[] = [];
+    await this.sweep(60, async (letter, message) => {
+      if (!select(letter)) return 'keep';
+      await this.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: this.urls.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }),
+      );
+      deleted.push(letter.messageId);
+      return 'gone';
+    });
+    return deleted;
+  }
+}
