@@ -24,7 +24,7 @@ const CONTRACTS: Record<string, z.ZodType> = {
 export interface DeadLetter {
   messageId: string;
   sentAt: string | null;
-  /** Deliveries before it was moved here, plus looks at it in the DLQ. */
+  /** As SQS reports it: deliveries, including looks at it in the DLQ. */
   receiveCount: number;
   unitCode: string | null;
   kind: string | null;
@@ -61,7 +61,7 @@ function explain(feed: string, message: Message): DeadLetter {
     valid: poison.length === 0,
     reason:
       poison[0]?.reason ??
-      `valid message that failed ${record.receiveCount} deliveries while being processed (throttling, a conflict, a timeout or a held unit); the worker logs give the error for message ${record.messageId}; safe to redrive`,
+      `valid message that kept failing while being processed (throttling, a conflict, a timeout or a unit held by a rebuild); the worker logs give the error for message ${record.messageId}; safe to redrive`,
     body,
   };
 }

@@ -20,9 +20,13 @@ export class MemoryKeys implements KeyLookupPort {
     this.records.set(record.prefix, record);
     return key;
   }
+  readonly touches: { prefix: string; at: number }[] = [];
   async findByPrefix(prefix: string): Promise<StoredKey | undefined> {
     const record = this.records.get(prefix);
     return record && { ...record };
+  }
+  async touch(prefix: string, at: number): Promise<void> {
+    this.touches.push({ prefix, at });
   }
 }
 

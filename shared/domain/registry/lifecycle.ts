@@ -260,7 +260,9 @@ export function splitUnit(
 export const reorganisationSchema = z.object({
   on: z.iso.date(),
   title: z.string().optional(),
-  renames: z.array(z.object({ unitCode: z.string(), name: z.string().min(1) })).default([]),
+  renames: z
+    .array(z.object({ unitCode: z.string(), name: z.string().min(1), on: z.iso.date().optional() }))
+    .default([]),
   merges: z.array(z.object({ into: z.string(), from: z.array(z.string()).min(1) })).default([]),
   splits: z.array(z.object({ from: z.string(), into: z.array(successorSchema).min(2) })).default([]),
   retire: z.array(z.string()).default([]),
@@ -282,7 +284,7 @@ export function planSteps(plan: Reorganisation): PlanStep[] {
       label: `rename ${rename.unitCode} → ${rename.name}`,
       apply: (units: readonly Unit[], at: number) => {
         const unit = one(units, rename.unitCode);
-        return changedOnly(unit, renameUnit(unit, rename.name, plan.on, at));
+        return changedOnly(unit, renameUnit(unit, rename.name, rename.on ?? plan.on, at));
       },
     })),
     ...plan.merges.map((merge) => ({

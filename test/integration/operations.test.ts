@@ -1,0 +1,439 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLetterQueue } from '../../cli/dlq.ts';
+import { rotateKey } from '../../cli/keys.ts';
+import { rebuild } from '../../cli/rebuild.ts';
+import { type CounterMap, expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
+import * as units from '../../cli/units.ts';
+import { freePort } from '../../local/servers.ts';
+import { type Stack, startStack } from '../../local/stack.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
+import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
+import { S3Archive } from '../../shared/adapters/s3-archive.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
+import { issueKey } from '../../shared/domain/auth/api-keys.ts';
+import type { CounterDifference } from '../../shared/domain/operations/rebuild.ts';
+import { addDays, dayOf } from '../../shared/domain/time.ts';
+import type { LatestSnapshot, UnitRow } from '../../shared/schemas/snapshot.ts';
+import { generateStream, type UnitEvent } from '../helpers/dossier-streams.ts';
+import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
+
+const config = loadSettings({});
+const dataDir = mkdtempSync(join(tmpdir(), 'emc-ops-'));
+let stack: Stack;
+let doc: DynamoDBDocumentClient;
+let raw: ReturnType<typeof dynamoClients>['raw'];
+let sqs: SQSClient;
+let s3: S3Client;
+let ops: units.UnitOps;
+let keyStore: DynamoKeyStore;
+const keysByUnit = new Map<string, string>();
+const sent: UnitEvent[] = [];
+
+const vnDay = (ms: number): string => dayOf(ms, config.time.utcOffsetMinutes);
+const target = () => ({
+  kind: 'local' as const,
+  url: stack.url,
+  tables: stack.file.tables,
+  bucket: stack.file.bucket,
+  queues: stack.file.queues,
+});
+
+/** The generated stream, moved so that its last event happened an hour ago: ingest refuses the future. */
+function pastStream(seed: number, unitCodes: string[], dossiers: number): UnitEvent[] {
+  const events = generateStream(seed, { units: unitCodes, dossiers });
+  const latest = Math.max(...events.flatMap((e) => [e.occurredAt, e.receivedAt ?? 0, e.dueAt ?? 0]));
+  const shift = Date.now() - 3_600_000 - latest;
+  return events.map((e) => ({
+    ...e,
+    // Ingest refuses a receipt time later than the event itself.
+    occurredAt: Math.max(e.occurredAt, e.receivedAt ?? 0) + shift,
+    ...(e.receivedAt === undefined ? {} : { receivedAt: e.receivedAt + shift }),
+    ...(e.dueAt === undefined ? {} : { dueAt: e.dueAt + shift }),
+  }));
+}
+
+async function post(path: string, key: string, body: unknown): Promise<Response> {
+  return fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Sends through the HTTP API, `perRequest` events a request; returns the number of requests. */
+async function send(events: readonly UnitEvent[], record = true, perRequest = 200): Promise<number> {
+  let requests = 0;
+  for (const unitCode of new Set(events.map((e) => e.unitCode))) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const own = events
+      .filter((e) => e.unitCode === unitCode)
+      .map(({ unitCode: _u, occurredAt, receivedAt, dueAt, ...event }) => ({
+        ...event,
+        occurredAt: iso(occurredAt),
+        ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
+        ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
+      }));
+    for (let start = 0; start < own.length; start += perRequest) {
+      requests++;
+      const response = await post('/v1/dossier-events', keysByUnit.get(unitCode) ?? '', {
+        events: own.slice(start, start + perRequest),
+      });
+      expect(response.status, (await response.clone().text()).slice(0, 500)).toBe(202);
+      const accepted = (await response.json()) as { accepted: number; rejected: unknown[] };
+      expect(accepted.rejected, JSON.stringify(accepted.rejected).slice(0, 500)).toEqual([]);
+    }
+  }
+  if (record) sent.push(...events);
+  return requests;
+}
+
+async function issue(unitCode: string): Promise<string> {
+  const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, Date.now());
+  await keyStore.put(record);
+  keysByUnit.set(unitCode, key);
+  return key;
+}
+
+function only(map: CounterMap, unitCode: string): CounterMap {
+  return new Map([...map].filter(([key]) => key.startsWith(`${unitCode}|`)));
+}
+
+/** The live counters: folded first, as an evaluation would, since pending deltas are part of them. */
+async function stored(unitCode: string): Promise<CounterMap> {
+  await rebuildDeps().store.settle(unitCode);
+  const items = await scanAll(raw, stack.file.tables.state);
+  return only(storedCounters(items), unitCode);
+}
+
+async function latest(path = 'snapshots/latest.json'): Promise<LatestSnapshot> {
+  const response = await fetch(`${stack.url}/${path}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as LatestSnapshot;
+}
+
+const row = (snapshot: LatestSnapshot, unitCode: string): UnitRow | undefined =>
+  snapshot.units.find((r) => r.unitCode === unitCode);
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function rebuildDeps() {
+  return {
+    archive: new S3Archive(stack.file.bucket, s3),
+    store: new DynamoRebuildStore(
+      stack.file.tables.state,
+      new DynamoDossierStore(stack.file.tables.state, doc),
+      doc,
+    ),
+    rules: config.dossier,
+    dayOf: vnDay,
+    now: Date.now,
+  };
+}
+
+beforeAll(async () => {
+  const ports = { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
+  stack = await startStack({ dataDir, ports, maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
+  ({ raw, doc } = dynamoClients(stack.file.dynamodb));
+  sqs = new SQSClient({ endpoint: stack.file.sqs, region, credentials });
+  s3 = new S3Client({ endpoint: stack.file.s3, region, credentials, forcePathStyle: true });
+  keyStore = new DynamoKeyStore(stack.file.tables.keys, doc);
+  ops = { registry: new DynamoRegistry(stack.file.tables.state, doc), keys: keyStore, now: Date.now };
+  await units.importUnits(ops, [
+    { unitCode: 'H02', name: 'Hà Giang', kind: 'province', systems: ['tthc'] },
+    { unitCode: 'H05', name: 'Tuyên Quang', kind: 'province', systems: ['tthc'] },
+    { unitCode: 'G12', name: 'Bộ Tài nguyên và Môi trường', kind: 'ministry', systems: ['tthc'] },
+    { unitCode: 'H48', name: 'Đồng Nai', kind: 'province', systems: ['tthc'] },
+  ]);
+  for (const unitCode of ['H02', 'H05', 'G12']) await issue(unitCode);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('operating the pipeline through the emc commands, on the local stack', () => {
+  it('merges H02 into H05: later snapshots carry H02’s history, earlier ones stay as they were', async () => {
+    await send(pastStream(11, ['H02', 'H05'], 80));
+    await stack.drained();
+    const now = Date.now();
+    await stack.evaluateNow(now);
+    const before = await latest();
+    const dated = `snapshots/${before.generatedAt.replaceAll(':', '-')}/latest.json`;
+    const model = expectedCounters(sent);
+    const month = vnDay(now).slice(0, 7);
+    const receivedBy = (code: string) => model.get(`${code}|${month}|U|received`) ?? 0;
+    expect(row(before, 'H02')?.kpis.monthToDate.dossiersReceived).toBe(receivedBy('H02'));
+    expect(row(before, 'H05')?.kpis.monthToDate.dossiersReceived).toBe(receivedBy('H05'));
+
+    const mergeDay = addDays(vnDay(now), 1);
+    const changed = await units.merge(ops, 'H05', ['H02'], mergeDay);
+    expect(changed.map((u) => u.unitCode).sort()).toEqual(['H02', 'H05']);
+    expect(await units.merge(ops, 'H05', ['H02'], mergeDay)).toEqual([]);
+    expect((await keyStore.listForUnit('H02')).every((k) => k.retired?.successors[0] === 'H05')).toBe(true);
+
+    // Data still sent under H02 after the merge is accepted (the default "remap" rule) and carried too.
+    const late = pastStream(12, ['H02'], 10).map((e) => ({
+      ...e,
+      dossierCode: `L${e.dossierCode}`,
+      eventId: `L${e.eventId}`,
+    }));
+    await send(late);
+    await stack.drained();
+
+    // As of a time before the merge day, the registry is as it was: two units, H05's figures its own.
+    await stack.evaluateNow(now);
+    const again = await latest();
+    expect(row(again, 'H02')?.kpis.monthToDate.dossiersReceived).toBe(
+      expectedCounters(sent).get(`H02|${month}|U|received`),
+    );
+    expect(row(again, 'H05')?.kpis).toEqual(row(before, 'H05')?.kpis);
+    expect(row(again, 'H05')?.predecessors).toEqual([]);
+
+    const afterMerge = Date.parse(`${mergeDay}T00:00:00+07:00`) + 3_600_000;
+    await stack.evaluateNow(afterMerge);
+    const merged = await latest();
+    const all = expectedCounters(sent);
+    expect(row(merged, 'H02')).toBeUndefined();
+    const h05 = row(merged, 'H05');
+    expect(h05?.predecessors).toEqual([
+      { unitCode: 'H02', name: 'Hà Giang', retiredOn: mergeDay, whole: true },
+    ]);
+    const sum = (counter: string) =>
+      (all.get(`H02|${month}|U|${counter}`) ?? 0) + (all.get(`H05|${month}|U|${counter}`) ?? 0);
+    expect(h05?.kpis.yearToDate.dossiersReceived).toBe(sum('received'));
+    expect(h05?.kpis.yearToDate.dossiersResolved).toBe(sum('resolved'));
+    expect(h05?.kpis.yearToDate.onlineRate).toBeCloseTo(sum('receivedOnline') / sum('received'), 12);
+    expect(merged.connection.registered).toBe(before.connection.registered - 1);
+
+    // The dated snapshot published before the merge is untouched.
+    expect(await latest(dated)).toEqual(before);
+  }, 180_000);
+
+  it('rotates a key with overlap: both keys work, then only the new one', async () => {
+    const oldKey = await issue('H48');
+    const heartbeat = { systemId: 'tthc', sentAt: new Date().toISOString() };
+    const rotated = await rotateKey(keyStore, ops.registry, 'H48', 4_000, Date.now());
+    expect((await post('/v1/heartbeats', oldKey, heartbeat)).status).toBe(202);
+    expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
+    const listed = await keyStore.listForUnit('H48');
+    expect(listed.find((k) => k.prefix === rotated.prefix)?.expiresAt).toBeUndefined();
+    expect(listed.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(rotated.until);
+    await until(async () => (await keyStore.listForUnit('H48')).every((k) => k.lastUsedAt !== undefined));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, rotated.until - Date.now() + 100)));
+    const refused = await post('/v1/heartbeats', oldKey, heartbeat);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { detail: string }).detail).toContain('expired');
+    expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
+  }, 60_000);
+
+  it('redrives dead letters, selected then all, without counting anything twice', async () => {
+    const first = pastStream(21, ['G12'], 60);
+    await send(first);
+    await stack.drained();
+    const model = only(expectedCounters(sent), 'G12');
+    expect(await stored('G12')).toEqual(model);
+
+    // While a rebuild holds G12, its messages fail until the DLQ takes them: new events and resent old ones.
+    const store = rebuildDeps().store;
+    await store.hold('G12', Date.now() + 600_000);
+    const second = pastStream(22, ['G12'], 30).map((e) => ({
+      ...e,
+      dossierCode: `B${e.dossierCode}`,
+      eventId: `B${e.eventId}`,
+    }));
+    const held = await send(second, true, 40);
+    await send(first.slice(0, 40), false);
+    const urls = stack.file.queues['dossier-events'];
+    await sqs.send(new SendMessageCommand({ QueueUrl: urls?.url, MessageBody: 'not json' }));
+    const dlqDepth = async () =>
+      Number(
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: urls?.dlqUrl,
+              AttributeNames: ['ApproximateNumberOfMessages'],
+            }),
+          )
+        ).Attributes?.ApproximateNumberOfMessages,
+      );
+    await until(async () => (await dlqDepth()) >= held + 1);
+    await stack.drained();
+    await store.release('G12');
+    expect(await stored('G12')).toEqual(model);
+
+    const dlq = new DeadLetterQueue(sqs, target(), 'dossier-events');
+    const letters = await dlq.inspect();
+    const poison = letters.filter((l) => !l.valid);
+    expect(poison).toHaveLength(1);
+    expect(poison[0]?.reason).toBe('body is not JSON');
+    const valid = letters.filter((l) => l.valid);
+    expect(valid).toHaveLength(held);
+    for (const letter of valid) {
+      expect(letter).toMatchObject({ unitCode: 'G12', reason: expect.stringContaining('safe to redrive') });
+      expect(letter.receiveCount).toBeGreaterThanOrEqual(1);
+    }
+
+    const chosen = valid[0]?.messageId ?? '';
+    const selected = await dlq.redrive((l) => l.messageId === chosen);
+    expect(selected.redriven).toEqual([chosen]);
+    expect(selected.left).toBe(letters.length - 1);
+    await stack.drained();
+    const all = await dlq.redrive(() => true);
+    expect(all.redriven).toHaveLength(valid.length - 1);
+    expect(all.stillInvalid).toEqual([poison[0]?.messageId]);
+    await stack.drained();
+    const expected = only(expectedCounters(sent), 'G12');
+    expect(expected).not.toEqual(model);
+    expect(await stored('G12')).toEqual(expected);
+
+    // Redriving a copy of an already-counted message changes nothing.
+    const copy = letters.find((l) => l.messageId === chosen)?.body ?? '';
+    await sqs.send(new SendMessageCommand({ QueueUrl: urls?.dlqUrl, MessageBody: copy }));
+    expect((await dlq.redrive((l) => l.valid)).redriven).toHaveLength(1);
+    await stack.drained();
+    expect(await stored('G12')).toEqual(expected);
+    expect((await dlq.inspect()).map((l) => l.messageId)).toEqual([poison[0]?.messageId]);
+  }, 180_000);
+
+  it('rebuilds corrupted counters from the archive exactly, after comparing, and idempotently', async () => {
+    const good = await stored('G12');
+    const expected = only(expectedCounters(sent), 'G12');
+    expect(good).toEqual(expected);
+    const day = vnDay(Math.max(...sent.filter((e) => e.unitCode === 'G12').map((e) => e.receivedAt ?? 0)));
+    const month = day.slice(0, 7);
+    const agency = [...good.keys()].find((k) => k.startsWith(`G12|${month}|A#`))?.split('|')[2] ?? '';
+    const procedure = [...good.keys()].find((k) => k.endsWith('|online'))?.split('|')[2] ?? '';
+    const table = stack.file.tables.state;
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `C#G12#${day}`, sk: 'U' },
+        UpdateExpression: 'ADD received :n',
+        ExpressionAttributeValues: { ':n': 5 },
+      }),
+    );
+    await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `C#G12#${month}`, sk: agency } }));
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `C#G12#${month}`, sk: 'A#000.00.99.G12', resolved: 3 },
+      }),
+    );
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `S#G12#${month.slice(0, 4)}`, sk: procedure },
+        UpdateExpression: 'SET #m = :n',
+        ExpressionAttributeNames: { '#m': `m${month.slice(5)}` },
+        ExpressionAttributeValues: { ':n': 999 },
+      }),
+    );
+    const corrupted = await stored('G12');
+    const wanted: CounterDifference[] = [];
+    for (const key of new Set([...good.keys(), ...corrupted.keys()])) {
+      if ((good.get(key) ?? 0) === (corrupted.get(key) ?? 0)) continue;
+      const [, period = '', scope = '', counter = ''] = key.split('|');
+      const service = counter === 'online';
+      wanted.push({
+        kind: service ? 'service' : 'counter',
+        period,
+        agencyCode: service || scope === 'U' ? null : scope.slice(2),
+        procedureCode: service ? scope : null,
+        counter: service ? 'onlineDossiers' : counter,
+        live: corrupted.get(key) ?? 0,
+        rebuilt: good.get(key) ?? 0,
+      });
+    }
+    expect(wanted.length).toBeGreaterThan(5);
+
+    const options = {
+      unitCode: 'G12',
+      from: `${month}-01`,
+      to: day,
+      lookbackDays: 60,
+      checkpointDir: dataDir,
+      holdSeconds: 120,
+    };
+    const compared = await rebuild(rebuildDeps(), { ...options, swap: false });
+    const key = (d: CounterDifference) =>
+      `${d.kind}|${d.period}|${d.agencyCode}|${d.procedureCode}|${d.counter}`;
+    expect(compared.differences.map(key).sort()).toEqual(wanted.map(key).sort());
+    for (const difference of compared.differences)
+      expect(difference).toEqual(wanted.find((w) => key(w) === key(difference)));
+    expect(compared.dossierStatesToReplace).toBe(0);
+    expect(await stored('G12')).toEqual(corrupted);
+
+    const swapped = await rebuild(rebuildDeps(), { ...options, swap: true });
+    expect(swapped.resumedFrom).toBe(compared.archiveObjects);
+    expect(swapped.itemsWritten).toBeGreaterThan(0);
+    expect(await stored('G12')).toEqual(expected);
+
+    const again = await rebuild(rebuildDeps(), { ...options, swap: true });
+    expect(again).toMatchObject({
+      differences: [],
+      dossierStatesToReplace: 0,
+      itemsWritten: 0,
+      resumedFrom: 0,
+    });
+    expect(await stored('G12')).toEqual(expected);
+  }, 180_000);
+
+  it('reports reconciliation differences exactly, per day and figure', async () => {
+    const { reconcileUnit } = await import('../../cli/commands.ts');
+    const counted = only(expectedCounters(sent), 'G12');
+    const days = [
+      ...new Set([...counted.keys()].map((k) => k.split('|')[1] ?? '').filter((p) => p.length === 10)),
+    ].sort();
+    const [d1 = '', d2 = ''] = days.slice(-2);
+    const at = (d: string, counter: string) => counted.get(`G12|${d}|U|${counter}`) ?? 0;
+    const report = {
+      days: [
+        {
+          date: d1,
+          received: at(d1, 'received') + 3,
+          receivedOnline: at(d1, 'receivedOnline'),
+          resolved: at(d1, 'resolved'),
+          resolvedOnTime: at(d1, 'resolvedOnTime'),
+        },
+        {
+          date: d2,
+          received: at(d2, 'received'),
+          receivedOnline: at(d2, 'receivedOnline'),
+          resolved: Math.max(0, at(d2, 'resolved') - 2),
+          resolvedOnTime: at(d2, 'resolvedOnTime'),
+        },
+      ],
+    };
+    expect((await post('/v1/daily-totals', keysByUnit.get('G12') ?? '', report)).status).toBe(202);
+    await stack.drained();
+    const rows = await reconcileUnit(target(), 'G12', d1, d2);
+    expect(rows).toHaveLength(8);
+    for (const r of rows) {
+      const reported = report.days.find((d) => d.date === r.date)?.[r.figure] ?? -1;
+      expect(r).toMatchObject({
+        reported,
+        counted: at(r.date, r.figure),
+        difference: reported - at(r.date, r.figure),
+      });
+    }
+    expect(rows.filter((r) => r.difference !== 0).map((r) => [r.date, r.figure, r.difference])).toEqual([
+      [d1, 'received', 3],
+      ...(at(d2, 'resolved') > 0 ? [[d2, 'resolved', -Math.min(2, at(d2, 'resolved'))]] : []),
+    ]);
+  }, 60_000);
+});
