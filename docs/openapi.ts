@@ -56,8 +56,13 @@ export function buildOpenApi(): JsonObject {
     '400': problemResponse(
       'Nothing in the request was valid. Every error is listed, with its path and reason.',
     ),
-    '401': problemResponse('No key, a malformed key, an unknown key or a revoked key.'),
+    '401': problemResponse(
+      'No key, a malformed key, an unknown key, a revoked key, or a key past the end of its rotation overlap.',
+    ),
     '403': problemResponse('The body names a unit or agency that is not the key’s unit.'),
+    '410': problemResponse(
+      'The key’s unit was merged or split away and the operator’s rule for retired codes is "reject". The detail names the successor to send data as.',
+    ),
     '413': problemResponse(`The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`),
     '415': problemResponse('The Content-Type or Content-Encoding is not accepted.'),
     '429': problemResponse('The unit is over its request rate. See Retry-After.'),
