@@ -234,6 +234,16 @@ async function renderUnit(code: string): Promise<void> {
     <p><a href="#/">← ${L('back')}</a></p>
     <h1>${esc(row.name)} <small>(${esc(row.unitCode)})</small></h1>
     <p>${statusBadge(row.connection.status)}</p>
+    ${
+      row.predecessors && row.predecessors.length > 0
+        ? `<p class="lineage">${L('predecessors')}: ${row.predecessors
+            .map(
+              (p) =>
+                `${esc(p.name)} (${esc(p.unitCode)}, ${L('mergedOn')} ${esc(p.retiredOn)}${p.whole ? '' : `, ${L('inPart')}`})`,
+            )
+            .join('; ')}</p>`
+        : ''
+    }
     ${row.connection.reasons.length > 0 ? `<ul class="reasons">${row.connection.reasons.map((r) => `<li>${esc(r.message[lang])}</li>`).join('')}</ul>` : ''}
     <div class="tiles">
       ${tile('u-online', L('onlineRate'), esc(formatPercent(y.onlineRate, lang)), `<p class="period">${L('yearToDate')}</p>`)}

@@ -28,6 +28,21 @@ beforeAll(async () => {
     { seed: 11, dossiers: 1500, days: 20, now: Date.now() },
   );
   await stack.drained();
+  // One merge, so a unit page shows whose history it carries.
+  const { DynamoRegistry } = await import('../../shared/adapters/dynamo-registry.ts');
+  const { DynamoKeyStore } = await import('../../shared/adapters/key-store.ts');
+  const { merge } = await import('../../cli/units.ts');
+  const { dayOf } = await import('../../shared/domain/time.ts');
+  await merge(
+    {
+      registry: new DynamoRegistry(stack.file.tables.state),
+      keys: new DynamoKeyStore(stack.file.tables.keys),
+      now: Date.now,
+    },
+    'H05',
+    ['H02'],
+    dayOf(Date.now(), 420),
+  );
   await stack.evaluateNow();
   snapshot = (await (await fetch(`${stack.url}/snapshots/latest.json`)).json()) as LatestSnapshot;
   browser = await launchChromium();
@@ -137,6 +152,23 @@ describe('the dashboard in headless Chromium, against the local stack', () => {
     expect(await page.locator('.history li').count()).toBeGreaterThan(0);
     if (screenshots) await page.screenshot({ path: `${screenshots}unit.png`, fullPage: true });
     expect(await axe(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('names the units whose history a merged unit carries, in both languages', async () => {
+    expect(snapshot.units.some((u) => u.unitCode === 'H02')).toBe(false);
+    const page = await open('/#/unit/H05');
+    await page.waitForSelector('.lineage');
+    expect(await page.locator('.lineage').textContent()).toMatch(
+      /^Số liệu gồm cả lịch sử của: Hà Giang \(H02, hợp nhất từ ngày \d{4}-\d{2}-\d{2}\)$/,
+    );
+    await page.click('button.lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForSelector('.lineage');
+    expect(await page.locator('.lineage').textContent()).toMatch(
+      /^Figures include the history of: Hà Giang \(H02, merged in on \d{4}-\d{2}-\d{2}\)$/,
+    );
+    await page.click('button.lang');
     await page.close();
   });
 
