@@ -252,6 +252,10 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
   console.log(
     `${report.differences.length} figure(s) differ; ${report.dossierStatesToReplace} dossier state(s) differ from the archive`,
   );
+  if (report.statesTouchingOtherMonths > 0)
+    console.log(
+      `warning: ${report.statesTouchingOtherMonths} of those dossiers also count in months outside the range; widen --from/--to to cover them`,
+    );
   console.log(
     report.swapped
       ? `swapped: ${report.itemsWritten} item(s) written`

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { type DynamoRebuildStore, type StateChange, sameState } from '../shared/adapters/dynamo-rebuild.ts';
 import type { S3Archive } from '../shared/adapters/s3-archive.ts';
-import type { DossierRules, DossierState } from '../shared/domain/dossier/state.ts';
+import { contributions, type DossierRules, type DossierState } from '../shared/domain/dossier/state.ts';
 import {
   type CounterDifference,
   compareCounters,
@@ -44,6 +44,11 @@ export interface RebuildReport {
   differences: CounterDifference[];
   /** Stored dossier states that differ from the archive's (or are missing); a swap replaces them. */
   dossierStatesToReplace: number;
+  /**
+   * Of those, the ones whose old or new figures fall in months outside the range: their counters there are
+   * not rebuilt, so the range should be widened to cover them.
+   */
+  statesTouchingOtherMonths: number;
   swapped: boolean;
   itemsWritten: number;
 }
@@ -105,6 +110,15 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
         ? []
         : [{ dossierCode, expectedVersion: current?.version ?? 0, state }];
     });
+    const inRange = new Set(months);
+    const outside = (state: DossierState | undefined): boolean =>
+      contributions(state ?? {}, deps.rules, deps.dayOf).cells.some(
+        (cell) => !inRange.has(cell.day.slice(0, 7)),
+      );
+    const statesTouchingOtherMonths = changes.filter(
+      (change) =>
+        outside(change.state) || outside(stored.get(`${options.unitCode}#${change.dossierCode}`)?.state),
+    ).length;
     let itemsWritten = 0;
     if (options.swap && (differences.length > 0 || changes.length > 0)) {
       itemsWritten = await deps.store.swap(options.unitCode, live, rebuilt, changes, deps.progress);
@@ -118,6 +132,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
       dossiers: states.size,
       differences,
       dossierStatesToReplace: changes.length,
+      statesTouchingOtherMonths,
       swapped: options.swap,
       itemsWritten,
     };
