@@ -66,33 +66,29 @@ export class DynamoKeyStore implements KeyLookupPort {
   }
 
   /** The only write ingest makes here; its IAM policy allows no other attribute. */
-  async touch(prefix: string, at: number): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { prefix },
-          UpdateExpression: 'SET lastUsedAt = :at',
-          ConditionExpression:
-            'attribute_exists(prefix) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :at)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-      });
+  touch(prefix: string, at: number): Promise<void> {
+    return this.setTime(prefix, 'lastUsedAt', at, '<');
   }
 
   /** Lets a key work until `at` and no longer; an earlier expiry is kept. */
-  async expire(prefix: string, at: number): Promise<void> {
+  expire(prefix: string, at: number): Promise<void> {
+    return this.setTime(prefix, 'expiresAt', at, '>');
+  }
+
+  /** Sets a time on an existing key when it is unset or `was` the new one (`<`: only later, `>`: only earlier). */
+  private async setTime(
+    prefix: string,
+    name: 'lastUsedAt' | 'expiresAt',
+    at: number,
+    was: '<' | '>',
+  ): Promise<void> {
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.table,
           Key: { prefix },
-          UpdateExpression: 'SET expiresAt = :at',
-          ConditionExpression:
-            'attribute_exists(prefix) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)',
+          UpdateExpression: `SET ${name} = :at`,
+          ConditionExpression: `attribute_exists(prefix) AND (attribute_not_exists(${name}) OR ${name} ${was} :at)`,
           ExpressionAttributeValues: { ':at': at },
         }),
       )

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -404,6 +405,49 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     });
     expect(await stored('G12')).toEqual(expected);
   }, 180_000);
+
+  it('does the same through the emc command line', async () => {
+    // Asynchronously: the stack's servers run in this process and must keep answering.
+    const emc = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          'npx',
+          ['tsx', 'cli/emc.ts', ...args],
+          { env: { ...process.env, EMC_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 },
+          (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const history = await emc('units', 'history', 'H05');
+    expect(history.status, history.stderr).toBe(0);
+    expect(history.stdout).toMatch(/absorbed\tabsorbed H02/);
+    const keys = await emc('keys', 'list', 'H48', '--json');
+    expect(JSON.parse(keys.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ unitCode: 'H48', lastUsedAt: expect.any(Number) })]),
+    );
+    expect(keys.stdout).not.toMatch(/hash/);
+    const letters = await emc('dlq', 'inspect', '--json');
+    expect(letters.status, letters.stderr).toBe(0);
+    expect(JSON.parse(letters.stdout)).toEqual([
+      expect.objectContaining({ valid: false, reason: 'body is not JSON' }),
+    ]);
+    const month = vnDay(Date.now()).slice(0, 7);
+    const compared = await emc(
+      'rebuild',
+      'G12',
+      '--from',
+      `${month}-01`,
+      '--to',
+      `${month}-01`,
+      '--lookback-days',
+      '60',
+      '--json',
+    );
+    expect(compared.status, compared.stderr).toBe(0);
+    expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
+    const refused = await emc('units', 'merge', '--into', 'H05', 'H05');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('cannot be merged into itself');
+  }, 120_000);
 
   it('reports reconciliation differences exactly, per day and figure', async () => {
     const { reconcileUnit } = await import('../../cli/commands.ts');
