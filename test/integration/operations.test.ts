@@ -225,6 +225,43 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(await latest(dated)).toEqual(before);
   }, 180_000);
 
+  it('splits H05 by agency: each part carries the history of the agencies it takes, through the merge', async () => {
+    const now = Date.now();
+    const splitDay = addDays(vnDay(now), 2);
+    for (const [unitCode, name] of [
+      ['H64', 'Tỉnh A'],
+      ['H65', 'Tỉnh B'],
+    ] as const)
+      await units.addUnit(ops, { unitCode, name, kind: 'province', systems: ['tthc'] }, splitDay);
+    const fromH02 = [...new Set(sent.filter((e) => e.unitCode === 'H02').map((e) => e.agencyCode))];
+    await units.split(ops, 'H05', [{ unitCode: 'H64', agencies: fromH02 }, { unitCode: 'H65' }], splitDay);
+
+    await stack.evaluateNow(Date.parse(`${splitDay}T00:00:00+07:00`) + 3_600_000);
+    const split = await latest();
+    const model = expectedCounters(sent);
+    const month = vnDay(now).slice(0, 7);
+    const own = (code: string, counter: string) => model.get(`${code}|${month}|U|${counter}`) ?? 0;
+    expect(row(split, 'H05')).toBeUndefined();
+    const h64 = row(split, 'H64');
+    const h65 = row(split, 'H65');
+    expect(h64?.predecessors?.map((p) => [p.unitCode, p.whole]).sort()).toEqual([
+      ['H02', false],
+      ['H05', false],
+    ]);
+    expect(h64?.kpis.yearToDate.dossiersReceived).toBe(own('H02', 'received'));
+    expect(h64?.kpis.yearToDate.dossiersResolved).toBe(own('H02', 'resolved'));
+    expect(h65?.kpis.yearToDate.dossiersReceived).toBe(own('H05', 'received'));
+    expect(h65?.kpis.yearToDate.dossiersResolved).toBe(own('H05', 'resolved'));
+
+    // The day before the split, H05 still carries everything.
+    await stack.evaluateNow(Date.parse(`${splitDay}T00:00:00+07:00`) - 3_600_000);
+    const before = await latest();
+    expect(row(before, 'H64')).toBeUndefined();
+    expect(row(before, 'H05')?.kpis.yearToDate.dossiersReceived).toBe(
+      own('H02', 'received') + own('H05', 'received'),
+    );
+  }, 120_000);
+
   it('rotates a key with overlap: both keys work, then only the new one', async () => {
     const oldKey = await issue('H48');
     const heartbeat = { systemId: 'tthc', sentAt: new Date().toISOString() };
