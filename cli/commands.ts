@@ -8,8 +8,9 @@ import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { settings } from '../shared/config/settings.ts';
+import { readWithHistory } from '../shared/domain/evaluation/history.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
-import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
+import { predecessorsOn, reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
@@ -277,7 +278,11 @@ export async function reconcileUnit(
   const days: string[] = [];
   for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
   const reader = new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state));
-  const data = await reader.readUnit(unitCode, {
+  // A successor is reconciled with the history it carries, as the evaluation does.
+  const predecessors = predecessorsOn(await new DynamoRegistry(target.tables.state).listUnits(), to).get(
+    unitCode,
+  );
+  const data = await readWithHistory(reader, unitCode, predecessors ?? [], {
     asOf: Date.now(),
     unitDays: days,
     unitMonths: [],

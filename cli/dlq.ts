@@ -97,7 +97,8 @@ export class DeadLetterQueue {
         new ReceiveMessageCommand({
           QueueUrl: this.urls.dlqUrl,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
+          // Short polls locally (see local/poller.ts); in AWS a short wait, so every server is asked.
+          WaitTimeSeconds: this.target.kind === 'aws' ? 2 : 0,
           VisibilityTimeout: hideSeconds,
           AttributeNames: ['All'],
         }),

@@ -3,6 +3,11 @@ import type { Kpis, LatestSnapshot, UnitRow } from '../../shared/schemas/snapsho
 export type Lang = 'vi' | 'en';
 export const LOCALES: Record<Lang, string> = { vi: 'vi-VN', en: 'en-GB' };
 
+/** A unit is found by its code and name, and by those of the units merged into it. */
+function searchText(row: UnitRow): string {
+  return [row.unitCode, row.name, ...(row.predecessors ?? []).flatMap((p) => [p.unitCode, p.name])].join(' ');
+}
+
 /** "Hà Nội" → "ha noi": search ignores case and Vietnamese diacritics, including đ. */
 export function fold(text: string): string {
   return text
@@ -58,7 +63,7 @@ export function queryRows(rows: readonly UnitRow[], query: TableQuery): UnitRow[
         (query.status === 'not_connected'
           ? row.connection.status !== 'connected'
           : row.connection.status === query.status)) &&
-      (needle === '' || fold(`${row.unitCode} ${row.name}`).includes(needle)),
+      (needle === '' || fold(searchText(row)).includes(needle)),
   );
   return filtered.sort((a, b) => {
     const x = sortValue(a, query.sort);

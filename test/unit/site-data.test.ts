@@ -42,7 +42,10 @@ const rows = [
   row('H01', 'Hà Nội', 'province', 'connected', 0.5),
   row('H31', 'Đà Nẵng', 'province', 'partial', 0.2),
   row('G01', 'Bộ Công an', 'ministry', 'never_connected', null),
-  row('H50', 'Thành phố Hồ Chí Minh', 'province', 'connected', 0.7),
+  {
+    ...row('H50', 'Thành phố Hồ Chí Minh', 'province', 'connected', 0.7),
+    predecessors: [{ unitCode: 'H47', name: 'Bình Dương', retiredOn: '2025-07-01', whole: true }],
+  },
 ];
 const base = { search: '', kind: '', status: '', sort: 'unitCode' as const, descending: false };
 
@@ -52,6 +55,11 @@ describe('dashboard data logic', () => {
     expect(queryRows(rows, { ...base, search: 'ha noi' }).map((r) => r.unitCode)).toEqual(['H01']);
     expect(queryRows(rows, { ...base, search: 'DA NANG' }).map((r) => r.unitCode)).toEqual(['H31']);
     expect(queryRows(rows, { ...base, search: 'h50' }).map((r) => r.unitCode)).toEqual(['H50']);
+  });
+
+  it('finds a merged unit under its successor, by the old name or code', () => {
+    expect(queryRows(rows, { ...base, search: 'binh duong' }).map((r) => r.unitCode)).toEqual(['H50']);
+    expect(queryRows(rows, { ...base, search: 'H47' }).map((r) => r.unitCode)).toEqual(['H50']);
   });
 
   it('never loses or invents a row when filtering by any search text', () => {
