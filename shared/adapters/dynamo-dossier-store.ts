@@ -58,10 +58,14 @@ export class DynamoDossierStore implements DossierStorePort {
     const found = new Map<string, StoredDossier>();
     const byPk = new Map(dossierKeys.map((key) => [keys.dossier(key.unitCode, key.dossierCode).pk, key]));
     const all = [...byPk.keys()];
-    for (let start = 0; start < all.length; start += 100) {
+    const chunks = Array.from({ length: Math.ceil(all.length / 100) }, (_, i) =>
+      all.slice(i * 100, i * 100 + 100),
+    );
+    // A worker's batch is one chunk; a rebuild's thousands are read eight at a time.
+    const readChunk = async (chunk: string[]): Promise<void> => {
       let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> | undefined = {
         [this.table]: {
-          Keys: all.slice(start, start + 100).map((pk) => ({ pk, sk: '-' })),
+          Keys: chunk.map((pk) => ({ pk, sk: '-' })),
           ConsistentRead: true,
         },
       };
@@ -79,7 +83,9 @@ export class DynamoDossierStore implements DossierStorePort {
         }
         request = result.UnprocessedKeys as typeof request;
       }
-    }
+    };
+    for (let start = 0; start < chunks.length; start += 8)
+      await Promise.all(chunks.slice(start, start + 8).map(readChunk));
     return found;
   }
 

@@ -182,9 +182,14 @@ export class DynamoRebuildStore {
         ),
       );
     }
-    for (const [index, write] of writes.entries()) {
-      await withRetry(write);
-      progress(index + 1, writes.length);
+    let done = 0;
+    for (let start = 0; start < writes.length; start += 16) {
+      await Promise.all(
+        writes.slice(start, start + 16).map(async (write) => {
+          await withRetry(write);
+          progress(++done, writes.length);
+        }),
+      );
     }
     return writes.length;
   }

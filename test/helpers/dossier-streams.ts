@@ -98,3 +98,32 @@ export function toMessages(
   }
   return messages;
 }
+
+/** The stream moved so that its last moment is an hour ago (ingest refuses the future), receipts never after their event. */
+export function pastStream(events: readonly UnitEvent[], now = Date.now()): UnitEvent[] {
+  const latest = events.reduce((max, e) => Math.max(max, e.occurredAt, e.receivedAt ?? 0, e.dueAt ?? 0), 0);
+  const shift = now - 3_600_000 - latest;
+  return events.map((e) => ({
+    ...e,
+    occurredAt: Math.max(e.occurredAt, e.receivedAt ?? 0) + shift,
+    ...(e.receivedAt === undefined ? {} : { receivedAt: e.receivedAt + shift }),
+    ...(e.dueAt === undefined ? {} : { dueAt: e.dueAt + shift }),
+  }));
+}
+
+/** An event as a unit sends it to `POST /v1/dossier-events`: ISO times, no unit code. */
+export function apiEvent({
+  unitCode: _unit,
+  occurredAt,
+  receivedAt,
+  dueAt,
+  ...event
+}: UnitEvent): Record<string, unknown> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    ...event,
+    occurredAt: iso(occurredAt),
+    ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
+    ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
+  };
+}

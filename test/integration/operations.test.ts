@@ -23,7 +23,12 @@ import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import type { CounterDifference } from '../../shared/domain/operations/rebuild.ts';
 import { addDays, dayOf } from '../../shared/domain/time.ts';
 import type { LatestSnapshot, UnitRow } from '../../shared/schemas/snapshot.ts';
-import { generateStream, type UnitEvent } from '../helpers/dossier-streams.ts';
+import {
+  apiEvent,
+  generateStream,
+  pastStream as shiftToPast,
+  type UnitEvent,
+} from '../helpers/dossier-streams.ts';
 import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
 
 const config = loadSettings({});
@@ -47,18 +52,8 @@ const target = () => ({
   queues: stack.file.queues,
 });
 
-/** The generated stream, moved so that its last event happened an hour ago: ingest refuses the future. */
 function pastStream(seed: number, unitCodes: string[], dossiers: number): UnitEvent[] {
-  const events = generateStream(seed, { units: unitCodes, dossiers });
-  const latest = Math.max(...events.flatMap((e) => [e.occurredAt, e.receivedAt ?? 0, e.dueAt ?? 0]));
-  const shift = Date.now() - 3_600_000 - latest;
-  return events.map((e) => ({
-    ...e,
-    // Ingest refuses a receipt time later than the event itself.
-    occurredAt: Math.max(e.occurredAt, e.receivedAt ?? 0) + shift,
-    ...(e.receivedAt === undefined ? {} : { receivedAt: e.receivedAt + shift }),
-    ...(e.dueAt === undefined ? {} : { dueAt: e.dueAt + shift }),
-  }));
+  return shiftToPast(generateStream(seed, { units: unitCodes, dossiers }));
 }
 
 async function post(path: string, key: string, body: unknown): Promise<Response> {
@@ -73,15 +68,7 @@ async function post(path: string, key: string, body: unknown): Promise<Response>
 async function send(events: readonly UnitEvent[], record = true, perRequest = 200): Promise<number> {
   let requests = 0;
   for (const unitCode of new Set(events.map((e) => e.unitCode))) {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const own = events
-      .filter((e) => e.unitCode === unitCode)
-      .map(({ unitCode: _u, occurredAt, receivedAt, dueAt, ...event }) => ({
-        ...event,
-        occurredAt: iso(occurredAt),
-        ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
-        ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
-      }));
+    const own = events.filter((e) => e.unitCode === unitCode).map(apiEvent);
     for (let start = 0; start < own.length; start += perRequest) {
       requests++;
       const response = await post('/v1/dossier-events', keysByUnit.get(unitCode) ?? '', {
