@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../shared/adapters/dynamo-evaluation-reader.ts';
+import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
 import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
@@ -168,7 +169,12 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
 }
 
 export async function dlqCommand(target: Target, sub: string, flags: Flags): Promise<void> {
-  const dlq = new DeadLetterQueue(new SQSClient({}), target, flags.feed ?? 'dossier-events');
+  const dlq = new DeadLetterQueue(
+    new SQSClient({}),
+    target,
+    flags.feed ?? 'dossier-events',
+    new DynamoFailureLog(target.tables.state),
+  );
   const ids = new Set((flags.ids ?? '').split(',').filter(Boolean));
   const selected = (letter: { messageId: string }) => flags.all === true || ids.has(letter.messageId);
   switch (sub) {

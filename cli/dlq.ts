@@ -66,11 +66,20 @@ function explain(feed: string, message: Message): DeadLetter {
   };
 }
 
+/** Where workers keep why a record failed (`shared/adapters/dynamo-failure-log.ts`). */
+export interface FailureReasons {
+  reasons(
+    feed: string,
+    messageIds: readonly string[],
+  ): Promise<Map<string, { reason: string; receiveCount: number; at: number }>>;
+}
+
 export class DeadLetterQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly target: Target,
     readonly feed: string,
+    private readonly failures?: FailureReasons,
   ) {
     if (!target.queues[feed])
       throw new CliError(`No queue ${feed}; the queues are ${Object.keys(target.queues).join(', ')}.`);
@@ -128,7 +137,10 @@ export class DeadLetterQueue {
     }
   }
 
-  /** The dead letters with their reasons. Reading them leaves them in place. */
+  /**
+   * The dead letters with their reasons. Reading them leaves them in place. A valid letter gets the reason
+   * the worker recorded when it last failed it.
+   */
   async inspect(limit = 100): Promise<DeadLetter[]> {
     const letters: DeadLetter[] = [];
     await this.sweep(
@@ -139,6 +151,18 @@ export class DeadLetterQueue {
       },
       limit,
     );
+    const valid = letters.filter((letter) => letter.valid);
+    const recorded = this.failures
+      ? await this.failures.reasons(
+          this.feed,
+          valid.map((letter) => letter.messageId),
+        )
+      : new Map();
+    for (const letter of valid) {
+      const failure = recorded.get(letter.messageId);
+      if (failure)
+        letter.reason = `${failure.reason} (last failed ${new Date(failure.at).toISOString()}, delivery ${failure.receiveCount}); safe to redrive once that is fixed`;
+    }
     return letters;
   }
 

@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
 import { DynamoUnitReportStore } from '../shared/adapters/dynamo-unit-status.ts';
 import { readEnv } from '../shared/config/env.ts';
 import { processHeartbeatBatch } from '../shared/domain/worker/unit-reports.ts';
-import { logFailure, logPoison, sqsHandler } from '../shared/lambda/sqs-handler.ts';
+import { sqsHandler } from '../shared/lambda/sqs-handler.ts';
 
 const env = readEnv(z.object({ STATE_TABLE: z.string().min(3) }));
 const store = new DynamoUnitReportStore(env.STATE_TABLE);
 
 /** SQS heartbeats queue → last-seen time per unit and system. */
-export const handler = sqsHandler((records) =>
-  processHeartbeatBatch(records, { store, onPoison: logPoison, onFailure: logFailure }),
+export const handler = sqsHandler(
+  'heartbeats',
+  (records, report) => processHeartbeatBatch(records, { store, ...report }),
+  new DynamoFailureLog(env.STATE_TABLE),
 );

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
           archive,
           options,
           onPoison: () => undefined,
+          onFailure: () => undefined,
           clock: Date.now,
         });
         const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));

@@ -5,6 +5,8 @@
 export const keys = {
   dossier: (unit: string, dossier: string) => ({ pk: `D#${unit}#${dossier}`, sk: '-' }),
   pendingPartition: (unit: string) => `P#${unit}`,
+  /** Why a queue record last failed, kept while it may sit in a DLQ. */
+  failure: (feed: string, messageId: string) => ({ pk: `F#${messageId}`, sk: feed }),
   /** While a rebuild swaps a unit's counters, this item holds the unit's dossier commits back. */
   hold: (unit: string) => ({ pk: `W#${unit}`, sk: 'hold' }),
   /** Day and month partitions hold one item per agency plus the unit total `U`. */

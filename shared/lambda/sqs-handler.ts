@@ -2,8 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { BatchResponse, PoisonRecord, QueueRecord } from '../domain/worker/sqs-batch.ts';
+import type { BatchResponse, FailureLogPort, PoisonRecord, QueueRecord } from '../domain/worker/sqs-batch.ts';
 import { logger, MetricUnit, metrics } from '../observability/index.ts';
+import type { Feed } from '../schemas/queue.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -33,15 +34,50 @@ export function logFailure(messageId: string, error: unknown): void {
   metrics.addMetric('RetriedRecords', MetricUnit.Count, 1);
 }
 
-/** Middleware in one fixed order (logger, then metrics), then one call into the domain. */
-export function sqsHandler(process: (records: QueueRecord[]) => Promise<BatchResponse>): SqsHandler {
+/** What a worker reports of the records it fails: logged, and kept for `emc dlq inspect`. */
+export interface FailureReport {
+  onPoison(poison: PoisonRecord): void;
+  onFailure(messageId: string, error: unknown): void;
+}
+
+/**
+ * Middleware in one fixed order (logger, then metrics), then one call into the domain. The reason of every
+ * record reported failed is logged and written to the failure log, so a dead letter can be explained later.
+ */
+export function sqsHandler(
+  feed: Feed,
+  process: (records: QueueRecord[], report: FailureReport) => Promise<BatchResponse>,
+  failureLog?: FailureLogPort,
+): SqsHandler {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       logger.appendKeys({ batchSize: event.Records.length });
-      const response = await process(toQueueRecords(event));
+      const records = toQueueRecords(event);
+      const reasons = new Map<string, string>();
+      const response = await process(records, {
+        onPoison: (poison) => {
+          logPoison(poison);
+          reasons.set(poison.record.messageId, poison.reason);
+        },
+        onFailure: (messageId, error) => {
+          logFailure(messageId, error);
+          reasons.set(messageId, error instanceof Error ? error.message : String(error));
+        },
+      });
       metrics.addMetric('FailedRecords', MetricUnit.Count, response.batchItemFailures.length);
+      if (failureLog && response.batchItemFailures.length > 0) {
+        const receives = new Map(records.map((r) => [r.messageId, r.receiveCount]));
+        const failures = response.batchItemFailures.map(({ itemIdentifier }) => ({
+          messageId: itemIdentifier,
+          reason: reasons.get(itemIdentifier) ?? 'the worker failed the record without saying why',
+          receiveCount: receives.get(itemIdentifier) ?? 0,
+        }));
+        await failureLog.record(feed, failures).catch((error: unknown) => {
+          logger.warn('failure reasons not recorded', { error: String(error) });
+        });
+      }
       return response;
     });
 }

@@ -75,6 +75,7 @@ async function setup(faults: Faults = { throttle: 0 }, seed = 1) {
     archive,
     options,
     onPoison: (p: { reason: string }) => poison.push(p.reason),
+    onFailure: () => undefined,
     clock: Date.now,
   };
   /** Delivers like the event-source mapping: failed or crashed records come back until they succeed. */
@@ -196,6 +197,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
       archive: new S3Archive(aws.bucket, aws.s3),
       options,
       onPoison: (p) => reasons.push(p.reason),
+      onFailure: () => undefined,
       clock: Date.now,
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison-1' }]);

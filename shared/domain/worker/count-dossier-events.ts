@@ -52,6 +52,8 @@ export interface IncomingMessage {
 
 export interface CountResult {
   failedMessageIds: string[];
+  /** Why each failed message failed, for the operator who finds it in a DLQ. */
+  reasons: Map<string, string>;
   changedDossiers: number;
   unchangedDossiers: number;
   commits: number;
@@ -91,8 +93,14 @@ export async function countDossierEvents(
     }
   }
 
-  const failed = new Set<string>();
-  const result: CountResult = { failedMessageIds: [], changedDossiers: 0, unchangedDossiers: 0, commits: 0 };
+  const failed = new Map<string, string>();
+  const result: CountResult = {
+    failedMessageIds: [],
+    reasons: failed,
+    changedDossiers: 0,
+    unchangedDossiers: 0,
+    commits: 0,
+  };
   for (const [unitCode, dossiers] of byUnit) {
     try {
       await countUnit(unitCode, [...dossiers.values()], store, options, result);
@@ -100,18 +108,22 @@ export async function countDossierEvents(
       await store.fold(unitCode, options.foldAtPending);
     } catch (error) {
       if (!(error instanceof UncommittedError)) throw error;
-      for (const dossier of error.dossiers) for (const id of dossier.messageIds) failed.add(id);
+      for (const dossier of error.dossiers)
+        for (const id of dossier.messageIds) failed.set(id, error.message);
     }
   }
-  result.failedMessageIds = [...failed];
+  result.failedMessageIds = [...failed.keys()];
   return result;
 }
 
 /** Some dossiers could not be committed; their messages must be retried. */
 class UncommittedError extends Error {
   override readonly name = 'UncommittedError';
-  constructor(readonly dossiers: PendingDossier[]) {
-    super(`${dossiers.length} dossier(s) could not be committed`);
+  constructor(
+    readonly dossiers: PendingDossier[],
+    reason: string,
+  ) {
+    super(reason);
   }
 }
 
@@ -161,14 +173,21 @@ async function countUnit(
       }
       if (outcome.held) {
         const waiting = chunks.slice(index).flatMap((later) => later.map((entry) => entry.dossier));
-        throw new UncommittedError([...retry, ...waiting]);
+        throw new UncommittedError(
+          [...retry, ...waiting],
+          `unit ${unitCode} is held by a rebuild (emc rebuild); its messages wait until the rebuild ends`,
+        );
       }
       // The whole transaction was cancelled: retry every dossier in it, re-reading the ones that moved.
       retry.push(...chunk.map((entry) => entry.dossier));
     }
     pending = retry;
   }
-  if (pending.length > 0) throw new UncommittedError(pending);
+  if (pending.length > 0)
+    throw new UncommittedError(
+      pending,
+      `${pending.length} dossier(s) of unit ${unitCode} kept changing under concurrent writers after ${options.maxStaleRounds + 1} attempts`,
+    );
 }
 
 interface Planned {

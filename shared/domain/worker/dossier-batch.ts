@@ -18,6 +18,8 @@ export interface DossierBatchDeps {
   archive: ArchivePort;
   options: CountOptions;
   onPoison(poison: PoisonRecord): void;
+  /** A valid record that will be retried, and why. */
+  onFailure(messageId: string, error: unknown): void;
   onCounted?(summary: { events: number; changed: number; unchanged: number; maxLagMs: number }): void;
   clock: () => number;
 }
@@ -40,7 +42,9 @@ export async function processDossierEventBatch(
     parsed.map((item) => deps.archive.putDossierEvents(item.message, item.record.body)),
   );
   const ready = parsed.filter((item, index) => {
-    if (archived[index]?.status === 'fulfilled') return true;
+    const outcome = archived[index];
+    if (outcome?.status === 'fulfilled') return true;
+    deps.onFailure(item.record.messageId, `archive write failed: ${String(outcome?.reason)}`);
     failed.push(item.record.messageId);
     return false;
   });
@@ -49,6 +53,7 @@ export async function processDossierEventBatch(
     deps.store,
     deps.options,
   );
+  for (const [messageId, reason] of result.reasons) deps.onFailure(messageId, reason);
   failed.push(...result.failedMessageIds);
   const now = deps.clock();
   deps.onCounted?.({

@@ -59,3 +59,14 @@ export interface BatchResponse {
 export function batchResponse(failedIds: Iterable<string>): BatchResponse {
   return { batchItemFailures: [...new Set(failedIds)].map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+export interface RecordFailure {
+  messageId: string;
+  reason: string;
+  receiveCount: number;
+}
+
+/** Keeps why records failed, by message id, for as long as a dead letter can live. */
+export interface FailureLogPort {
+  record(feed: string, failures: readonly RecordFailure[]): Promise<void>;
+}
