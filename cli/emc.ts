@@ -141,9 +141,8 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'issue') {
       if (!arg) throw new CliError('keys issue needs a unit code: emc keys issue H01');
       const unit = await registry.getUnit(arg);
-      const { existsOn } = await import('../shared/domain/registry/lifecycle.ts');
       if (!unit) throw new CliError(`Unit ${arg} is not registered; import it first.`);
-      if (unit.retiredOn !== undefined || !existsOn(unit, unit.createdOn ?? '9999-12-31'))
+      if (unit.status === 'retired')
         throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
       const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
       const { issueKey } = await import('../shared/domain/auth/api-keys.ts');

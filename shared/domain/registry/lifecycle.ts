@@ -304,22 +304,3 @@ export function planSteps(plan: Reorganisation): PlanStep[] {
     })),
   ];
 }
-
-/** Where an event sent under a code lands on a day: the code itself, or its successor (for a split, by agency). */
-export function successorFor(
-  all: readonly Unit[],
-  unitCode: string,
-  agencyCode: string,
-  day: string,
-): string {
-  const units = new Map(all.map((unit) => [unit.unitCode, unit]));
-  let code = unitCode;
-  for (let hops = 0; hops < 20; hops++) {
-    const unit = units.get(code);
-    if (!unit || unit.retiredOn === undefined || day < unit.retiredOn) return code;
-    const edge = edges(unit).find((e) => e.filter === undefined || agencyPasses([e.filter], agencyCode));
-    if (!edge) return code;
-    code = edge.unitCode;
-  }
-  return code;
-}
