@@ -160,13 +160,13 @@ export async function applyPlan(ops: UnitOps, plan: Reorganisation): Promise<App
   return report;
 }
 
+/** One line of `units list`: code, kind, state on that day, name. */
 export function describe(unitRow: Unit, day: string): string {
-  const state = existsOn(unitRow, day)
-    ? unitRow.paused
-      ? 'paused'
-      : 'active'
-    : unitRow.retiredOn && day >= unitRow.retiredOn
-      ? `retired ${unitRow.retiredOn}${unitRow.successors.length > 0 ? ` → ${unitRow.successors.map((s) => s.unitCode).join(', ')}` : ''}`
-      : `from ${unitRow.createdOn}`;
-  return `${unitRow.unitCode}\t${unitRow.kind}\t${state}\t${unitRow.name}`;
+  const line = (state: string) => `${unitRow.unitCode}\t${unitRow.kind}\t${state}\t${unitRow.name}`;
+  if (existsOn(unitRow, day)) return line(unitRow.paused ? 'paused' : 'active');
+  if (unitRow.createdOn !== undefined && day < unitRow.createdOn) return line(`from ${unitRow.createdOn}`);
+  const successors = unitRow.successors.map((s) => s.unitCode).join(', ');
+  return line(
+    `retired${unitRow.retiredOn ? ` ${unitRow.retiredOn}` : ''}${successors ? ` → ${successors}` : ''}`,
+  );
 }

@@ -11,7 +11,8 @@ import { bucketOf, keys, sortableTime } from './state-keys.ts';
 
 type Item = Record<string, unknown>;
 
-function counters(item: Item): CounterValues {
+/** The counters of one counter item (`C#…`), zeros left out. */
+export function counters(item: Item): CounterValues {
   const values: CounterValues = {};
   for (const name of COUNTERS) {
     const value = item[name];
@@ -21,6 +22,39 @@ function counters(item: Item): CounterValues {
 }
 
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+function catalogOf(item: Item | undefined): UnitData['catalog'] {
+  if (!item || num(item.syncedAt) === undefined) return undefined;
+  return {
+    syncedAt: num(item.syncedAt) ?? 0,
+    procedures: num(item.procedures) ?? 0,
+    online: num(item.online) ?? 0,
+    fullOnline: num(item.fullOnline) ?? 0,
+  };
+}
+
+function reportedDay(date: string, item: Item): UnitData['dailyTotals'][number] {
+  return {
+    date,
+    reportedAt: num(item.reportedAt) ?? 0,
+    received: num(item.received) ?? 0,
+    receivedOnline: num(item.receivedOnline) ?? 0,
+    resolved: num(item.resolved) ?? 0,
+    resolvedOnTime: num(item.resolvedOnTime) ?? 0,
+  };
+}
+
+/** Agency items of a counter partition (`A#<agency>`), optionally only some agencies. */
+function agencyRows(
+  items: Item[],
+  keep: (agencyCode: string) => boolean = () => true,
+): Map<string, CounterValues> {
+  return new Map(
+    items
+      .filter((item) => String(item.sk).startsWith('A#') && keep(String(item.sk).slice(2)))
+      .map((item) => [String(item.sk).slice(2), counters(item)] as const),
+  );
+}
 
 /**
  * Reads what one unit's evaluation needs with a fixed number of requests per unit: two BatchGetItem calls
@@ -51,14 +85,7 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
         periods.map((period) => this.query(keys.counterPartition(unitCode, period))),
       );
       const byPeriod = new Map(
-        periods.map((period, index) => [
-          period,
-          new Map(
-            (partitions[index] ?? [])
-              .filter((item) => String(item.sk).startsWith('A#') && agencies(String(item.sk).slice(2)))
-              .map((item) => [String(item.sk).slice(2), counters(item)] as const),
-          ),
-        ]),
+        periods.map((period, index) => [period, agencyRows(partitions[index] ?? [], agencies)]),
       );
       const total = (period: string): [string, CounterValues][] => {
         const rows = [...(byPeriod.get(period)?.values() ?? [])];
@@ -106,18 +133,8 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
         }),
       );
     const byAgency = (partitions: Item[][], periods: string[]): Map<string, Map<string, CounterValues>> =>
-      new Map(
-        periods.map((period, index) => [
-          period,
-          new Map(
-            (partitions[index] ?? [])
-              .filter((item) => String(item.sk).startsWith('A#'))
-              .map((item) => [String(item.sk).slice(2), counters(item)] as const),
-          ),
-        ]),
-      );
+      new Map(periods.map((period, index) => [period, agencyRows(partitions[index] ?? [])]));
     const feed = get(keys.feed(unitCode));
-    const catalog = get(keys.catalog(unitCode));
     const data: UnitData = {
       heartbeats: new Map(
         heartbeats.flatMap((item) =>
@@ -125,23 +142,8 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
         ),
       ),
       lastDossierEventAt: num(feed?.lastEventAt),
-      catalog:
-        catalog && num(catalog.syncedAt) !== undefined
-          ? {
-              syncedAt: num(catalog.syncedAt) ?? 0,
-              procedures: num(catalog.procedures) ?? 0,
-              online: num(catalog.online) ?? 0,
-              fullOnline: num(catalog.fullOnline) ?? 0,
-            }
-          : undefined,
-      dailyTotals: totals.map((item) => ({
-        date: String(item.sk),
-        reportedAt: num(item.reportedAt) ?? 0,
-        received: num(item.received) ?? 0,
-        receivedOnline: num(item.receivedOnline) ?? 0,
-        resolved: num(item.resolved) ?? 0,
-        resolvedOnTime: num(item.resolvedOnTime) ?? 0,
-      })),
+      catalog: catalogOf(get(keys.catalog(unitCode))),
+      dailyTotals: totals.map((item) => reportedDay(String(item.sk), item)),
       unitDays: series(plan.unitDays),
       unitMonths: series(plan.unitMonths),
       agencyDays: byAgency(agencyDays, plan.agencyDays),
@@ -183,15 +185,7 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
     }
     if (data.catalog && data.catalog.syncedAt > at) {
       const [sync] = await this.query(keys.catalogHistory(unitCode), [' ', sortableTime(at)], 1);
-      data.catalog =
-        sync && num(sync.syncedAt) !== undefined
-          ? {
-              syncedAt: num(sync.syncedAt) ?? 0,
-              procedures: num(sync.procedures) ?? 0,
-              online: num(sync.online) ?? 0,
-              fullOnline: num(sync.fullOnline) ?? 0,
-            }
-          : undefined;
+      data.catalog = catalogOf(sync);
     }
     if (data.dailyTotals.some((day) => day.reportedAt > at)) {
       const versions = await this.query(keys.dailyTotalsHistory(unitCode), [
@@ -206,14 +200,7 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
         if (reportedAt <= at && (!current || reportedAt > (num(current.reportedAt) ?? 0)))
           byDate.set(date, item);
       }
-      data.dailyTotals = [...byDate].map(([date, item]) => ({
-        date,
-        reportedAt: num(item.reportedAt) ?? 0,
-        received: num(item.received) ?? 0,
-        receivedOnline: num(item.receivedOnline) ?? 0,
-        resolved: num(item.resolved) ?? 0,
-        resolvedOnTime: num(item.resolvedOnTime) ?? 0,
-      }));
+      data.dailyTotals = [...byDate].map(([date, item]) => reportedDay(date, item));
     }
   }
 

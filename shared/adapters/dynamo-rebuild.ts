@@ -1,10 +1,11 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
+import { COUNTERS } from '../domain/dossier/counters.ts';
 import type { DossierState } from '../domain/dossier/state.ts';
 import { type CounterRow, daysOf, type RebuiltCounters, rowId } from '../domain/operations/rebuild.ts';
 import type { StoredDossier } from '../domain/worker/count-dossier-events.ts';
 import { dynamo } from './dynamo-client.ts';
 import type { DynamoDossierStore } from './dynamo-dossier-store.ts';
+import { counters } from './dynamo-evaluation-reader.ts';
 import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
@@ -63,33 +64,16 @@ export class DynamoRebuildStore {
   async readLive(unitCode: string, months: readonly string[]): Promise<RebuiltCounters> {
     const rows = new Map<string, CounterRow>();
     for (const period of [...daysOf(months), ...months]) {
-      const items = await queryAll(this.client, {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.counterPartition(unitCode, period) },
-        ConsistentRead: true,
-      });
-      for (const item of items) {
+      for (const item of await this.partition(keys.counterPartition(unitCode, period))) {
         const sk = String(item.sk);
         const agencyCode = sk === keys.unitSort ? undefined : sk.slice(2);
-        const values: CounterValues = {};
-        for (const name of COUNTERS) {
-          const value = item[name];
-          if (typeof value === 'number' && value !== 0) values[name] = value;
-        }
-        rows.set(rowId(period, agencyCode), { period, agencyCode, values });
+        rows.set(rowId(period, agencyCode), { period, agencyCode, values: counters(item) });
       }
     }
     const services = new Map<string, Record<string, number>>();
     for (const year of new Set(months.map((month) => month.slice(0, 4)))) {
       const wanted = months.filter((month) => month.startsWith(year)).map((month) => month.slice(5, 7));
-      const items = await queryAll(this.client, {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.servicePartition(unitCode, year) },
-        ConsistentRead: true,
-      });
-      for (const item of items) {
+      for (const item of await this.partition(keys.servicePartition(unitCode, year))) {
         const cells = Object.fromEntries(
           wanted.flatMap((mm) => {
             const value = item[`m${mm}`];
@@ -100,6 +84,15 @@ export class DynamoRebuildStore {
       }
     }
     return { rows, services };
+  }
+
+  private partition(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
   }
 
   loadStates(unitCode: string, dossierCodes: readonly string[]): Promise<Map<string, StoredDossier>> {
