@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { COUNTERS } from '../domain/dossier/counters.ts';
@@ -33,12 +32,10 @@ import { setIfNewerWithHistory } from './dynamo-newest.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { checkTransaction, MAX_TRANSACTION_ITEMS, type TransactItem } from './transaction-guard.ts';
 
 const dossierItemSchema = z.object({ pk: z.string(), s: z.string(), v: z.number().int() });
 const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string() });
-const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * Dossier state, pending deltas and counters in one DynamoDB table. Dossier changes and the delta they cause
@@ -214,6 +211,7 @@ export class DynamoDossierStore implements DossierStorePort {
    * failed. Conflicts and throttling are retried here.
    */
   private async transact(items: TransactItem[]): Promise<string[] | undefined> {
+    checkTransaction(items);
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await withRetry(() =>
@@ -287,13 +285,14 @@ function counterUpdates(table: string, delta: UnitDelta, unitCode: string): Tran
     });
   }
   for (const target of serviceTargets(delta)) {
+    const months = Object.entries(target.months);
     updates.push({
       Update: {
         TableName: table,
         Key: { pk: keys.servicePartition(unitCode, target.year), sk: target.procedureCode },
-        UpdateExpression: 'ADD #m :n',
-        ExpressionAttributeNames: { '#m': `m${target.month.slice(5, 7)}` },
-        ExpressionAttributeValues: { ':n': target.count },
+        UpdateExpression: `ADD ${months.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(months.map(([month], i) => [`#m${i}`, `m${month}`])),
+        ExpressionAttributeValues: Object.fromEntries(months.map(([, count], i) => [`:m${i}`, count])),
       },
     });
   }
