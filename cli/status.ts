@@ -51,7 +51,7 @@ export async function status(target: Target): Promise<StatusReport> {
     const generatedAt = latest.generatedAt ?? null;
     snapshot = {
       generatedAt,
-      ageSeconds: generatedAt ? Math.round((Date.now() - Date.parse(generatedAt)) / 1000) : null,
+      ageSeconds: generatedAt ? Math.round((target.clock() - Date.parse(generatedAt)) / 1000) : null,
       connected: latest.connection?.connected ?? null,
       registered: latest.connection?.registered ?? null,
     };

@@ -18,6 +18,7 @@ import {
 } from '../domain/dossier/delta.ts';
 import { counterTargets, footprint, serviceTargets } from '../domain/dossier/rollup.ts';
 import type { DossierState } from '../domain/dossier/state.ts';
+import type { Clock } from '../domain/ports.ts';
 import type {
   CommitOutcome,
   DossierChange,
@@ -49,6 +50,8 @@ export class DynamoDossierStore implements DossierStorePort {
     private readonly meter?: CapacityMeter,
     /** A dossier is forgotten this long after its last change: events older than the retention window are refused anyway. */
     private readonly retentionSeconds = 400 * 86_400,
+    /** The process's clock: the hold check and the order of pending deltas read it. */
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async load(dossierKeys: readonly DossierKey[]): Promise<Map<string, StoredDossier>> {
@@ -91,6 +94,7 @@ export class DynamoDossierStore implements DossierStorePort {
     changes: readonly DossierChange[],
     delta: UnitDelta,
   ): Promise<CommitOutcome> {
+    const now = this.clock();
     const items: TransactItem[] = changes.map((change) => ({
       Put: {
         TableName: this.table,
@@ -98,7 +102,7 @@ export class DynamoDossierStore implements DossierStorePort {
           ...keys.dossier(change.key.unitCode, change.key.dossierCode),
           s: JSON.stringify(change.state),
           v: change.expectedVersion + 1,
-          expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
+          expiresAt: Math.floor(now / 1000) + this.retentionSeconds,
         },
         ...(change.expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -112,7 +116,7 @@ export class DynamoDossierStore implements DossierStorePort {
           TableName: this.table,
           Item: {
             pk: keys.pendingPartition(unitCode),
-            sk: `${Date.now().toString(36).padStart(9, '0')}#${randomUUID()}`,
+            sk: `${now.toString(36).padStart(9, '0')}#${randomUUID()}`,
             d: JSON.stringify(stored),
           },
         },
@@ -125,7 +129,7 @@ export class DynamoDossierStore implements DossierStorePort {
         Key: keys.hold(unitCode),
         ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
         ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': Date.now() },
+        ExpressionAttributeValues: { ':now': now },
       },
     });
     const cancelled = await this.transact(items);

@@ -100,7 +100,7 @@ export function toMessages(
 }
 
 /** The stream moved so that its last moment is an hour ago (ingest refuses the future), receipts never after their event. */
-export function pastStream(events: readonly UnitEvent[], now = Date.now()): UnitEvent[] {
+export function pastStream(events: readonly UnitEvent[], now: number): UnitEvent[] {
   const latest = events.reduce((max, e) => Math.max(max, e.occurredAt, e.receivedAt ?? 0, e.dueAt ?? 0), 0);
   const shift = now - 3_600_000 - latest;
   return events.map((e) => ({
