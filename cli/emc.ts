@@ -214,6 +214,8 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         `  ${summary.transitions} status change(s), ${summary.alertsSent} alert(s) sent, ${summary.snapshotObjects} objects published`,
       );
+      for (const failure of summary.failures)
+        console.log(`  not evaluated: ${failure.unitCode}: ${failure.reason}`);
       console.log(`  ${target.url}/snapshots/latest.json`);
     }
     return;
@@ -279,6 +281,8 @@ async function main(argv: string[]): Promise<void> {
       );
       if (report.snapshot.connected !== null)
         console.log(`connected       ${report.snapshot.connected}/${report.snapshot.registered}`);
+      for (const failure of report.snapshot.failures)
+        console.log(`not evaluated   ${failure.unitCode}: ${failure.reason}`);
     }
     return;
   }

@@ -32,6 +32,8 @@ export const handler = middy<unknown, EvaluationSummary>()
         summary.units - (summary.byStatus.connected ?? 0),
       );
       metrics.addMetric('AlertsSent', MetricUnit.Count, summary.alertsSent);
+      metrics.addMetric('UnitEvaluationsFailed', MetricUnit.Count, summary.failures.length);
+      for (const failure of summary.failures) logger.error('unit not evaluated', { ...failure });
       metrics.addMetric('SnapshotBytes', MetricUnit.Bytes, summary.snapshotBytes);
       metrics.addMetric(
         'EvaluationDuration',

@@ -250,22 +250,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
     writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(file, null, 2));
 
+    const every = options.evaluateEverySeconds ?? 0;
     let evaluating: Promise<EvaluationSummary> | undefined;
     const evaluateNow = (at?: number): Promise<EvaluationSummary> => {
       const now = clock.now();
       const run = (evaluating ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => evaluate({ ...evaluation, at: at ?? now, now }));
+        .then(() => evaluate({ ...evaluation, at: at ?? now, now, everyMinutes: Math.max(every, 60) / 60 }));
       evaluating = run;
       return run;
     };
-    const every = options.evaluateEverySeconds ?? 0;
     const timer =
       every > 0
         ? setInterval(() => {
             evaluateNow().then(
               (summary) =>
-                log(`evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected`),
+                log(
+                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
+                ),
               (error: unknown) =>
                 log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
             );
