@@ -382,7 +382,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     const h32File = await w.unitFile('H32');
     const alertsBefore = w.alerts.length;
 
-    const healthy = w.deps(T0 + HOUR);
+    const healthy = w.deps(T0 + 5 * 60_000);
     const failing: EvaluationDeps = {
       ...healthy,
       reader: {
@@ -401,7 +401,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       { unitCode: 'H32', reason: 'ProvisionedThroughputExceededException: injected read failure' },
     ]);
     const snapshot = await w.latest();
-    expect(snapshot.generatedAt).toBe(new Date(T0 + HOUR).toISOString());
+    expect(snapshot.generatedAt).toBe(new Date(T0 + 5 * 60_000).toISOString());
     expect(snapshot.evaluation?.failedUnits).toEqual(['H32']);
     const row = (code: string) => snapshot.units.find((u) => u.unitCode === code);
     expect(row('H31')?.evaluation).toBeUndefined();
@@ -421,7 +421,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(await w.unitFile('H32')).toEqual(h32File);
     expect(w.alerts.slice(alertsBefore).filter((a) => a.unitCode === 'H32')).toEqual([]);
 
-    await evaluate(w.deps(T0 + 2 * HOUR));
+    await evaluate(w.deps(T0 + 10 * 60_000));
     const recovered = await w.latest();
     expect(recovered.evaluation?.failedUnits).toEqual([]);
     expect(recovered.units.find((u) => u.unitCode === 'H32')?.evaluation).toBeUndefined();

@@ -489,6 +489,14 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     );
     expect(compared.status, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
+    // The CLI follows the stack's clock by default, and its own with --now.
+    const following = await emc('evaluate', '--json');
+    expect(following.status, following.stderr).toBe(0);
+    const followedAt = Date.parse((JSON.parse(following.stdout) as { asOf: string }).asOf);
+    expect(Math.abs(followedAt - now())).toBeLessThan(120_000);
+    const own = await emc('evaluate', '--json', '--now', '2026-11-30T23:58:00+07:00');
+    expect(own.status, own.stderr).toBe(0);
+    expect((JSON.parse(own.stdout) as { asOf: string }).asOf).toMatch(/^2026-11-30T16:5[89]/);
     const refused = await emc('units', 'merge', '--into', 'H05', 'H05');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('cannot be merged into itself');
