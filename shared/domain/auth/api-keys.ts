@@ -66,7 +66,7 @@ export class KeyVerifier {
     private readonly lookup: KeyLookupPort,
     private readonly pepper: string,
     private readonly cacheSeconds: number,
-    private readonly clock: Clock = Date.now,
+    private readonly clock: Clock,
     private readonly policy: KeyPolicy = DEFAULT_POLICY,
   ) {
     this.decoyHash = Buffer.from(hashKey(pepper, 'emc_decoy'), 'hex');

@@ -16,7 +16,7 @@ export class RateLimiter {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly clock: Clock = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   take(key: string): void {
