@@ -10,6 +10,7 @@ import { dynamo } from './dynamo-client.ts';
 import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { registryKeys } from './state-keys.ts';
+import { checkTransaction, type TransactItem } from './transaction-guard.ts';
 
 /** The unit registry: one small item per unit in one partition, read once per evaluation. */
 export class DynamoRegistry implements RegistryPort {
@@ -37,19 +38,14 @@ export class DynamoRegistry implements RegistryPort {
   /** Writes the units of one lifecycle change together: a merge never lands half done. */
   async putUnits(units: readonly Unit[]): Promise<void> {
     if (units.length === 0) return;
-    if (units.length > 100) throw new Error('At most 100 units change together.');
-    await withRetry(() =>
-      this.client.send(
-        new TransactWriteCommand({
-          TransactItems: units.map((unit) => ({
-            Put: {
-              TableName: this.table,
-              Item: { ...registryKeys.unit(unit.unitCode), unit: JSON.stringify(unitSchema.parse(unit)) },
-            },
-          })),
-        }),
-      ),
-    );
+    const items: TransactItem[] = units.map((unit) => ({
+      Put: {
+        TableName: this.table,
+        Item: { ...registryKeys.unit(unit.unitCode), unit: JSON.stringify(unitSchema.parse(unit)) },
+      },
+    }));
+    checkTransaction(items);
+    await withRetry(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
   }
 
   async putUnit(input: UnitInput): Promise<Unit> {

@@ -9,10 +9,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoRegistry } from '../../../cli/simulate/registry.ts';
 import { DynamoDossierStore } from '../../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoRegistry } from '../../../shared/adapters/dynamo-registry.ts';
+import { MalformedTransactionError } from '../../../shared/adapters/transaction-guard.ts';
 import { COUNTERS, type CounterValues } from '../../../shared/domain/dossier/counters.ts';
 import { fromStored, type StoredDelta } from '../../../shared/domain/dossier/delta.ts';
 import { footprint } from '../../../shared/domain/dossier/rollup.ts';
+import { mergeUnits, splitUnit } from '../../../shared/domain/registry/lifecycle.ts';
+import { unitSchema } from '../../../shared/schemas/registry.ts';
 
 /**
  * Every TransactWriteItems the dossier store builds must name each item once and hold at most 100 items:
@@ -194,4 +199,52 @@ describe('transactions built by the dossier store', () => {
       { numRuns: 100 },
     );
   }, 60_000);
+
+  it('writes every merge and split of the registry as one transaction naming each unit once', async () => {
+    const units = demoRegistry().map((unit) => unitSchema.parse(unit));
+    const codes = units.map((unit) => unit.unitCode);
+    const at = Date.parse('2025-06-20T02:00:00Z');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(codes, { minLength: 2, maxLength: codes.length }),
+        fc.boolean(),
+        async ([target = '', ...others], split) => {
+          dynamoMock.reset();
+          const table = fakeTable();
+          const changed = split
+            ? splitUnit(
+                units,
+                target,
+                others
+                  .slice(0, 3)
+                  .map((unitCode, i) => (i === 0 ? { unitCode } : { unitCode, agencies: [] })),
+                '2025-07-01',
+                at,
+              )
+            : mergeUnits(units, target, [...others, ...others.slice(0, 2)], '2025-07-01', at);
+          await new DynamoRegistry(TABLE, client).putUnits(changed);
+          const [items = []] = table.transactions;
+          expect(items).toHaveLength(changed.length);
+          expect(new Set(items.map(identity)).size).toBe(items.length);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses, before sending, a transaction that names an item twice or has over 100 items', async () => {
+    const table = fakeTable();
+    const unit = unitSchema.parse(demoRegistry()[0]);
+    const registry = new DynamoRegistry(TABLE, client);
+    await expect(registry.putUnits([unit, unit])).rejects.toThrow(MalformedTransactionError);
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      ...unit,
+      unitCode: `H${String(i % 100).padStart(2, '0')}`,
+    }));
+    await expect(registry.putUnits(many)).rejects.toThrow(/101 items/);
+    const hundred = many.slice(0, 100);
+    await registry.putUnits(hundred);
+    expect(table.transactions).toEqual([expect.any(Array)]);
+    expect(table.transactions[0]).toHaveLength(100);
+  });
 });
