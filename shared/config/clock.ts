@@ -13,6 +13,7 @@ export const systemClock: Clock = () => Date.now();
  */
 export class ShiftedClock {
   private offset: number;
+  private ceiling = Number.POSITIVE_INFINITY;
 
   constructor(
     offsetMs: number,
@@ -26,7 +27,7 @@ export class ShiftedClock {
     return new ShiftedClock(startMs - real(), real);
   }
 
-  readonly now: Clock = () => this.real() + this.offset;
+  readonly now: Clock = () => Math.min(this.real() + this.offset, this.ceiling);
 
   get offsetMs(): number {
     return this.offset;
@@ -36,6 +37,22 @@ export class ShiftedClock {
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError('A clock only moves forward.');
     this.offset += ms;
+  }
+
+  /**
+   * Holds the time at `ms` at the latest until `advanceTo`: a test that sends traffic "before midnight" on a
+   * slow machine keeps it before midnight, however long the sending takes.
+   */
+  holdAt(ms: number): void {
+    this.ceiling = ms;
+  }
+
+  /** Moves the time forward to `ms` and lets it run again from there. */
+  advanceTo(ms: number): void {
+    const now = this.now();
+    if (!(ms >= now)) throw new RangeError('A clock only moves forward.');
+    this.ceiling = Number.POSITIVE_INFINITY;
+    this.offset = ms - this.real();
   }
 }
 

@@ -37,6 +37,20 @@ describe('the one clock', () => {
     expect(() => clock.advance(Number.NaN)).toThrow(RangeError);
   });
 
+  it('holds before a midnight while traffic is sent, then moves on from where it is advanced to', () => {
+    const real = realTime(0);
+    const clock = ShiftedClock.startingAt(ELEVEN_PM, real.read);
+    const midnight = Date.parse('2026-12-01T00:00:00+07:00');
+    clock.holdAt(midnight - 1);
+    real.pass(10 * 60_000);
+    expect(clock.now()).toBe(midnight - 1);
+    clock.advanceTo(midnight + 60_000);
+    expect(clock.now()).toBe(midnight + 60_000);
+    real.pass(5_000);
+    expect(clock.now()).toBe(midnight + 65_000);
+    expect(() => clock.advanceTo(midnight)).toThrow(RangeError);
+  });
+
   it('shares the time across processes through its offset', () => {
     const real = realTime(5_000);
     const stack = ShiftedClock.startingAt(ELEVEN_PM, real.read);
