@@ -79,11 +79,16 @@ function expectMatchesTruth(snapshot: LatestSnapshot, truth: GroundTruth): void 
   expect(snapshot.national.kpis.yearToDate.onlineRate).toBe(truth.national.onlineRate);
 }
 
+/**
+ * One set of ports for every setting: the handlers are imported once per process and keep their SDK clients,
+ * so each setting's stack (with its own data) runs on the same ports, after the previous one has stopped.
+ */
+let ports: { dynamodb: number; s3: number; sqs: number } | undefined;
+
 describe.each(settings)('the whole pipeline on one machine, clock at $name ($start)', (setting) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'emc-e2e-'));
   const clock = ShiftedClock.startingAt(Date.parse(setting.start));
   let stack: Stack;
-  let ports: { dynamodb: number; s3: number; sqs: number };
   let truth: GroundTruth;
   const start = (): Promise<Stack> =>
     startStack({ dataDir, ports, maxReceiveCount: 2, visibilityTimeoutSeconds: 1, clock });
@@ -95,7 +100,8 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
   }
 
   beforeAll(async () => {
-    ports = { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
+    ports ??= { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
+    clock.advanceTo(Date.parse(setting.start));
     stack = await start();
   });
   afterAll(async () => {
