@@ -30,7 +30,7 @@ export interface WorkerFunction {
   /** The event-source mapping's maximum concurrency: invocations at once for this queue. */
   maxConcurrency: number;
   /**
-   * Invocations at once when one machine runs the stack (`npm start`). `startStack({ concurrency: 'deployed' })`
+   * Invocations at once when one machine runs the stack (`npm start`). `startStack({ profile: 'deployed' })`
    * runs at `maxConcurrency` instead, as a test does to exercise transaction conflicts.
    */
   localConcurrency: number;
@@ -164,4 +164,40 @@ export const topology = {
 /** A feed queue's visibility timeout, derived from its worker's timeout. */
 export function visibilityTimeoutSeconds(feed: TopologyFeed): number {
   return topology.workers[feed].timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
+}
+
+/**
+ * How one machine runs the workers by default (`npm start`, the e2e suite): fewer concurrent invocations, a
+ * short batching window and a short visibility timeout, so that a retried record comes back in seconds. The
+ * `deployed` profile runs the local stack with exactly the AWS settings above.
+ */
+export const LOCAL_PROFILE = {
+  batchingWindowSeconds: 0.5,
+  visibilityTimeoutSeconds: 10,
+} as const;
+
+export type RunProfile = 'deployed' | 'local';
+
+export interface MappingSettings {
+  batchSize: number;
+  batchingWindowMs: number;
+  concurrency: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+/** A feed's event-source mapping and queue settings under a profile; the local stack reads only this. */
+export function mappingSettings(feed: TopologyFeed, profile: RunProfile): MappingSettings {
+  const worker: WorkerFunction = topology.workers[feed];
+  const deployed = profile === 'deployed';
+  return {
+    batchSize: worker.batchSize,
+    batchingWindowMs:
+      (deployed ? worker.maxBatchingWindowSeconds : LOCAL_PROFILE.batchingWindowSeconds) * 1000,
+    concurrency: deployed ? worker.maxConcurrency : worker.localConcurrency,
+    visibilityTimeoutSeconds: deployed
+      ? visibilityTimeoutSeconds(feed)
+      : LOCAL_PROFILE.visibilityTimeoutSeconds,
+    maxReceiveCount: worker.maxReceiveCount,
+  };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseContext } from '../../infra/build-app.ts';
+import { topology } from '../../shared/topology.ts';
 import { synth } from './synth.ts';
 
 const { template, stack } = synth({ operatorEmails: ['oncall@example.gov.vn'] });
@@ -363,5 +364,29 @@ describe('small points', () => {
     );
     expect(logGroups.map(([, group]) => group.Properties.RetentionInDays)).toEqual([30]);
     expect(stack.region).toBe('ap-southeast-1');
+  });
+});
+
+describe('the topology manifest', () => {
+  it('names exactly the environment variables each deployed function is given', () => {
+    const common = new Set(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
+    const specs = [...topology.ingest, ...Object.values(topology.workers), topology.evaluation];
+    const functions = Object.values(resources('AWS::Lambda::Function'));
+    for (const spec of specs) {
+      const fn = must(
+        functions.find(
+          (f) =>
+            (f.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables
+              ?.POWERTOOLS_SERVICE_NAME === spec.name,
+        ),
+        spec.name,
+      );
+      const variables = Object.keys(
+        (fn.Properties.Environment as { Variables: Record<string, string> }).Variables,
+      ).filter((name) => !common.has(name));
+      expect(variables.sort(), spec.name).toEqual([...spec.env].sort());
+      expect(fn.Properties.Timeout, spec.name).toBe(spec.timeoutSeconds);
+      expect(fn.Properties.MemorySize, spec.name).toBe(spec.memoryMb);
+    }
   });
 });
