@@ -82,6 +82,9 @@ export const ACCESS_LOG_FIELDS = {
 
 /** How long the raw archive (the input of `emc rebuild`) is kept. */
 export const RAW_RETENTION_DAYS = { prod: 3 * 365, dev: 30 } as const;
+/** Every run's dated snapshot is kept this long; after it, only the daily copies remain. */
+export const DATED_SNAPSHOT_DAYS = 30;
+export const DAILY_SNAPSHOT_DAYS = { prod: 730, dev: 30 } as const;
 
 const DEFAULT_SITE_DIR = fileURLToPath(new URL('../site/dist', import.meta.url));
 
@@ -159,7 +162,15 @@ export class EmcStack extends Stack {
           expiration: Duration.days(prod ? RAW_RETENTION_DAYS.prod : RAW_RETENTION_DAYS.dev),
           noncurrentVersionExpiration: Duration.days(30),
         },
-        { id: 'dated-snapshots', prefix: 'snapshots/20', expiration: Duration.days(prod ? 730 : 30) },
+        // History thins after 30 days: every run's dated snapshot goes, one gzipped copy per day stays.
+        { id: 'dated-snapshots', prefix: 'snapshots/20', expiration: Duration.days(DATED_SNAPSHOT_DAYS) },
+        {
+          id: 'daily-snapshots',
+          prefix: 'snapshots/daily/',
+          expiration: Duration.days(prod ? DAILY_SNAPSHOT_DAYS.prod : DAILY_SNAPSHOT_DAYS.dev),
+          // Every run of the day overwrites the day's copy; the versions it replaces are not history.
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
       ],
     });

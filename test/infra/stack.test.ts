@@ -89,6 +89,15 @@ describe('the CDK stack', () => {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
     prod.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'raw-archive', ExpirationInDays: 1095 }),
+          { Id: 'dated-snapshots', Prefix: 'snapshots/20', Status: 'Enabled', ExpirationInDays: 30 },
+          Match.objectLike({ Id: 'daily-snapshots', ExpirationInDays: 730 }),
+        ]),
+      },
+    });
   });
 
   it('encrypts every bucket, blocks public access, refuses plain HTTP, and keeps raw data for its retention period', () => {
@@ -121,9 +130,27 @@ describe('the CDK stack', () => {
             ExpirationInDays: 30,
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },
           },
+          { Id: 'dated-snapshots', Prefix: 'snapshots/20', Status: 'Enabled', ExpirationInDays: 30 },
+          {
+            Id: 'daily-snapshots',
+            Prefix: 'snapshots/daily/',
+            Status: 'Enabled',
+            ExpirationInDays: 30,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          },
         ]),
       },
     });
+  });
+
+  it('moves no raw object to another storage class: one message per object stays below 128 KB', () => {
+    const rules = Object.values(resources('AWS::S3::Bucket')).flatMap(
+      (bucket) =>
+        (bucket as { Properties: { LifecycleConfiguration?: { Rules: { Transitions?: unknown }[] } } })
+          .Properties.LifecycleConfiguration?.Rules ?? [],
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.Transitions).toBeUndefined();
   });
 
   it('serves the site and the snapshots through CloudFront with origin access control', () => {
