@@ -4,27 +4,41 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { processClock } from '../shared/config/clock.ts';
 import { type EvaluationSummary, evaluate } from '../shared/domain/evaluation/evaluate.ts';
-import { lambdaEvaluationDeps } from '../shared/lambda/evaluation-wiring.ts';
+import { exclusively } from '../shared/domain/evaluation/lease.ts';
+import { lambdaEvaluationDeps, lambdaEvaluationLease } from '../shared/lambda/evaluation-wiring.ts';
 import { logger, MetricUnit, metrics } from '../shared/observability/index.ts';
 
 const deps = lambdaEvaluationDeps();
 const clock = processClock();
+const lease = lambdaEvaluationLease();
 const inputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 /**
  * Scheduled every 15 minutes. `{ "at": "<ISO time>" }` evaluates as of that time. A failure is logged,
- * counted (the alarm watches EvaluationFailed) and rethrown; the next run recovers by itself.
+ * counted (the alarm watches EvaluationFailed) and rethrown; the next run recovers by itself. A run that finds
+ * another still holding the evaluation lease (until that run's deadline) does nothing and says so.
  */
-export const handler = middy<unknown, EvaluationSummary>()
+export const handler = middy<unknown, EvaluationSummary | { skipped: true }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const input = inputSchema.safeParse(event ?? {});
     const now = clock();
     const at = input.success && input.data.at ? Date.parse(input.data.at) : now;
     const started = performance.now();
     try {
-      const summary = await evaluate({ ...deps, at, now });
+      const run = await exclusively(
+        lease,
+        context.awsRequestId,
+        { now, until: now + context.getRemainingTimeInMillis() },
+        () => evaluate({ ...deps, at, now }),
+      );
+      if (!run.ran) {
+        metrics.addMetric('EvaluationSkipped', MetricUnit.Count, 1);
+        logger.warn('evaluation skipped: another evaluation holds the lease');
+        return { skipped: true };
+      }
+      const summary = run.value;
       metrics.addMetric('EvaluationSucceeded', MetricUnit.Count, 1);
       metrics.addMetric(
         'UnitsNotConnected',

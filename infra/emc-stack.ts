@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -18,37 +19,22 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import {
-  Alarm,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  type IMetric,
-  Metric,
-  TextWidget,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Dashboard, GraphWidget, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FEEDS, type TopologyFeed, topology, visibilityTimeoutSeconds } from '../shared/topology.ts';
+import { EmcAlarms } from './alarms.ts';
 import { EmcFunction } from './emc-function.ts';
+import { EmcTopics } from './topics.ts';
 
 export type StageName = 'dev' | 'prod';
 
@@ -56,12 +42,51 @@ export interface EmcStackProps extends StackProps {
   stage: StageName;
   alertEmails: string[];
   operatorEmails: string[];
-  /** Minutes between evaluations. */
+  /** Minutes between evaluations; never shorter than the evaluation's timeout. */
   evaluateEveryMinutes: number;
+  /** The built dashboard (`npm run build:site`); the stack refuses to synthesise without its index.html. */
+  siteDir?: string;
 }
 
-const FEEDS = ['dossier-events', 'heartbeats', 'reports'] as const;
-type Feed = (typeof FEEDS)[number];
+type Feed = TopologyFeed;
+
+/** A stack setting that cannot deploy; synthesis stops with the setting named. */
+export class StackSettingError extends Error {
+  override readonly name = 'StackSettingError';
+}
+
+/** The evaluation's timeout; an interval shorter than this would start a run before the last could end. */
+export const EVALUATION_TIMEOUT_MINUTES = topology.evaluation.timeoutSeconds / 60;
+
+/**
+ * What the HTTP API logs per request. Only HTTP API variables (REST API ones such as `resourcePath` are empty
+ * here), and never `$context.path`: the legacy route carries the unit's site key in its path. `routeKey` names
+ * the route template instead.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLatency: '$context.responseLatency',
+  responseLength: '$context.responseLength',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  integrationErrorMessage: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+  errorResponseType: '$context.error.responseType',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+} as const;
+
+/** How long the raw archive (the input of `emc rebuild`) is kept. */
+export const RAW_RETENTION_DAYS = { prod: 3 * 365, dev: 30 } as const;
+/** Every run's dated snapshot is kept this long; after it, only the daily copies remain. */
+export const DATED_SNAPSHOT_DAYS = 30;
+export const DAILY_SNAPSHOT_DAYS = { prod: 730, dev: 30 } as const;
+
+const DEFAULT_SITE_DIR = fileURLToPath(new URL('../site/dist', import.meta.url));
 
 /**
  * Everything the local stack emulates, in AWS: the ingest API, one queue per feed with its DLQ, the workers,
@@ -71,6 +96,17 @@ type Feed = (typeof FEEDS)[number];
 export class EmcStack extends Stack {
   constructor(scope: Construct, id: string, props: EmcStackProps) {
     super(scope, id, props);
+    if (props.evaluateEveryMinutes < EVALUATION_TIMEOUT_MINUTES) {
+      throw new StackSettingError(
+        `evaluateEveryMinutes is ${props.evaluateEveryMinutes}: it must be at least the evaluation's timeout (${EVALUATION_TIMEOUT_MINUTES} minutes)`,
+      );
+    }
+    const siteDir = props.siteDir ?? DEFAULT_SITE_DIR;
+    if (!existsSync(join(siteDir, 'index.html'))) {
+      throw new StackSettingError(
+        `The dashboard is not built (no ${join(siteDir, 'index.html')}): run npm run build:site before cdk deploy`,
+      );
+    }
     const prod = props.stage === 'prod';
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH;
@@ -118,16 +154,23 @@ export class EmcStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
+        // Archive objects hold one queued message each (a few KB gzipped): below the 128 KB that S3 moves to
+        // Infrequent Access or Glacier, so they stay in Standard, and are kept for the retention period only.
         {
           id: 'raw-archive',
           prefix: 'raw/',
-          transitions: [
-            { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
-            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
-          ],
+          expiration: Duration.days(prod ? RAW_RETENTION_DAYS.prod : RAW_RETENTION_DAYS.dev),
           noncurrentVersionExpiration: Duration.days(30),
         },
-        { id: 'dated-snapshots', prefix: 'snapshots/20', expiration: Duration.days(prod ? 730 : 30) },
+        // History thins after 30 days: every run's dated snapshot goes, one gzipped copy per day stays.
+        { id: 'dated-snapshots', prefix: 'snapshots/20', expiration: Duration.days(DATED_SNAPSHOT_DAYS) },
+        {
+          id: 'daily-snapshots',
+          prefix: 'snapshots/daily/',
+          expiration: Duration.days(prod ? DAILY_SNAPSHOT_DAYS.prod : DAILY_SNAPSHOT_DAYS.dev),
+          // Every run of the day overwrites the day's copy; the versions it replaces are not history.
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
       ],
     });
@@ -144,22 +187,14 @@ export class EmcStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
-    const snsKey = Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns');
-    const complianceAlerts = new Topic(this, 'ComplianceAlerts', {
-      displayName: 'EMC compliance alerts',
-      masterKey: snsKey,
-      enforceSSL: true,
+    const topics = new EmcTopics(this, 'Topics', {
+      alertEmails: props.alertEmails,
+      operatorEmails: props.operatorEmails,
+      removalPolicy,
     });
-    for (const email of props.alertEmails) complianceAlerts.addSubscription(new EmailSubscription(email));
-    const operators = new Topic(this, 'OperatorAlarms', {
-      displayName: 'EMC operator alarms',
-      masterKey: snsKey,
-      enforceSSL: true,
-    });
-    for (const email of props.operatorEmails) operators.addSubscription(new EmailSubscription(email));
+    const { complianceAlerts, operators } = topics;
 
-    // Queues: visibility timeout at least 6 × the worker's timeout, as Lambda's SQS guidance asks.
-    const workerTimeout = Duration.seconds(60);
+    // Queues: visibility timeout 6 × the worker's timeout, as Lambda's SQS guidance asks (shared/topology.ts).
     const queues = {} as Record<Feed, { queue: Queue; dlq: Queue }>;
     for (const feed of FEEDS) {
       const dlq = new Queue(this, `${feed}-dlq`, {
@@ -171,39 +206,35 @@ export class EmcStack extends Stack {
       const queue = new Queue(this, feed, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+        visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(feed)),
         retentionPeriod: Duration.days(4),
-        deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+        deadLetterQueue: { queue: dlq, maxReceiveCount: topology.workers[feed].maxReceiveCount },
         removalPolicy,
       });
       queues[feed] = { queue, dlq };
     }
 
-    // Ingest
-    const ingest = (name: string) =>
-      new EmcFunction(this, name, {
-        entry: name,
-        memorySize: 1024,
-        timeout: Duration.seconds(10),
+    // Ingest: one function and route per entry of the topology manifest.
+    const queueVariable: Record<Feed, string> = {
+      'dossier-events': 'DOSSIER_EVENTS_QUEUE_URL',
+      heartbeats: 'HEARTBEATS_QUEUE_URL',
+      reports: 'REPORTS_QUEUE_URL',
+    };
+    const ingestFunctions = topology.ingest.map((spec) => {
+      const fn = new EmcFunction(this, spec.name, {
+        entry: spec.name,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
         ...fnDefaults,
-      })
-        .lookUpKeys(keys)
-        .readSecret(pepper);
-    const ingestEvents = ingest('ingest-dossier-events').sendTo(
-      queues['dossier-events'].queue,
-      'DOSSIER_EVENTS_QUEUE_URL',
-    );
-    const ingestLegacy = ingest('ingest-legacy-emc').sendTo(
-      queues['dossier-events'].queue,
-      'DOSSIER_EVENTS_QUEUE_URL',
-    );
-    const ingestHeartbeats = ingest('ingest-heartbeats').sendTo(
-      queues.heartbeats.queue,
-      'HEARTBEATS_QUEUE_URL',
-    );
-    const ingestCatalog = ingest('ingest-catalog').sendTo(queues.reports.queue, 'REPORTS_QUEUE_URL');
-    const ingestTotals = ingest('ingest-daily-totals').sendTo(queues.reports.queue, 'REPORTS_QUEUE_URL');
-    const health = new EmcFunction(this, 'health', { entry: 'health', memorySize: 128, ...fnDefaults });
+      });
+      if ('sendsTo' in spec) {
+        fn.lookUpKeys(keys)
+          .readSecret(pepper)
+          .sendTo(queues[spec.sendsTo].queue, queueVariable[spec.sendsTo]);
+      }
+      return { spec, fn };
+    });
+    const ingestOnly = ingestFunctions.filter(({ spec }) => 'sendsTo' in spec).map(({ fn }) => fn);
 
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     const api = new HttpApi(this, 'Api', {
@@ -221,73 +252,85 @@ export class EmcStack extends Stack {
       throttle: { rateLimit: 500, burstLimit: 1000 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(apiLogs),
-        format: AccessLogFormat.jsonWithStandardFields(),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    const routes: [string, HttpMethod, EmcFunction, number][] = [
-      ['/v1/dossier-events', HttpMethod.POST, ingestEvents, 200],
-      ['/v1/compat/emc/{siteKey}/TrackingMCDT', HttpMethod.POST, ingestLegacy, 500],
-      ['/v1/heartbeats', HttpMethod.POST, ingestHeartbeats, 100],
-      ['/v1/catalog', HttpMethod.PUT, ingestCatalog, 5],
-      ['/v1/daily-totals', HttpMethod.POST, ingestTotals, 5],
-      ['/v1/health', HttpMethod.GET, health, 20],
-    ];
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const [path, method, fn, rate] of routes) {
-      api.addRoutes({
-        path,
-        methods: [method],
-        integration: new HttpLambdaIntegration(`${fn.node.id}-integration`, fn.fn),
+    for (const { spec, fn } of ingestFunctions) {
+      const routes = api.addRoutes({
+        path: spec.trigger.path,
+        methods: [HttpMethod[spec.trigger.method]],
+        integration: new HttpLambdaIntegration(`${spec.name}-integration`, fn.fn),
       });
-      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: rate, ThrottlingBurstLimit: rate * 2 };
+      routeSettings[`${spec.trigger.method} ${spec.trigger.path}`] = {
+        ThrottlingRateLimit: spec.rateLimit,
+        ThrottlingBurstLimit: spec.rateLimit * 2,
+      };
+      // The stage's RouteSettings name these routes, so CloudFormation must create them first.
+      for (const route of routes) stage.node.addDependency(route);
     }
     (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
 
-    // Workers
-    const eventSource = (queue: Queue, batchSize: number) =>
-      new SqsEventSource(queue, {
-        batchSize,
-        maxBatchingWindow: Duration.seconds(5),
-        reportBatchItemFailures: true,
-        maxConcurrency: 10,
-      });
-    const countEvents = new EmcFunction(this, 'count-dossier-events', {
-      entry: 'count-dossier-events',
-      timeout: workerTimeout,
-      memorySize: 1024,
-      ...fnDefaults,
-    })
-      .readWriteState(state)
-      .writeObjects(data, 'ARCHIVE_BUCKET', 'raw/');
-    countEvents.fn.addEventSource(eventSource(queues['dossier-events'].queue, 100));
-    const recordHeartbeats = new EmcFunction(this, 'record-heartbeats', {
-      entry: 'record-heartbeats',
-      timeout: workerTimeout,
-      ...fnDefaults,
-    }).readWriteState(state);
-    recordHeartbeats.fn.addEventSource(eventSource(queues.heartbeats.queue, 100));
-    const storeReports = new EmcFunction(this, 'store-unit-reports', {
-      entry: 'store-unit-reports',
-      timeout: workerTimeout,
-      ...fnDefaults,
-    }).readWriteState(state);
-    storeReports.fn.addEventSource(eventSource(queues.reports.queue, 10));
+    // Workers: batch settings from the topology manifest, shared with the local stack.
+    const worker = (feed: Feed): EmcFunction => {
+      const spec = topology.workers[feed];
+      const fn = new EmcFunction(this, spec.name, {
+        entry: spec.name,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        memorySize: spec.memoryMb,
+        ...fnDefaults,
+      }).readWriteState(state);
+      fn.fn.addEventSource(
+        new SqsEventSource(queues[feed].queue, {
+          batchSize: spec.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+          maxConcurrency: spec.maxConcurrency,
+        }),
+      );
+      return fn;
+    };
+    const countEvents = worker('dossier-events').writeObjects(data, 'ARCHIVE_BUCKET', 'raw/');
+    const recordHeartbeats = worker('heartbeats');
+    const storeReports = worker('reports');
 
-    // Evaluation: one at a time, every few minutes.
-    const evaluate = new EmcFunction(this, 'evaluate-compliance', {
-      entry: 'evaluate-compliance',
-      timeout: Duration.minutes(5),
-      memorySize: 2048,
-      reservedConcurrentExecutions: 1,
+    // Evaluation: every few minutes; runs never overlap because each takes a lease in the state table until
+    // its own deadline, which needs no reserved concurrency (new accounts have too little to reserve any).
+    const evaluationSpec = topology.evaluation;
+    const evaluate = new EmcFunction(this, evaluationSpec.name, {
+      entry: evaluationSpec.name,
+      timeout: Duration.seconds(evaluationSpec.timeoutSeconds),
+      memorySize: evaluationSpec.memoryMb,
       ...fnDefaults,
     })
       .readWriteState(state)
       .writeObjects(data, 'SNAPSHOT_BUCKET', 'snapshots/', 'alerts/')
       .publishTo(complianceAlerts);
+    const interval = Duration.minutes(props.evaluateEveryMinutes);
+    const evaluationDlq = new Queue(this, 'evaluation-dlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    // A failed run is not retried blindly (the next scheduled run starts from scratch); a run older than one
+    // interval is dropped, since its successor is already due; either lands in the DLQ with its reason.
+    evaluate.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: interval,
+      onFailure: new SqsDestination(evaluationDlq),
+    });
     new Schedule(this, 'EvaluateSchedule', {
       description: 'Evaluate connection compliance and publish snapshots',
-      schedule: ScheduleExpression.rate(Duration.minutes(props.evaluateEveryMinutes)),
-      target: new LambdaInvoke(evaluate.fn, { retryAttempts: 0 }),
+      schedule: ScheduleExpression.rate(interval),
+      timeWindow: TimeWindow.off(),
+      // Retries cover failing to hand the event to Lambda (throttling, errors of the invoke call), which never
+      // starts a run twice; what cannot be handed over within one interval lands in the DLQ.
+      target: new LambdaInvoke(evaluate.fn, {
+        retryAttempts: 3,
+        maxEventAge: interval,
+        deadLetterQueue: evaluationDlq,
+      }),
     });
 
     // Site and snapshots behind one CloudFront distribution, both origins private (origin access control).
@@ -310,104 +353,34 @@ export class EmcStack extends Stack {
         },
       },
     });
-    const siteDist = fileURLToPath(new URL('../site/dist', import.meta.url));
-    if (existsSync(siteDist)) {
-      new BucketDeployment(this, 'DeploySite', {
-        sources: [Source.asset(siteDist)],
-        destinationBucket: site,
-        distribution,
-      });
-    }
+    new BucketDeployment(this, 'DeploySite', {
+      sources: [Source.asset(siteDir)],
+      destinationBucket: site,
+      distribution,
+      logGroup: new LogGroup(this, 'DeploySiteLogs', { retention: logRetention, removalPolicy }),
+    });
 
-    // Alarms, each to the operators' topic; docs/deploy.md has a runbook per alarm.
-    const alarm = (
-      id: string,
-      metric: IMetric,
-      threshold: number,
-      description: string,
-      missing = TreatMissingData.NOT_BREACHING,
-    ) => {
-      const created = new Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: missing,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(new SnsAction(operators));
-      return created;
-    };
-    for (const feed of FEEDS) {
-      alarm(
-        `${feed}-dlq-depth`,
-        queues[feed].dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-        1,
-        `Records in the ${feed} DLQ (runbook: DLQ depth)`,
-      );
-      alarm(
-        `${feed}-oldest-message`,
-        queues[feed].queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
-        600,
-        `The ${feed} queue is not draining (runbook: oldest message)`,
-      );
-    }
-    const functions = [
-      ingestEvents,
-      ingestLegacy,
-      ingestHeartbeats,
-      ingestCatalog,
-      ingestTotals,
-      countEvents,
-      recordHeartbeats,
-      storeReports,
-      evaluate,
-    ];
-    for (const fn of functions) {
-      alarm(
-        `${fn.node.id}-errors`,
-        fn.fn.metricErrors({ period: Duration.minutes(5) }),
-        1,
-        `${fn.node.id} failed (runbook: function errors)`,
-      );
-      alarm(
-        `${fn.node.id}-throttles`,
-        fn.fn.metricThrottles({ period: Duration.minutes(5) }),
-        1,
-        `${fn.node.id} was throttled (runbook: throttles)`,
-      );
-    }
-    const evaluationMetric = (name: string, statistic: string, minutes: number) =>
+    const functions = [...ingestOnly, countEvents, recordHeartbeats, storeReports, evaluate];
+    new EmcAlarms(this, 'Alarms', {
+      stage: props.stage,
+      operators,
+      api,
+      queues: FEEDS.map((feed) => ({ feed, ...queues[feed] })),
+      functions,
+      evaluation: evaluate,
+      evaluationDlq,
+      tables: [state, keys],
+      evaluateEveryMinutes: props.evaluateEveryMinutes,
+    });
+
+    const evaluationMetric = (name: string, statistic: string, minutes: number): Metric =>
       new Metric({
         namespace: 'EMC',
         metricName: name,
-        dimensionsMap: { service: 'evaluate-compliance' },
+        dimensionsMap: { service: evaluationSpec.name },
         statistic,
         period: Duration.minutes(minutes),
       });
-    alarm(
-      'evaluation-failed',
-      evaluationMetric('EvaluationFailed', 'Sum', 15),
-      1,
-      'An evaluation failed (runbook: evaluation failed)',
-    );
-    new Alarm(this, 'evaluation-missed', {
-      metric: evaluationMetric('EvaluationSucceeded', 'SampleCount', props.evaluateEveryMinutes * 2),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.BREACHING,
-      alarmDescription: 'No evaluation succeeded for two intervals (runbook: missed runs)',
-    }).addAlarmAction(new SnsAction(operators));
-    new Alarm(this, 'snapshot-stale', {
-      metric: evaluationMetric('EvaluationSucceeded', 'SampleCount', 60),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.BREACHING,
-      alarmDescription: 'The published snapshot is over an hour old (runbook: stale snapshot)',
-    }).addAlarmAction(new SnsAction(operators));
-
     new Dashboard(this, 'Operations', {
       dashboardName: `emc-${props.stage}`,
       widgets: [
@@ -485,6 +458,9 @@ export class EmcStack extends Stack {
     output('DataBucket', data.bucketName);
     output('KeyPepperSecretId', pepper.secretArn);
     output('AlertTopicArn', complianceAlerts.topicArn);
+    output('OperatorTopicArn', operators.topicArn);
+    output('EvaluateFunctionName', evaluate.fn.functionName);
+    output('EvaluationDlqUrl', evaluationDlq.queueUrl);
     const names: Record<Feed, string> = {
       'dossier-events': 'DossierEvents',
       heartbeats: 'Heartbeats',

@@ -182,6 +182,7 @@ export function createGateway(options: GatewayOptions): Server {
           const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
           res.writeHead(200, {
             'content-type': object.ContentType ?? 'application/octet-stream',
+            ...(object.ContentEncoding ? { 'content-encoding': object.ContentEncoding } : {}),
             'cache-control': object.CacheControl ?? 'no-cache',
             'access-control-allow-origin': '*',
             date: new Date(options.clock()).toUTCString(),

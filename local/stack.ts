@@ -11,6 +11,7 @@ import { installClock, ShiftedClock } from '../shared/config/clock.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
+import { type MappingSettings, mappingSettings, type RunProfile } from '../shared/topology.ts';
 import { createGateway, type HttpLambda } from './gateway.ts';
 import { EventSourceMapping, type SqsLambda } from './poller.ts';
 import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
@@ -47,6 +48,8 @@ export interface StackOptions {
   visibilityTimeoutSeconds?: number;
   /** The one clock of the stack: handlers, workers, the gateway and the evaluation read it. Default: real time. */
   clock?: ShiftedClock;
+  /** Worker settings from shared/topology.ts: one machine's (default), or exactly the deployed ones. */
+  profile?: RunProfile;
 }
 
 export interface Stack {
@@ -98,11 +101,11 @@ export function localEnvironment(
 
 async function createQueues(
   sqs: SQSClient,
-  maxReceiveCount: number,
-  visibility: number,
+  settings: (feed: Feed) => MappingSettings,
 ): Promise<StackFile['queues']> {
   const queues: StackFile['queues'] = {};
   for (const feed of ['dossier-events', 'heartbeats', 'reports'] as const) {
+    const { maxReceiveCount, visibilityTimeoutSeconds: visibility } = settings(feed);
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `emc-${feed}-dlq` }));
     const dlqUrl = dlq.QueueUrl ?? '';
     const arn = await sqs.send(
@@ -154,11 +157,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     await createTables(new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint }), defaultTableNames);
-    const queues = await createQueues(
-      sqs,
-      options.maxReceiveCount ?? 5,
-      options.visibilityTimeoutSeconds ?? 10,
-    );
+    const settings = (feed: Feed): MappingSettings => {
+      const base = mappingSettings(feed, options.profile ?? 'local');
+      return {
+        ...base,
+        maxReceiveCount: options.maxReceiveCount ?? base.maxReceiveCount,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? base.visibilityTimeoutSeconds,
+      };
+    };
+    const queues = await createQueues(sqs, settings);
     const port = options.port ?? (await freePort());
     const file: StackFile = {
       pid: process.pid,
@@ -204,25 +211,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clock.now,
     );
 
-    const mapping = (feed: Feed, handler: SqsLambda, batchSize: number, concurrency: number) =>
+    const mapping = (feed: Feed, handler: SqsLambda) =>
       new EventSourceMapping(
         sqs,
         handler,
         {
           queueUrl: queues[feed]?.url ?? '',
           queueArn: `arn:aws:sqs:${REGION}:000000000000:emc-${feed}`,
-          batchSize,
-          batchingWindowMs: 500,
-          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 10,
-          concurrency,
+          batchSize: settings(feed).batchSize,
+          batchingWindowMs: settings(feed).batchingWindowMs,
+          visibilityTimeoutSeconds: settings(feed).visibilityTimeoutSeconds,
+          concurrency: settings(feed).concurrency,
           functionName: feed,
         },
         (error) => log(`worker error on ${feed}: ${error instanceof Error ? error.message : String(error)}`),
       );
     const mappings: Record<Feed, EventSourceMapping> = {
-      'dossier-events': mapping('dossier-events', countEvents.handler as SqsLambda, 100, 2),
-      heartbeats: mapping('heartbeats', recordHeartbeats.handler as SqsLambda, 50, 1),
-      reports: mapping('reports', storeReports.handler as SqsLambda, 10, 1),
+      'dossier-events': mapping('dossier-events', countEvents.handler as SqsLambda),
+      heartbeats: mapping('heartbeats', recordHeartbeats.handler as SqsLambda),
+      reports: mapping('reports', storeReports.handler as SqsLambda),
     };
     for (const m of Object.values(mappings)) m.start();
 

@@ -6,6 +6,14 @@ import { type DossierEventsMessage, type QueuedEvent, queuedEventSchema } from '
 
 const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
 
+/** An archive object's bytes: gzipped NDJSON, one event a line with its unit and acceptance time. */
+export function archiveObject(message: DossierEventsMessage): Buffer {
+  const lines = message.events
+    .map((event) => JSON.stringify({ unitCode: message.unitCode, acceptedAt: message.acceptedAt, event }))
+    .join('\n');
+  return gzipSync(`${lines}\n`);
+}
+
 /**
  * The raw archive: one gzipped NDJSON object per queued message, one event a line, keyed by the unit, the day
  * it was accepted (UTC+7) and a hash of the message, so every redelivery or redrive overwrites the same object.
@@ -52,14 +60,11 @@ export class S3Archive implements ArchivePort {
   }
 
   async putDossierEvents(message: DossierEventsMessage, body: string): Promise<void> {
-    const lines = message.events
-      .map((event) => JSON.stringify({ unitCode: message.unitCode, acceptedAt: message.acceptedAt, event }))
-      .join('\n');
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: S3Archive.keyFor(message, body),
-        Body: gzipSync(`${lines}\n`),
+        Body: archiveObject(message),
         ContentType: 'application/x-ndjson',
         ContentEncoding: 'gzip',
       }),

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnapshotFiles, SnapshotPort } from '../domain/evaluation/ports.ts';
 
@@ -5,11 +6,24 @@ const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'tru
 
 const SHORT = 'public, max-age=60, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The daily copy is overwritten by every run of its day, so caches keep it briefly. */
+const DAILY = 'public, max-age=300';
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/** The Vietnam day (YYYY-MM-DD) an ISO time falls on. */
+const vietnamDay = (iso: string): string =>
+  new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 
 /**
- * Publishes a snapshot: the dated objects under `snapshots/<generatedAt>/` first (immutable), then the current
- * per-unit files and CSV, and `snapshots/latest.json` last. If anything before it fails, the previous latest
- * stays as it was and the next run publishes again from scratch.
+ * Publishes a snapshot: the dated objects under `snapshots/<generatedAt>/` first (immutable), and the day's
+ * copy `snapshots/daily/<day>/latest.json`; then the current per-unit files and CSV, and
+ * `snapshots/latest.json` last. If anything before it fails, the previous latest stays as it was and the next
+ * run publishes again from scratch.
+ *
+ * Dated and daily objects are history, read rarely and kept long, so they are stored gzipped with
+ * `Content-Encoding: gzip` (they compress about 7×); browsers, fetch and CloudFront inflate them on the way.
+ * The current files stay plain for readers that use the S3 API. The bucket's lifecycle keeps dated objects 30
+ * days and the daily copies for the snapshot retention period, so history thins to one snapshot a day.
  */
 export class S3SnapshotPublisher implements SnapshotPort {
   constructor(
@@ -29,13 +43,16 @@ export class S3SnapshotPublisher implements SnapshotPort {
       contentType: string,
       cacheControl: string,
     ): Promise<void> => {
+      const compressed = cacheControl !== SHORT;
+      const stored = compressed ? gzipSync(body) : body;
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: body,
+          Body: stored,
           ContentType: contentType,
           CacheControl: cacheControl,
+          ...(compressed ? { ContentEncoding: 'gzip' } : {}),
         }),
       );
       bytes += Buffer.byteLength(body);
@@ -53,6 +70,13 @@ export class S3SnapshotPublisher implements SnapshotPort {
       ),
       () => put(`snapshots/${stamp}/units.csv`, files.csv, 'text/csv; charset=utf-8', IMMUTABLE),
       () => put(`snapshots/${stamp}/latest.json`, latestJson, 'application/json', IMMUTABLE),
+      () =>
+        put(
+          `snapshots/daily/${vietnamDay(files.latest.asOf)}/latest.json`,
+          latestJson,
+          'application/json',
+          DAILY,
+        ),
     ]);
     await all([
       ...unitJson.map(

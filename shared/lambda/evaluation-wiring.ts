@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SnsAlertPublisher } from '../adapters/alerts.ts';
 import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts';
+import { DynamoLease } from '../adapters/dynamo-lease.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { DynamoStatusStore } from '../adapters/dynamo-status-store.ts';
 import { S3SnapshotPublisher } from '../adapters/s3-snapshots.ts';
@@ -10,6 +11,7 @@ import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import type { EvaluationDeps } from '../domain/evaluation/evaluate.ts';
+import type { LeasePort } from '../domain/evaluation/lease.ts';
 import type { AlertPort } from '../domain/evaluation/ports.ts';
 
 export const evaluationEnvSchema = z.object({
@@ -40,4 +42,10 @@ export function evaluationDeps(
 export function lambdaEvaluationDeps(): Omit<EvaluationDeps, 'at' | 'now'> {
   const env = readEnv(evaluationEnvSchema.extend({ ALERT_TOPIC_ARN: z.string().min(1) }));
   return evaluationDeps(env, (s3) => new SnsAlertPublisher(env.ALERT_TOPIC_ARN, s3, env.SNAPSHOT_BUCKET));
+}
+
+/** The lease that keeps scheduled and manual evaluations from overlapping, whatever the account's quota. */
+export function lambdaEvaluationLease(): LeasePort {
+  const env = readEnv(evaluationEnvSchema.pick({ STATE_TABLE: true }));
+  return new DynamoLease(env.STATE_TABLE, 'evaluate-compliance');
 }

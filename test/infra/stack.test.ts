@@ -1,15 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
-
-function synth(context: Record<string, unknown> = {}) {
-  const { app, stack } = buildApp({ bundling: false, context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
-  const assembly = app.synth();
-  return { template: Template.fromStack(stack), stack, assembly };
-}
+import { synth } from './synth.ts';
 
 const { template, stack } = synth({
   alertEmails: ['ministry@example.gov.vn'],
@@ -51,7 +42,7 @@ describe('the CDK stack', () => {
 
   it('wires every queue to a DLQ, encrypts it, and sets visibility to at least six times the worker timeout', () => {
     const queues = Object.values(resources('AWS::SQS::Queue')) as { Properties: Record<string, unknown> }[];
-    expect(queues).toHaveLength(6);
+    expect(queues).toHaveLength(7);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const main = queues.filter((q) => q.Properties.RedrivePolicy);
     expect(main).toHaveLength(3);
@@ -59,19 +50,27 @@ describe('the CDK stack', () => {
       expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
       expect(Number(queue.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * 60);
     }
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 6);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 7);
   });
 
-  it('maps each queue to its worker with partial batch responses, a batching window and maximum concurrency', () => {
+  it('maps each queue to its worker with partial batch responses and the batch settings of the topology manifest', () => {
     const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')) as {
       Properties: Record<string, unknown>;
     }[];
     expect(mappings).toHaveLength(3);
-    for (const mapping of mappings) {
-      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-      expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(5);
-      expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
-    }
+    const settings = mappings
+      .map((mapping) => ({
+        types: mapping.Properties.FunctionResponseTypes,
+        batchSize: mapping.Properties.BatchSize,
+        window: mapping.Properties.MaximumBatchingWindowInSeconds,
+        scaling: mapping.Properties.ScalingConfig,
+      }))
+      .sort((a, b) => Number(b.batchSize) - Number(a.batchSize));
+    expect(settings).toEqual([
+      { types: ['ReportBatchItemFailures'], batchSize: 100, window: 5, scaling: { MaximumConcurrency: 10 } },
+      { types: ['ReportBatchItemFailures'], batchSize: 100, window: 5, scaling: { MaximumConcurrency: 10 } },
+      { types: ['ReportBatchItemFailures'], batchSize: 10, window: 5, scaling: { MaximumConcurrency: 10 } },
+    ]);
   });
 
   it('keeps the tables on demand, with point-in-time recovery, TTL and, in prod, deletion protection', () => {
@@ -90,9 +89,18 @@ describe('the CDK stack', () => {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
     prod.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'raw-archive', ExpirationInDays: 1095 }),
+          { Id: 'dated-snapshots', Prefix: 'snapshots/20', Status: 'Enabled', ExpirationInDays: 30 },
+          Match.objectLike({ Id: 'daily-snapshots', ExpirationInDays: 730 }),
+        ]),
+      },
+    });
   });
 
-  it('encrypts every bucket, blocks public access, refuses plain HTTP, and archives raw data to cheaper storage', () => {
+  it('encrypts every bucket, blocks public access, refuses plain HTTP, and keeps raw data for its retention period', () => {
     const buckets = Object.values(resources('AWS::S3::Bucket')) as { Properties: Record<string, unknown> }[];
     expect(buckets.length).toBe(3);
     for (const bucket of buckets) {
@@ -115,10 +123,34 @@ describe('the CDK stack', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Id: 'raw-archive', Prefix: 'raw/', Transitions: Match.anyValue() }),
+          {
+            Id: 'raw-archive',
+            Prefix: 'raw/',
+            Status: 'Enabled',
+            ExpirationInDays: 30,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          },
+          { Id: 'dated-snapshots', Prefix: 'snapshots/20', Status: 'Enabled', ExpirationInDays: 30 },
+          {
+            Id: 'daily-snapshots',
+            Prefix: 'snapshots/daily/',
+            Status: 'Enabled',
+            ExpirationInDays: 30,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          },
         ]),
       },
     });
+  });
+
+  it('moves no raw object to another storage class: one message per object stays below 128 KB', () => {
+    const rules = Object.values(resources('AWS::S3::Bucket')).flatMap(
+      (bucket) =>
+        (bucket as { Properties: { LifecycleConfiguration?: { Rules: { Transitions?: unknown }[] } } })
+          .Properties.LifecycleConfiguration?.Rules ?? [],
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.Transitions).toBeUndefined();
   });
 
   it('serves the site and the snapshots through CloudFront with origin access control', () => {
@@ -177,11 +209,20 @@ describe('the CDK stack', () => {
 
   it('throttles each API route and writes access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      RouteSettings: Match.objectLike({
-        'POST /v1/dossier-events': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
-        'PUT /v1/catalog': Match.anyValue(),
+      AccessLogSettings: Match.objectLike({
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
       }),
+      RouteSettings: {
+        'POST /v1/dossier-events': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+        'POST /v1/compat/emc/{siteKey}/TrackingMCDT': {
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
+        },
+        'POST /v1/heartbeats': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+        'PUT /v1/catalog': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/daily-totals': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'GET /v1/health': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      },
     });
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
   });
@@ -203,18 +244,23 @@ describe('the CDK stack', () => {
       Properties: Record<string, unknown>;
     }[];
     const described = alarms.map((a) => String(a.Properties.AlarmDescription));
-    expect(described.filter((d) => d.includes('DLQ'))).toHaveLength(3);
+    expect(described.filter((d) => d.includes('(runbook: DLQ depth)'))).toHaveLength(3);
     expect(described.filter((d) => d.includes('not draining'))).toHaveLength(3);
     expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(9);
     expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(9);
+    expect(described.filter((d) => d.includes('runbook: table throttles'))).toHaveLength(2);
     expect(described).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('evaluation failed'),
-        expect.stringContaining('missed runs'),
-        expect.stringContaining('stale snapshot'),
+        'The ingest API answered 5xx (runbook: API 5xx)',
+        'Over 25% of ingest requests answered 4xx or 429 (runbook: API 4xx rate)',
+        'No ingest request for 30 minutes (runbook: ingest stopped)',
+        'An evaluation failed (runbook: evaluation failed)',
+        'The schedule did not invoke the evaluation for two intervals (runbook: missed runs)',
+        'No snapshot was published for an hour (runbook: stale snapshot)',
+        'A scheduled evaluation could not be delivered or failed (runbook: evaluation dead letters)',
       ]),
     );
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeDefined();
+    expect(alarms).toHaveLength(3 + 3 + 9 + 9 + 2 + 3 + 4);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
@@ -232,6 +278,8 @@ describe('the CDK stack', () => {
       'HeartbeatsDlqUrl',
       'ReportsQueueUrl',
       'ReportsDlqUrl',
+      'EvaluateFunctionName',
+      'EvaluationDlqUrl',
     ]) {
       expect(outputs).toContain(name);
     }

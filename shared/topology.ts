@@ -1,0 +1,203 @@
+/**
+ * The one description of what runs where: each function, what triggers it, which queue it reads or writes,
+ * its batch settings and the environment variables it is given. The CDK stack (`infra/`) and the local stack
+ * (`local/`) both read this file, so batch size, concurrency, batching window and visibility timeout cannot
+ * drift between AWS and one machine. Plain data only: no AWS SDK, no CDK.
+ */
+
+export type TopologyFeed = 'dossier-events' | 'heartbeats' | 'reports';
+
+export const FEEDS: readonly TopologyFeed[] = ['dossier-events', 'heartbeats', 'reports'];
+
+export interface IngestFunction {
+  /** Entry file under functions/, and the function's name. */
+  name: string;
+  trigger: { kind: 'http'; method: 'GET' | 'POST' | 'PUT'; path: string };
+  /** Requests per second at the stage for this route; the burst is twice this. */
+  rateLimit: number;
+  /** The queue it sends to, if any. */
+  sendsTo?: TopologyFeed;
+  memoryMb: number;
+  timeoutSeconds: number;
+  env: readonly string[];
+}
+
+export interface WorkerFunction {
+  name: string;
+  trigger: { kind: 'sqs'; feed: TopologyFeed };
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** The event-source mapping's maximum concurrency: invocations at once for this queue. */
+  maxConcurrency: number;
+  /**
+   * Invocations at once when one machine runs the stack (`npm start`). `startStack({ profile: 'deployed' })`
+   * runs at `maxConcurrency` instead, as a test does to exercise transaction conflicts.
+   */
+  localConcurrency: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Receives after which a record moves to the feed's DLQ. */
+  maxReceiveCount: number;
+  env: readonly string[];
+}
+
+export interface ScheduledFunction {
+  name: string;
+  trigger: { kind: 'schedule' };
+  timeoutSeconds: number;
+  memoryMb: number;
+  env: readonly string[];
+}
+
+/** Lambda's SQS guidance: a queue's visibility timeout is at least six times its consumer's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+const INGEST_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID'] as const;
+
+export const topology = {
+  ingest: [
+    {
+      name: 'ingest-dossier-events',
+      trigger: { kind: 'http', method: 'POST', path: '/v1/dossier-events' },
+      rateLimit: 200,
+      sendsTo: 'dossier-events',
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'DOSSIER_EVENTS_QUEUE_URL'],
+    },
+    {
+      name: 'ingest-legacy-emc',
+      trigger: { kind: 'http', method: 'POST', path: '/v1/compat/emc/{siteKey}/TrackingMCDT' },
+      rateLimit: 500,
+      sendsTo: 'dossier-events',
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'DOSSIER_EVENTS_QUEUE_URL'],
+    },
+    {
+      name: 'ingest-heartbeats',
+      trigger: { kind: 'http', method: 'POST', path: '/v1/heartbeats' },
+      rateLimit: 100,
+      sendsTo: 'heartbeats',
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'HEARTBEATS_QUEUE_URL'],
+    },
+    {
+      name: 'ingest-catalog',
+      trigger: { kind: 'http', method: 'PUT', path: '/v1/catalog' },
+      rateLimit: 5,
+      sendsTo: 'reports',
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'REPORTS_QUEUE_URL'],
+    },
+    {
+      name: 'ingest-daily-totals',
+      trigger: { kind: 'http', method: 'POST', path: '/v1/daily-totals' },
+      rateLimit: 5,
+      sendsTo: 'reports',
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'REPORTS_QUEUE_URL'],
+    },
+    {
+      name: 'health',
+      trigger: { kind: 'http', method: 'GET', path: '/v1/health' },
+      rateLimit: 20,
+      memoryMb: 128,
+      timeoutSeconds: 30,
+      env: [],
+    },
+  ],
+  workers: {
+    'dossier-events': {
+      name: 'count-dossier-events',
+      trigger: { kind: 'sqs', feed: 'dossier-events' },
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 10,
+      localConcurrency: 2,
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+      maxReceiveCount: 5,
+      env: ['STATE_TABLE', 'ARCHIVE_BUCKET'],
+    },
+    heartbeats: {
+      name: 'record-heartbeats',
+      trigger: { kind: 'sqs', feed: 'heartbeats' },
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 10,
+      localConcurrency: 1,
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      maxReceiveCount: 5,
+      env: ['STATE_TABLE'],
+    },
+    reports: {
+      name: 'store-unit-reports',
+      trigger: { kind: 'sqs', feed: 'reports' },
+      batchSize: 10,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 10,
+      localConcurrency: 1,
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      maxReceiveCount: 5,
+      env: ['STATE_TABLE'],
+    },
+  },
+  evaluation: {
+    name: 'evaluate-compliance',
+    trigger: { kind: 'schedule' },
+    timeoutSeconds: 300,
+    memoryMb: 2048,
+    env: ['STATE_TABLE', 'SNAPSHOT_BUCKET', 'ALERT_TOPIC_ARN'],
+  },
+} as const satisfies {
+  ingest: readonly IngestFunction[];
+  workers: Record<TopologyFeed, WorkerFunction>;
+  evaluation: ScheduledFunction;
+};
+
+/** A feed queue's visibility timeout, derived from its worker's timeout. */
+export function visibilityTimeoutSeconds(feed: TopologyFeed): number {
+  return topology.workers[feed].timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
+}
+
+/**
+ * How one machine runs the workers by default (`npm start`, the e2e suite): fewer concurrent invocations, a
+ * short batching window and a short visibility timeout, so that a retried record comes back in seconds. The
+ * `deployed` profile runs the local stack with exactly the AWS settings above.
+ */
+export const LOCAL_PROFILE = {
+  batchingWindowSeconds: 0.5,
+  visibilityTimeoutSeconds: 10,
+} as const;
+
+export type RunProfile = 'deployed' | 'local';
+
+export interface MappingSettings {
+  batchSize: number;
+  batchingWindowMs: number;
+  concurrency: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+/** A feed's event-source mapping and queue settings under a profile; the local stack reads only this. */
+export function mappingSettings(feed: TopologyFeed, profile: RunProfile): MappingSettings {
+  const worker: WorkerFunction = topology.workers[feed];
+  const deployed = profile === 'deployed';
+  return {
+    batchSize: worker.batchSize,
+    batchingWindowMs:
+      (deployed ? worker.maxBatchingWindowSeconds : LOCAL_PROFILE.batchingWindowSeconds) * 1000,
+    concurrency: deployed ? worker.maxConcurrency : worker.localConcurrency,
+    visibilityTimeoutSeconds: deployed
+      ? visibilityTimeoutSeconds(feed)
+      : LOCAL_PROFILE.visibilityTimeoutSeconds,
+    maxReceiveCount: worker.maxReceiveCount,
+  };
+}
