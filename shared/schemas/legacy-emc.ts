@@ -8,8 +8,12 @@ export const senderProfileNames = ['generic', 'opencps', 'dichvucong-dotnet'] as
 export type SenderProfileName = (typeof senderProfileNames)[number];
 export const senderProfileSchema = z.enum(senderProfileNames);
 
-/** Senders put `null` or `""` where they have nothing to say: both mean the field is absent. */
-const absent = (value: unknown): boolean => value === null || value === undefined || value === '';
+/**
+ * Senders put `null` or `""` where they have nothing to say, and a Java sender's `String.valueOf(null)` posts
+ * the word `null`: each means the field is absent.
+ */
+const absent = (value: unknown): boolean =>
+  value === null || value === undefined || (typeof value === 'string' && /^\s*(null)?\s*$/i.test(value));
 
 /**
  * A legacy code field. Form-urlencoded senders send every value as a string, JSON senders send strings or
@@ -18,8 +22,8 @@ const absent = (value: unknown): boolean => value === null || value === undefine
 const code = <T extends readonly [number, ...number[]]>(allowed: T, meaning: string, example: number) =>
   z
     .union([
-      z.number(),
-      z.string().regex(/^\s*-?\d*\s*$/, `must be one of ${allowed.join(', ')} (${meaning})`),
+      z.number().int(),
+      z.string().regex(/^\s*(-?\d*|null)\s*$/i, `must be one of ${allowed.join(', ')} (${meaning})`),
       z.null(),
     ])
     .optional()
@@ -43,7 +47,7 @@ const text = (max: number, description: string, example: string) =>
     .union([z.string().max(max), z.null()])
     .optional()
     .meta({ description, examples: [example] })
-    .transform((value) => (typeof value === 'string' ? value.trim() || undefined : undefined));
+    .transform((value) => (typeof value === 'string' && !absent(value) ? value.trim() : undefined));
 
 const ignored = (description: string, example: unknown) =>
   z

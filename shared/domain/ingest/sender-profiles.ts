@@ -43,6 +43,7 @@ const NEVER_SENT: SenderProfile['figures'] = {
   onTimeRate: 'not_reported',
   dossiersWithDueDate: 'not_reported',
   dossiersOnTime: 'not_reported',
+  dossiersWithoutDueDate: 'not_reported',
   onlinePaymentAmountVnd: 'not_reported',
   dossiersDigitized: 'not_reported',
   digitizedRate: 'not_reported',
@@ -107,9 +108,13 @@ export const SENDER_PROFILES: Readonly<Record<SenderProfileName, SenderProfile>>
     // 0 means "no payment was made", which is not "no fee": only paid dossiers are known to carry one.
     payment: { 1: { required: true, online: true }, 2: { required: true, online: false } },
     resultByPost: IS_DVCBC,
+    // Registered-only dossiers (1, later 3) count as received, so every receipt-cohort count includes them.
     figures: {
       ...NEVER_SENT,
       dossiersReceived: 'folded',
+      dossiersFromNationalPortal: 'folded',
+      dossiersResultByPost: 'folded',
+      onlinePayments: 'folded',
       dossiersReceivedOnline: 'folded',
       onlineRate: 'folded',
       dossiersResolvedOnline: 'folded',
