@@ -112,6 +112,16 @@ export function change(current: number | null, previous: number | null): number 
 }
 
 /** A snapshot is stale when it is older than three evaluation intervals. */
+/**
+ * How far the server's clock is ahead of this browser's, from the Date header of a snapshot response. The
+ * stale-data banner reads the server's time, so a phone with a wrong clock (or a demo stack started at
+ * another time) does not call fresh figures stale.
+ */
+export function clockOffsetMs(dateHeader: string | null, localNow: number): number {
+  const served = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isNaN(served) ? 0 : served - localNow;
+}
+
 export function isStale(
   snapshot: Pick<LatestSnapshot, 'generatedAt'>,
   now: number,
