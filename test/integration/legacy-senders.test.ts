@@ -118,8 +118,9 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
     const first = sent.H71[0];
     if (first) await post(dotnetKey ?? '', dotNetJson({ ...first.truth, status: 10 }));
     await stack.drained();
+    const sentAt = Date.now();
 
-    await stack.evaluateNow(now);
+    await stack.evaluateNow(sentAt);
     const latest = await read<LatestSnapshot>('snapshots/latest.json');
     const row = (code: string): UnitRow | undefined => latest.units.find((r) => r.unitCode === code);
     expect(row('H70')?.connection).toMatchObject({
@@ -156,12 +157,12 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
     }
 
     // Active on each of the last 14 days of 28: 3 × 48 hours of silence are allowed, and no more.
-    await stack.evaluateNow(now + 143 * HOUR);
+    await stack.evaluateNow(sentAt + 143 * HOUR);
     expect(
       (await read<LatestSnapshot>('snapshots/latest.json')).units.find((r) => r.unitCode === 'H70')
         ?.connection.status,
     ).toBe('connected');
-    await stack.evaluateNow(now + 150 * HOUR);
+    await stack.evaluateNow(sentAt + 150 * HOUR);
     const silent = (await read<LatestSnapshot>('snapshots/latest.json')).units.find(
       (r) => r.unitCode === 'H70',
     );
