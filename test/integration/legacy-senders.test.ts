@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,20 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
       );
       expect(added.status, added.stderr).toBe(0);
     }
-    const refused = await emc('units', 'add', 'H72', '--name', 'X', '--kind', 'province', '--sender', 'vnpt');
+    const file = join(dataDir, 'units.json');
+    writeFileSync(file, JSON.stringify([{ unitCode: 'H72', name: 'Tỉnh H72', kind: 'province' }]));
+    const imported = await emc('units', 'import', file, '--sender', 'dichvucong-dotnet');
+    expect(imported.status, imported.stderr).toBe(0);
+    const registered = JSON.parse((await emc('units', 'list', '--json')).stdout) as {
+      unitCode: string;
+      sender?: string;
+    }[];
+    expect(registered.map((u) => [u.unitCode, u.sender])).toEqual([
+      ['H70', 'opencps'],
+      ['H71', 'dichvucong-dotnet'],
+      ['H72', 'dichvucong-dotnet'],
+    ]);
+    const refused = await emc('units', 'add', 'H73', '--name', 'X', '--kind', 'province', '--sender', 'vnpt');
     expect(refused.stderr).toMatch(
       /--sender vnpt is not a sender profile; use generic \| opencps \| dichvucong-dotnet/,
     );

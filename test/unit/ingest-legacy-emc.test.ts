@@ -212,6 +212,17 @@ describe('TrackingMCDT read at face value (profile generic, the default)', () =>
     });
   });
 
+  it('answers the README’s curl example (a form post) with 204 and no body', async () => {
+    const { h, key } = setup();
+    const response = await send(h, key, {
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'codeProfile=000.00.53.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
+    });
+    expect(response.status).toBe(204);
+    expect(response.text).toBe('');
+    expect(queued(h)[0]).toMatchObject({ status: 2, channel: 2, onlineLevel: 'full' });
+  });
+
   it('takes null and "" in every optional field as absent', async () => {
     const { h, key } = setup();
     const nulls = { formsReception: null, formsPayments: '', level: null, isFromDVCQG: null, isDVCBC: '' };
