@@ -82,6 +82,27 @@ describe('TrackingMCDT from OpenCPS (profile opencps)', () => {
     expect(event).not.toHaveProperty('fromNationalPortal');
   });
 
+  it('never refuses a record for an installation constant outside the national codes', async () => {
+    const { h, key } = setup('opencps');
+    const fields = new URLSearchParams(openCpsForm(received).body);
+    fields.set('level', '1');
+    fields.set('formsPayments', '9');
+    const response = await send(h, key, {
+      contentType: 'application/x-www-form-urlencoded',
+      body: fields.toString(),
+    });
+    expect(response.status).toBe(204);
+    const generic = setup();
+    expect(
+      (
+        await send(generic.h, generic.key, {
+          contentType: 'application/x-www-form-urlencoded',
+          body: fields.toString(),
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   it('keeps an online submission online when its result goes by post (isDVCBC=1)', async () => {
     const { h, key } = setup('opencps');
     await send(h, key, openCpsHandBuilt({ ...received, resultByPost: true }));

@@ -132,7 +132,7 @@ describe('the legacy feed, for any body a sender might post', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('takes every well-formed record, in strings or numbers, camelCase or PascalCase, nulls, user or User', async () => {
     await fc.assert(
@@ -149,5 +149,5 @@ describe('the legacy feed, for any body a sender might post', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

@@ -167,7 +167,7 @@ describe('each vendor’s folding, pushed through to the published figures', () 
       onTimeRate: null,
     });
     expect(undeclaredDifferences(figures, truth, SENDER_PROFILES.opencps.figures)).toEqual([]);
-  });
+  }, 60_000);
 
   it('the .NET system: resolutions are exact; receipts include registered-only dossiers; its folds show', async () => {
     const figures = await published('dichvucong-dotnet', dotNetJson);
@@ -192,5 +192,5 @@ describe('each vendor’s folding, pushed through to the published figures', () 
       population.filter((d) => d.lifecycle.some((s) => s >= 1) && d.paid !== undefined).length,
     );
     expect(undeclaredDifferences(figures, truth, SENDER_PROFILES['dichvucong-dotnet'].figures)).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -109,6 +109,17 @@ function reported<T>(
   return table[code];
 }
 
+/**
+ * The body without the fields its sender fills with installation constants: they carry nothing, so an
+ * installation whose constant is outside the national codes must not have every record refused for it.
+ */
+export function withoutConstants(body: unknown, profile: SenderProfile): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || profile.constants.length === 0)
+    return body;
+  const constants: readonly string[] = profile.constants;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !constants.includes(key)));
+}
+
 /** Canonical paths back to the legacy field the sender can fix. */
 const LEGACY_FIELD: Record<string, { field: string; why?: string }> = {
   dossierCode: { field: 'codeProfile' },

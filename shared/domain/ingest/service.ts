@@ -13,7 +13,7 @@ import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { Clock, QueuePort } from '../ports.ts';
 import { allRejected, checkDossierEvents, type RejectedEvent } from './dossier-events.ts';
 import { fieldErrors } from './issues.ts';
-import { fromLegacyEmc, legacyFieldErrors } from './legacy-emc.ts';
+import { fromLegacyEmc, legacyFieldErrors, withoutConstants } from './legacy-emc.ts';
 import { packGroups } from './pack.ts';
 import { senderProfile } from './sender-profiles.ts';
 import { serializeQueuedEvent } from './serialize.ts';
@@ -45,7 +45,8 @@ export class IngestService {
    * takes it as a 2xx. The record is read by the key's sender profile.
    */
   async legacyEmc(body: unknown, principal: Principal, requestId: string): Promise<IngestResult> {
-    const parsed = legacyEmcSchema.safeParse(normalizeLegacyKeys(body));
+    const profile = senderProfile(principal.sender);
+    const parsed = legacyEmcSchema.safeParse(withoutConstants(normalizeLegacyKeys(body), profile));
     if (!parsed.success) {
       throw new ValidationError('The TrackingMCDT record is not valid.', {
         errors: fieldErrors(parsed.error),
@@ -53,7 +54,7 @@ export class IngestService {
     }
     const { schemas, config, clock } = this.deps;
     const now = clock();
-    const event = fromLegacyEmc(parsed.data, senderProfile(principal.sender), {
+    const event = fromLegacyEmc(parsed.data, profile, {
       arrivedAt: now,
       unitCode: principal.unitCode,
       utcOffsetMinutes: config.time.utcOffsetMinutes,
