@@ -86,7 +86,9 @@ emc dlq discard [--feed F] --ids id1,id2
   simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
-  By default 16 of 83 units are left not fully connected, for a mix of reasons. Writes the ground truth.`,
+  Four units (H09, H27 on OpenCPS; H44, G16 on the .NET system) send only their vendor's TrackingMCDT
+  records and are judged on the legacy criteria. By default 16 of 83 units are left not fully connected,
+  for a mix of reasons; the four legacy-only units are among the 67 connected. Writes the ground truth.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
