@@ -13,6 +13,11 @@ import { readWithHistory } from '../shared/domain/evaluation/history.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
 import { predecessorsOn, reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
+import {
+  type SenderProfileName,
+  senderProfileNames,
+  senderProfileSchema,
+} from '../shared/schemas/legacy-emc.ts';
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
 import { DeadLetterQueue } from './dlq.ts';
@@ -39,6 +44,16 @@ export interface Flags {
   to?: string;
   'lookback-days'?: string;
   'hold-seconds'?: string;
+  sender?: string;
+}
+
+/** `--sender <profile>`: one of the legacy sender profiles, or undefined when the flag is not given. */
+export function senderFlag(text: string | undefined): SenderProfileName | undefined {
+  if (text === undefined) return undefined;
+  const parsed = senderProfileSchema.safeParse(text);
+  if (!parsed.success)
+    throw new CliError(`--sender ${text} is not a sender profile; use ${senderProfileNames.join(' | ')}.`);
+  return parsed.data;
 }
 
 const today = (clock: () => number): string => dayOf(clock(), settings().time.utcOffsetMinutes);
@@ -58,8 +73,8 @@ function parseCsvUnits(text: string): unknown[] {
   const names = (header ?? '').split(',').map((name) => name.trim());
   return lines.map((line) => {
     const cells = line.split(',').map((cell) => cell.trim());
-    const row = Object.fromEntries(names.map((name, i) => [name, cells[i] ?? '']));
-    return { ...row, systems: (row.systems ?? '').split(';').filter(Boolean) };
+    const { sender, ...row } = Object.fromEntries(names.map((name, i) => [name, cells[i] ?? '']));
+    return { ...row, systems: (row.systems ?? '').split(';').filter(Boolean), ...(sender ? { sender } : {}) };
   });
 }
 
@@ -85,7 +100,13 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
       const text = readFileSync(file, 'utf8');
       const rows = file.endsWith('.csv') ? parseCsvUnits(text) : (JSON.parse(text) as unknown[]);
       if (!Array.isArray(rows)) throw new CliError(`${file} must hold an array of units`);
-      console.log(`imported ${await units.importUnits(ops, rows)} unit(s)`);
+      const sender = senderFlag(flags.sender);
+      const withSender = sender
+        ? rows.map((row: unknown) =>
+            typeof row === 'object' && row !== null && !('sender' in row) ? { ...row, sender } : row,
+          )
+        : rows;
+      console.log(`imported ${await units.importUnits(ops, withSender)} unit(s)`);
       return;
     }
     case 'list': {
@@ -105,6 +126,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
           name: flags.name,
           kind: flags.kind as (typeof unitKinds)[number],
           systems: (flags.systems ?? '').split(',').filter(Boolean),
+          ...(flags.sender === undefined ? {} : { sender: senderFlag(flags.sender) }),
         },
         day(flags.on, '--on', target.clock),
       );

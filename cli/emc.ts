@@ -13,11 +13,12 @@ const HELP: Record<string, string> = {
 Works against the running local stack (found through EMC_DATA_DIR, default ./.emc) or, with --aws,
 against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outputs.json).
 
-  emc units import <file.json|file.csv>   add or update units (history is kept)
+  emc units import <file.json|file.csv> [--sender P]
+                                          add or update units (history is kept)
   emc units list [--at D] [--json]        the registry as of a day
   emc units add|rename|pause|resume|retire|merge|split|apply|history
                                           the unit lifecycle: see emc units --help
-  emc keys issue <unitCode>               print a new API key (shown only this once)
+  emc keys issue <unitCode> [--sender P]  print a new API key (shown only this once)
   emc keys list <unitCode> [--json]       a unit's keys: prefix, status, created, last used
   emc keys rotate <unitCode> [--overlap 7d]
                                           a new key; the old ones keep working for the overlap
@@ -35,13 +36,17 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
 
 Every command takes --help, and --now <ISO time> to run on a clock that starts then (default: EMC_NOW,
 else the local stack's clock, else the real time).`,
-  units: `emc units import <file.json|file.csv>
+  units: `emc units import <file.json|file.csv> [--sender P]
   JSON: an array of { "unitCode", "name", "kind" ("ministry" | "province" | "sector" | "other"),
-        "systems": [systemId…], "targets"?, "paused"?, "maintenance"?, "agencies"? }
-  CSV:  a header row with unitCode,name,kind,systems (systems separated by ";").
+        "systems": [systemId…], "targets"?, "paused"?, "maintenance"?, "agencies"?, "sender"? }
+  CSV:  a header row with unitCode,name,kind,systems (systems separated by ";"), and optionally sender.
+  --sender P sets the legacy sender profile of every row that names none.
   Fields a row leaves out keep their stored values; lifecycle history is never erased by an import.
 emc units list [--at YYYY-MM-DD] [--json]
-emc units add <code> --name N --kind K [--systems a,b] [--on D]   a new unit, existing from day D
+emc units add <code> --name N --kind K [--systems a,b] [--sender P] [--on D]
+                                                a new unit, existing from day D; --sender names its
+                                                legacy TrackingMCDT sender (opencps, dichvucong-dotnet,
+                                                generic): it is then judged on the legacy criteria
 emc units rename <code> --name N [--on D]       earlier evaluations keep the old name
 emc units pause <code> [--reason R]             evaluated and published, no alerts
 emc units resume <code>
@@ -54,7 +59,10 @@ emc units apply <reorganisation.json>           renames, merges, splits and reti
                                                 safe to run again: finished steps are skipped
 emc units history <code>
   D defaults to today (Vietnam time). Dated snapshots published before D are never rewritten.`,
-  keys: `emc keys issue <unitCode>     prints the key alone on stdout; store it now, it is never shown again
+  keys: `emc keys issue <unitCode> [--sender opencps|dichvucong-dotnet|generic]
+                              prints the key alone on stdout; store it now, it is never shown again.
+                              --sender: how the legacy TrackingMCDT feed reads this key's records
+                              (default: the unit's sender, else generic); see docs/senders/
 emc keys list <unitCode> [--json]
 emc keys rotate <unitCode> [--overlap 7d]
                               prints a new key; every other active key of the unit expires after the
@@ -78,7 +86,9 @@ emc dlq discard [--feed F] --ids id1,id2
   simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
-  By default 16 of 83 units are left not fully connected, for a mix of reasons. Writes the ground truth.`,
+  Four units (H09, H27 on OpenCPS; H44, G16 on the .NET system) send only their vendor's TrackingMCDT
+  records and are judged on the legacy criteria. By default 16 of 83 units are left not fully connected,
+  for a mix of reasons; the four legacy-only units are among the 67 connected. Writes the ground truth.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
@@ -124,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
       swap: { type: 'boolean' },
       'lookback-days': { type: 'string' },
       'hold-seconds': { type: 'string' },
+      sender: { type: 'string' },
     },
   });
   const [command = '', sub = '', arg] = positionals;
@@ -149,7 +160,9 @@ async function main(argv: string[]): Promise<void> {
         throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
       const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
       const { issueKey } = await import('../shared/domain/auth/api-keys.ts');
-      const { key, record } = issueKey(await loadKeyPepper(), arg, clock());
+      const { senderFlag } = await import('./commands.ts');
+      const sender = senderFlag(values.sender) ?? unit.sender;
+      const { key, record } = issueKey(await loadKeyPepper(), arg, clock(), sender);
       await store.put(record);
       console.log(key);
       return;

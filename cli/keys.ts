@@ -23,7 +23,7 @@ export async function rotateKey(
       `Unit ${unitCode} is not registered or no longer exists; keys are issued to existing units.`,
     );
   const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
-  const { key, record } = issueKey(await loadKeyPepper(), unitCode, now);
+  const { key, record } = issueKey(await loadKeyPepper(), unitCode, now, unit.sender);
   const previous = (await store.listForUnit(unitCode)).filter(
     (k) => k.status === 'active' && (k.expiresAt === undefined || k.expiresAt > now),
   );

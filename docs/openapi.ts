@@ -191,7 +191,7 @@ export function buildOpenApi(): JsonObject {
           operationId: 'postLegacyTrackingMCDT',
           summary: 'The legacy EMC feed: switch an existing sender by changing only its URL',
           description:
-            'Takes the record TTHC systems already send to EMC, form-urlencoded or JSON. The unit’s API key is the `siteKey`. Success is 200 with an empty body. Legacy status codes map to national ones: 0→1, 1→2, 2→4, 3→10.',
+            'Takes the record TTHC systems already send to EMC, form-urlencoded or JSON. The unit’s API key is the `siteKey`. Success is 204 with an empty body: OpenCPS’s JSON path counts only 204 as delivered. The key’s sender profile (`generic`, `opencps`, `dichvucong-dotnet`) says which fields carry information and how codes map: legacy statuses 0→1, 1→2, 2→4, 3→10; the channel comes from `formsReception` alone, and `isDVCBC` is the result’s delivery by post; the receipt day and agency come from the dossier code. See docs/senders/.',
           security: [],
           parameters: [
             {
@@ -213,7 +213,7 @@ export function buildOpenApi(): JsonObject {
               'application/json': { schema: legacy },
             },
           },
-          responses: { '200': { description: 'Queued. The body is empty.' }, ...errors },
+          responses: { '204': { description: 'Queued. There is no body.' }, ...errors },
         },
       },
       '/v1/health': {

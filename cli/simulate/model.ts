@@ -61,6 +61,7 @@ export function expectedCounters(events: readonly (QueuedEvent & { unitCode: str
     put(receivedDay, 'feeRequired', fee ? 1 : 0);
     put(receivedDay, 'paidOnline', fee && paid.length > 0 ? 1 : 0);
     put(receivedDay, 'paidOnlineAmountVnd', fee && paid.length > 0 ? amount : 0);
+    put(receivedDay, 'resultByPost', dossierEvents.some((e) => e.resultByPost) ? 1 : 0);
     if (online) add(out, `${unit}|${receivedDay.slice(0, 7)}|${receipt.procedureCode}|online`, 1);
     const resolution = first(dossierEvents.filter((e) => RESOLVED.includes(e.status)));
     if (resolution) {

@@ -1,3 +1,4 @@
+import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import type { UnitInput } from '../../shared/schemas/registry.ts';
 
 const MINISTRIES = [
@@ -95,6 +96,17 @@ const LEVELS = [
   { prefix: '000.40', level: 'commune', name: 'UBND xã' },
 ];
 
+/**
+ * Units whose only integration is an existing TrackingMCDT sender: no heartbeats, catalogue or daily totals.
+ * They are judged on the legacy criteria, and connected when their feed works.
+ */
+export const LEGACY_ONLY_UNITS: Readonly<Record<string, SenderProfileName>> = {
+  H09: 'opencps',
+  H27: 'opencps',
+  H44: 'dichvucong-dotnet',
+  G16: 'dichvucong-dotnet',
+};
+
 /** The 2024 registry: 20 ministries and sectors (G01–G20) and 63 provinces (H01–H63), with agencies. */
 export function demoRegistry(agenciesPerUnit = 6): UnitInput[] {
   const agencies = (unitCode: string, ministry: boolean) =>
@@ -109,7 +121,7 @@ export function demoRegistry(agenciesPerUnit = 6): UnitInput[] {
         level: level?.level ?? 'department',
       };
     });
-  return [
+  const units: UnitInput[] = [
     ...MINISTRIES.map((name, i) => {
       const unitCode = `G${String(i + 1).padStart(2, '0')}`;
       return {
@@ -131,4 +143,8 @@ export function demoRegistry(agenciesPerUnit = 6): UnitInput[] {
       };
     }),
   ];
+  return units.map((unit) => {
+    const sender = LEGACY_ONLY_UNITS[unit.unitCode];
+    return sender ? { ...unit, systems: [], sender } : unit;
+  });
 }

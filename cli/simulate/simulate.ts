@@ -1,7 +1,9 @@
+import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import type { QueuedEvent } from '../../shared/schemas/queue.ts';
 import type { UnitInput } from '../../shared/schemas/registry.ts';
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
+import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';
 
 export type Fault =
   | 'never_connected'
@@ -84,6 +86,17 @@ const iso = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().replac
 
 type UnitEvent = QueuedEvent & { unitCode: string };
 
+interface LegacyOnlyDossier {
+  unitCode: string;
+  sends: { request: { body: string; contentType: string }; event: UnitEvent | undefined }[];
+}
+
+/** The first instant (Vietnam time) of the receipt day a dossier code names. */
+function dayStartOf(dossierCode: string): number {
+  const yymmdd = /-(\d{6})-\d+$/.exec(dossierCode)?.[1] ?? '000101';
+  return Date.parse(`20${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}T00:00:00+07:00`);
+}
+
 interface Request {
   unitCode: string;
   method: string;
@@ -120,7 +133,8 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
   const random = prng(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const faults = { ...DEFAULT_FAULTS, ...options.faults };
-  const order = [...options.units].sort(() => random() - 0.5);
+  // Units on a legacy sender send nothing but their feed, which works: they are among the connected.
+  const order = [...options.units].filter((u) => u.sender === undefined).sort(() => random() - 0.5);
   const faultOf = new Map<string, Fault>();
   for (const [fault, count] of Object.entries(faults) as [Fault, number][]) {
     const eligible = order.filter(
@@ -131,7 +145,7 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
   const sending = options.units.filter((u) => faultOf.get(u.unitCode) !== 'never_connected');
   const legacyUnits = new Set(
     sending
-      .filter((u) => !faultOf.has(u.unitCode))
+      .filter((u) => !faultOf.has(u.unitCode) && u.sender === undefined)
       .slice(0, options.legacyUnits ?? 5)
       .map((u) => u.unitCode),
   );
@@ -141,6 +155,63 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
   const start = now - options.days * 24 * HOUR;
 
   const events: UnitEvent[] = [];
+  const legacyOnly: LegacyOnlyDossier[] = [];
+  /**
+   * A dossier of a legacy-only unit: received on a day of the simulated period (sent now, so a backfill),
+   * then processed and often resolved, each status change posted as its vendor's code builds it. The event
+   * beside each request is what that request can tell, by the vendor's documented folding.
+   */
+  const legacyOnlyDossier = (
+    sender: SenderProfileName,
+    given: Omit<UnitEvent, 'eventId' | 'status' | 'occurredAt'>,
+    sequence: number,
+    channel: 1 | 2 | 3,
+    onlineLevel: 'none' | 'partial' | 'full',
+  ): LegacyOnlyDossier => {
+    const receiptDay = vnDay(start + Math.floor(random() * (now - start)));
+    const dossierCode = `${given.agencyCode}-${receiptDay.slice(2).replaceAll('-', '')}-${String(sequence).padStart(6, '0')}`;
+    const base = { ...given, dossierCode };
+    const lifecycle = random() < 0.6 ? [2, 4, 9, 10] : [2, 4];
+    const paid = random() < 0.3 ? pick(['online', 'cash'] as const) : undefined;
+    const truth: TrueDossier = {
+      dossierCode,
+      procedureCode: base.procedureCode,
+      procedureName: 'Thủ tục hành chính',
+      status: 2,
+      channel,
+      onlineLevel,
+      paid,
+      resultByPost: random() < 0.1,
+      fromNationalPortal: channel === 2 && random() < 0.3,
+      officer: 'canbo01',
+    };
+    const receivedAt = Math.min(dayStartOf(dossierCode), now);
+    const sends = lifecycle.map((status) => {
+      const request =
+        sender === 'opencps' ? openCpsForm({ ...truth, status }) : dotNetJson({ ...truth, status });
+      const meant =
+        sender === 'opencps'
+          ? ({ 2: 2, 4: 4, 9: 4, 10: 10 } as Record<number, number>)[status]
+          : status === 9
+            ? 10
+            : status;
+      const event: UnitEvent = {
+        ...base,
+        eventId: `${dossierCode}-${sender}-${meant}`,
+        status: meant ?? 1,
+        occurredAt: now,
+        receivedAt,
+        channel: sender === 'opencps' ? (channel === 2 ? 2 : 1) : channel === 1 ? 1 : 2,
+        resultByPost: truth.resultByPost,
+      };
+      if (sender === 'dichvucong-dotnet') {
+        event.fromNationalPortal = truth.fromNationalPortal;
+        if (paid) event.payment = { required: true, online: paid === 'online', amountVnd: 0 };
+      }
+      return { request, event };
+    });
+    return { unitCode: base.unitCode, sends };
+  };
   const legacyRecords: { unitCode: string; record: Record<string, string>; event: UnitEvent }[] = [];
   for (let d = 0; d < options.dossiers; d++) {
     let r = random() * totalWeight;
@@ -158,18 +229,24 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     const channel = random() < 0.385 ? 2 : random() < 0.05 ? 3 : 1;
     const onlineLevel = pick(['full', 'full', 'partial', 'none'] as const);
     const base = { unitCode: unit.unitCode, dossierCode, procedureCode, agencyCode: agency.agencyCode };
+    if (unit.sender !== undefined) {
+      legacyOnly.push(legacyOnlyDossier(unit.sender, base, d, channel, onlineLevel));
+      continue;
+    }
     if (legacyUnits.has(unit.unitCode) && random() < 0.5) {
-      // Legacy senders report a receipt as it happens: it is received "now", by the server's clock.
+      // A receipt through the generic feed: received on the day its code names, by the channel of
+      // formsReception; isDVCBC says only that the result goes by post.
       const event: UnitEvent = {
         ...base,
         eventId: 'legacy',
         status: 2,
         occurredAt: now,
-        receivedAt: now,
-        channel,
+        receivedAt: Math.min(dayStartOf(dossierCode), now),
+        channel: channel === 2 ? 2 : 1,
         onlineLevel,
         payment: { required: false, online: false, amountVnd: 0 },
         fromNationalPortal: false,
+        resultByPost: channel === 3,
       };
       legacyRecords.push({
         unitCode: unit.unitCode,
@@ -225,7 +302,11 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     }
   }
 
-  const truthEvents = [...events, ...legacyRecords.map((l) => l.event)];
+  const truthEvents = [
+    ...events,
+    ...legacyRecords.map((l) => l.event),
+    ...legacyOnly.flatMap((d) => d.sends.flatMap((s) => (s.event ? [s.event] : []))),
+  ];
   const model = expectedCounters(truthEvents);
   const today = vnDay(options.evaluateAt ?? now);
   const month = Number(today.slice(5, 7));
@@ -242,8 +323,18 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     requests.push({ unitCode, method, path, body: JSON.stringify(body), contentType: 'application/json' });
   };
   let duplicates = 0;
+  for (const dossier of legacyOnly) {
+    for (const send of dossier.sends)
+      requests.push({
+        unitCode: dossier.unitCode,
+        method: 'POST',
+        path: '/v1/compat/emc/{siteKey}/TrackingMCDT',
+        ...send.request,
+      });
+  }
   for (const unit of sending) {
     const code = unit.unitCode;
+    if (unit.sender !== undefined) continue;
     const fault = faultOf.get(code);
     const systems = fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
     for (const systemId of systems)
@@ -374,7 +465,7 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
       requests: requests.length,
       events: events.length + duplicates,
       duplicates,
-      legacy: legacyRecords.length,
+      legacy: legacyRecords.length + legacyOnly.reduce((n, d) => n + d.sends.length, 0),
     },
   };
 }

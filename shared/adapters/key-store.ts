@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { KeyLookupPort, StoredKey } from '../domain/ports.ts';
+import { senderProfileSchema } from '../schemas/legacy-emc.ts';
 import { dynamo } from './dynamo-client.ts';
 
 const storedKeySchema = z.object({
@@ -18,6 +19,7 @@ const storedKeySchema = z.object({
   lastUsedAt: z.number().optional(),
   expiresAt: z.number().optional(),
   retired: z.object({ on: z.string(), successors: z.array(z.string()) }).optional(),
+  sender: senderProfileSchema.optional(),
 });
 
 /**

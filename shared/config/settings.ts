@@ -26,6 +26,21 @@ const complianceCriteria = z.object({
   reconciliation: z.object({ tolerance: rate, lookbackDays: z.number().int().positive() }),
 });
 
+/**
+ * Criteria for units on a legacy sender profile, which send no heartbeats, no catalogue and no daily totals.
+ * The feed is silent once it has said nothing for `multiplier` times the unit's own mean gap between active
+ * days over `lookbackDays`, kept between `minSilenceHours` and `maxSilenceHours`.
+ */
+const legacyCriteria = z.object({
+  feedRhythm: z.object({
+    lookbackDays: z.number().int().min(1).max(90),
+    multiplier: z.number().positive(),
+    minSilenceHours: z.number().positive(),
+    maxSilenceHours: z.number().positive(),
+  }),
+  reconciliation: z.enum(['optional', 'required']),
+});
+
 export const settingsSchema = z.object({
   identifiers: z.object({
     unitCode: pattern,
@@ -58,6 +73,7 @@ export const settingsSchema = z.object({
     satisfiedAtLeast: z.number().int().min(1).max(5),
   }),
   compliance: complianceCriteria.extend({
+    legacy: legacyCriteria,
     unitOverrides: z.record(
       z.string(),
       z.object({
@@ -65,6 +81,12 @@ export const settingsSchema = z.object({
         dossierFeed: complianceCriteria.shape.dossierFeed.partial().optional(),
         catalog: complianceCriteria.shape.catalog.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
+        legacy: z
+          .object({
+            feedRhythm: legacyCriteria.shape.feedRhythm.partial().optional(),
+            reconciliation: legacyCriteria.shape.reconciliation.optional(),
+          })
+          .optional(),
       }),
     ),
   }),

@@ -1,3 +1,4 @@
+import type { SenderProfileName } from '../schemas/legacy-emc.ts';
 import type { Feed } from '../schemas/queue.ts';
 
 /** Milliseconds since the epoch; injected so evaluation can run "as of" any time and tests control time. */
@@ -21,6 +22,8 @@ export interface StoredKey {
   expiresAt?: number;
   /** Set on every key of a unit that was retired, merged or split, for the retired-code rule. */
   retired?: { on: string; successors: string[] };
+  /** How the legacy feed reads this key's records (`generic` when absent), so ingest needs no registry. */
+  sender?: SenderProfileName;
 }
 
 export interface KeyLookupPort {

@@ -143,6 +143,14 @@ export function apiSchemas(config: Settings) {
           description: 'The citizen’s rating, 1 (very dissatisfied) to 5 (very satisfied).',
           examples: [5],
         }),
+      resultByPost: z
+        .boolean()
+        .optional()
+        .meta({
+          description:
+            'The result is delivered to the citizen by the public postal service (dịch vụ bưu chính công ích). Not the submission channel.',
+          examples: [false],
+        }),
     })
     .meta({
       description: 'One status change of one dossier. Unknown fields are ignored.',

@@ -25,6 +25,7 @@ export const queuedEventSchema = z.object({
   electronicResult: z.boolean().optional(),
   fromNationalPortal: z.boolean().optional(),
   satisfaction: z.number().int().min(1).max(5).optional(),
+  resultByPost: z.boolean().optional(),
 });
 export type QueuedEvent = z.infer<typeof queuedEventSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { senderProfileSchema } from './legacy-emc.ts';
 
 const rate = z.number().min(0).max(1);
 export const kpiTargetsSchema = z
@@ -77,6 +78,11 @@ export const unitSchema = z.object({
   successors: z.array(successorSchema).default([]),
   /** Earlier names, each with the first day it no longer applied, so past evaluations keep past names. */
   formerNames: z.array(z.object({ name: z.string().min(1), until: day })).default([]),
+  /**
+   * The legacy TrackingMCDT sender the unit uses instead of the API, if any. Its keys read records by this
+   * profile, and the unit is judged on the legacy criteria (docs/senders/).
+   */
+  sender: senderProfileSchema.optional(),
   /** What operators did to the unit, oldest first. */
   history: z.array(lifecycleEntrySchema).default([]),
 });

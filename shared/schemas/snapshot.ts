@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { senderProfileNames } from './legacy-emc.ts';
 
 /**
  * The public contract of the published snapshots. The dashboard and third parties read these files; the
@@ -18,6 +19,9 @@ export const kpisSchema = z
     dossiersReceivedOnline: count,
     dossiersReceivedPostal: count,
     dossiersFromNationalPortal: count,
+    dossiersResultByPost: count.meta({
+      description: 'Dossiers received whose result is delivered by post; not a submission channel.',
+    }),
     onlineRate: rate,
     fullOnlineEligible: count,
     fullOnlineDossiers: count,
@@ -26,6 +30,9 @@ export const kpisSchema = z
     dossiersResolvedOnline: count,
     processedOnlineRate: rate,
     dossiersWithDueDate: count,
+    dossiersWithoutDueDate: count.meta({
+      description: 'Dossiers resolved with no known due date: outside the on-time rate.',
+    }),
     dossiersOnTime: count,
     onTimeRate: rate,
     dossiersWithFee: count,
@@ -74,6 +81,24 @@ export const connectionSchema = z.object({
     .enum(['paused', 'maintenance'])
     .nullable()
     .meta({ description: 'Why alerts for this unit are held back, if they are.' }),
+  criteria: z
+    .object({
+      sender: z
+        .enum(senderProfileNames)
+        .nullable()
+        .meta({ description: 'The legacy sender profile the unit was judged as; null for the API.' }),
+      applied: z.array(z.string()).meta({
+        description:
+          'The criteria applied: heartbeat, dossier_feed, catalog, reconciliation for the API; feed_rhythm, catalog or observed_catalog, and reconciliation or reconciliation_optional for a legacy sender.',
+        examples: [['feed_rhythm', 'observed_catalog', 'reconciliation_optional']],
+      }),
+    })
+    .optional(),
+});
+
+export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_reported'])).meta({
+  description:
+    'Figures the unit’s sender cannot make exact: "folded" when the sender merges codes (the figure is reported but coarser), "not_reported" when it never says (counts stay 0 and rates null). Figures not listed are exact.',
 });
 
 export const targetResultSchema = z.object({
@@ -114,6 +139,7 @@ export const unitRowSchema = z.object({
     }),
   connection: connectionSchema,
   kpis: periodKpisSchema,
+  figureSources: figureSourcesSchema.optional(),
   targets: targetsSchema,
   score: scoreSchema,
   evaluation: z

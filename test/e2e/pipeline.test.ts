@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_ONLY_UNITS } from '../../cli/simulate/registry.ts';
 import type { ExpectedFigures, GroundTruth } from '../../cli/simulate/simulate.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
@@ -138,6 +139,16 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
     const snapshot = await latest();
     expect(Date.parse(snapshot.generatedAt)).toBeGreaterThanOrEqual(evaluateAt ?? sendAt);
     expectMatchesTruth(snapshot, truth);
+    // Four units whose only integration is an existing OpenCPS or .NET sender are among the connected.
+    const legacyOnly = snapshot.units
+      .filter((row) => row.connection.criteria?.sender !== null)
+      .map((row) => [row.unitCode, row.connection.criteria?.sender, row.connection.status])
+      .sort();
+    expect(legacyOnly).toEqual(
+      Object.entries(LEGACY_ONLY_UNITS)
+        .map(([code, sender]) => [code, sender, 'connected'])
+        .sort(),
+    );
   });
 
   it('loses nothing across a restart', async () => {

@@ -7,6 +7,7 @@ import type { KeyLookupPort, QueuePort, StoredKey } from '../../shared/domain/po
 import { type HttpHandler, httpHandler, type RouteSpec } from '../../shared/http/handler.ts';
 import { keyPolicy } from '../../shared/http/ingest-wiring.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
+import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import type { Feed } from '../../shared/schemas/queue.ts';
 import { type HttpRequest, httpEvent, lambdaContext } from '../fixtures/index.ts';
 
@@ -15,8 +16,8 @@ export const NOW = Date.parse('2026-11-23T03:30:00Z');
 
 export class MemoryKeys implements KeyLookupPort {
   readonly records = new Map<string, StoredKey>();
-  issue(unitCode: string): string {
-    const { key, record } = issueKey(PEPPER, unitCode, NOW);
+  issue(unitCode: string, sender?: SenderProfileName): string {
+    const { key, record } = issueKey(PEPPER, unitCode, NOW, sender);
     this.records.set(record.prefix, record);
     return key;
   }

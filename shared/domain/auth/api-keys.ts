@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SenderProfileName } from '../../schemas/legacy-emc.ts';
 import { UnauthorizedError, UnitRetiredError } from '../errors.ts';
 import type { Clock, KeyLookupPort, StoredKey } from '../ports.ts';
 import { dayOf } from '../time.ts';
@@ -9,6 +10,8 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export interface Principal {
   unitCode: string;
   keyPrefix: string;
+  /** The key's sender profile for the legacy feed; absent means `generic`. */
+  sender?: SenderProfileName;
 }
 
 function randomToken(length: number): string {
@@ -27,10 +30,23 @@ export function hashKey(pepper: string, key: string): string {
 }
 
 /** A new key and the record to store for it. The key itself is returned once and never stored. */
-export function issueKey(pepper: string, unitCode: string, now: number): { key: string; record: StoredKey } {
+export function issueKey(
+  pepper: string,
+  unitCode: string,
+  now: number,
+  sender?: SenderProfileName,
+): { key: string; record: StoredKey } {
   const prefix = randomToken(12);
   const key = `emc_${prefix}_${randomToken(40)}`;
-  return { key, record: { prefix, unitCode, hash: hashKey(pepper, key), status: 'active', createdAt: now } };
+  const record: StoredKey = {
+    prefix,
+    unitCode,
+    hash: hashKey(pepper, key),
+    status: 'active',
+    createdAt: now,
+  };
+  if (sender !== undefined) record.sender = sender;
+  return { key, record };
 }
 
 /** The lookup prefix of a presented key, or undefined when it is not shaped like one of ours. */
@@ -99,7 +115,9 @@ export class KeyVerifier {
       );
     }
     await this.touch(record.prefix, now);
-    return { unitCode: record.unitCode, keyPrefix: record.prefix };
+    const principal: Principal = { unitCode: record.unitCode, keyPrefix: record.prefix };
+    if (record.sender !== undefined) principal.sender = record.sender;
+    return principal;
   }
 
   private async touch(prefix: string, now: number): Promise<void> {

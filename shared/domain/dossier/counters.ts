@@ -19,6 +19,7 @@ export const COUNTERS = [
   'digitized', // … with digitised components and an electronic result
   'rated', // … with a satisfaction rating
   'satisfied', // … rated at or above the satisfied threshold
+  'resultByPost', // dossiers received whose result is delivered by post (cohort: day of receipt)
 ] as const;
 
 export type CounterName = (typeof COUNTERS)[number];

@@ -26,6 +26,8 @@ export interface DossierState {
   digitized?: boolean;
   electronicResult?: boolean;
   satisfaction?: number;
+  /** The result goes to the citizen by post: how it is delivered, not how the dossier came in. */
+  resultByPost?: boolean;
 }
 
 export type EventKey = [occurredAt: number, eventId: string];
@@ -86,6 +88,7 @@ export function merge(state: DossierState, event: QueuedEvent, rules: DossierRul
   }
   if (event.digitized && !next.digitized) change({ digitized: true });
   if (event.electronicResult && !next.electronicResult) change({ electronicResult: true });
+  if (event.resultByPost && !next.resultByPost) change({ resultByPost: true });
   if (event.satisfaction !== undefined && event.satisfaction > (next.satisfaction ?? 0)) {
     change({ satisfaction: event.satisfaction });
   }
@@ -125,6 +128,7 @@ export function contributions(
     feeRequired: state.feeRequired ? 1 : 0,
     paidOnline: state.feeRequired && state.paidOnline ? 1 : 0,
     paidOnlineAmountVnd: state.feeRequired && state.paidOnline ? (state.paidOnlineAmountVnd ?? 0) : 0,
+    resultByPost: state.resultByPost ? 1 : 0,
   };
   const cells: Contribution[] = [{ agencyCode: receipt.agencyCode, day: receivedDay, values: received }];
   const resolution = state.resolution;

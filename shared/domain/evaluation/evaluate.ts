@@ -13,9 +13,16 @@ import {
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
 import type { CounterValues } from '../dossier/counters.ts';
+import { SENDER_PROFILES } from '../ingest/sender-profiles.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { addDays, dayOf, quarterMonths } from '../time.ts';
-import { criteriaFor, evaluateConnection, type Reason, worstRelativeDifference } from './compliance.ts';
+import {
+  criteriaFor,
+  evaluateConnection,
+  legacyInput,
+  type Reason,
+  worstRelativeDifference,
+} from './compliance.ts';
 import { toCsv } from './csv.ts';
 import { readWithHistory } from './history.ts';
 import { indexScore } from './index-score.ts';
@@ -341,6 +348,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
         catalog,
         reconciliation,
         previousStatus: previous?.status,
+        ...legacyInput(unit.sender, data.unitDays, cal.seriesDays),
       },
       criteriaFor(config, unit.unitCode),
     );
@@ -402,8 +410,10 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
         lastDossierEventAt: iso(lastEvent),
         catalogSyncedAt: iso(catalog?.syncedAt),
         alertsHeld: held,
+        criteria: result.criteria,
       },
       kpis: unitKpis,
+      ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
       targets: targetResults(unitKpis.yearToDate, targetsFor(config, unit.targets)),
       score: indexScore(unitKpis.yearToDate, config.index),
     };

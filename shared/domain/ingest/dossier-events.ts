@@ -36,9 +36,10 @@ interface Window {
 
 const RECEIPT_FIELDS = ['receivedAt', 'channel', 'onlineLevel'] as const;
 
-/** The legacy feed has no due dates; everything else must send one with a resolution. */
+/** The legacy feed has no due dates and may not know the online level; everything else must send both. */
 export interface CheckOptions {
   dueAtRequired: boolean;
+  onlineLevelRequired?: boolean;
 }
 
 function statusRuleErrors(
@@ -50,6 +51,7 @@ function statusRuleErrors(
   const errors: FieldError[] = [];
   if (rules.receivedStatuses.includes(event.status)) {
     for (const field of RECEIPT_FIELDS) {
+      if (field === 'onlineLevel' && options.onlineLevelRequired === false) continue;
       if (event[field] === undefined) {
         errors.push({
           path: field,
@@ -98,6 +100,7 @@ function toQueued(event: DossierEvent, unitCode: string): QueuedEvent {
   if (event.digitized !== undefined) queued.digitized = event.digitized;
   if (event.electronicResult !== undefined) queued.electronicResult = event.electronicResult;
   if (event.fromNationalPortal !== undefined) queued.fromNationalPortal = event.fromNationalPortal;
+  if (event.resultByPost !== undefined) queued.resultByPost = event.resultByPost;
   if (event.satisfaction !== undefined) queued.satisfaction = event.satisfaction;
   return queued;
 }

@@ -128,7 +128,7 @@ export function compileFastEventParser(patterns: Settings['identifiers']): FastE
       if (!isBool(required) || !isBool(online) || !isIntIn(amountVnd, 0, 1e13)) return;
       event.payment = { required, online, amountVnd };
     }
-    for (const field of ['digitized', 'electronicResult', 'fromNationalPortal'] as const) {
+    for (const field of ['digitized', 'electronicResult', 'fromNationalPortal', 'resultByPost'] as const) {
       const value = e[field];
       if (value === undefined) continue;
       if (!isBool(value)) return;

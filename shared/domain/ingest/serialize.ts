@@ -28,5 +28,6 @@ export function serializeQueuedEvent(e: QueuedEvent): string {
   if (e.electronicResult !== undefined) out += `,"electronicResult":${e.electronicResult}`;
   if (e.fromNationalPortal !== undefined) out += `,"fromNationalPortal":${e.fromNationalPortal}`;
   if (e.satisfaction !== undefined) out += `,"satisfaction":${e.satisfaction}`;
+  if (e.resultByPost !== undefined) out += `,"resultByPost":${e.resultByPost}`;
   return `${out}}`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../../config/settings.ts';
 import type { ApiSchemas } from '../../schemas/api.ts';
-import { legacyEmcSchema } from '../../schemas/legacy-emc.ts';
+import { legacyEmcSchema, normalizeLegacyKeys } from '../../schemas/legacy-emc.ts';
 import type {
   CatalogPartMessage,
   DailyTotalsMessage,
@@ -13,8 +13,9 @@ import { ForbiddenError, ValidationError } from '../errors.ts';
 import type { Clock, QueuePort } from '../ports.ts';
 import { allRejected, checkDossierEvents, type RejectedEvent } from './dossier-events.ts';
 import { fieldErrors } from './issues.ts';
-import { fromLegacyEmc } from './legacy-emc.ts';
+import { fromLegacyEmc, legacyFieldErrors, withoutConstants } from './legacy-emc.ts';
 import { packGroups } from './pack.ts';
+import { senderProfile } from './sender-profiles.ts';
 import { serializeQueuedEvent } from './serialize.ts';
 
 export interface IngestResult {
@@ -39,23 +40,36 @@ export class IngestService {
     return this.queueEvents(checked.accepted, checked.rejected, principal, requestId);
   }
 
-  /** Answers with no body on success: legacy senders treat any 2xx without one as delivered. */
+  /**
+   * Answers 204 with no body on success: OpenCPS's JSON path counts only 204 as delivered, and every sender
+   * takes it as a 2xx. The record is read by the key's sender profile.
+   */
   async legacyEmc(body: unknown, principal: Principal, requestId: string): Promise<IngestResult> {
-    const parsed = legacyEmcSchema.safeParse(body);
+    const profile = senderProfile(principal.sender);
+    const parsed = legacyEmcSchema.safeParse(withoutConstants(normalizeLegacyKeys(body), profile));
     if (!parsed.success) {
       throw new ValidationError('The TrackingMCDT record is not valid.', {
         errors: fieldErrors(parsed.error),
       });
     }
-    const record = parsed.data;
     const { schemas, config, clock } = this.deps;
     const now = clock();
-    const event = fromLegacyEmc(record, new Date(now).toISOString());
+    const event = fromLegacyEmc(parsed.data, profile, {
+      arrivedAt: now,
+      unitCode: principal.unitCode,
+      utcOffsetMinutes: config.time.utcOffsetMinutes,
+    });
     const checked = checkDossierEvents({ events: [event] }, principal.unitCode, now, schemas, config, {
       dueAtRequired: false,
+      onlineLevelRequired: false,
     });
+    if (checked.accepted.length === 0) {
+      throw new ValidationError('The TrackingMCDT record is not valid.', {
+        errors: legacyFieldErrors(checked.rejected.flatMap((rejected) => rejected.errors)),
+      });
+    }
     await this.queueEvents(checked.accepted, checked.rejected, principal, requestId);
-    return { status: 200 };
+    return { status: 204 };
   }
 
   async heartbeat(body: unknown, principal: Principal): Promise<IngestResult> {
