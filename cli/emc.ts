@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseAsOf } from './arguments.ts';
 import { CliError, connect, type Target } from './context.ts';
+import { exitAfterFlush } from './exit.ts';
 import { parseDuration } from './keys.ts';
 import { bar } from './progress.ts';
 
@@ -58,7 +60,8 @@ emc keys list <unitCode> [--json]
 emc keys rotate <unitCode> [--overlap 7d]
                               prints a new key; every other active key of the unit expires after the
                               overlap (units switch at their own pace, then the old key stops working)
-emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; immediate`,
+emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; ingest refuses the key
+                              within the key-cache time (ingest.keyCacheSeconds, 30 s by default)`,
   dlq: `emc dlq inspect [--feed dossier-events] [--limit 100] [--json] [--save <dir>]
   Each dead letter: id, unit, events, receive count, and why it failed. --save writes the bodies.
 emc dlq redrive [--feed F] (--all | --ids id1,id2)
@@ -86,9 +89,14 @@ emc dlq discard [--feed F] --ids id1,id2
   Queue depths, DLQ counts, the last evaluation and the snapshot age.`,
 };
 
+/** Thrown after help is printed, so the exit waits for stdout like every other command's. */
+class HelpShown extends Error {
+  override readonly name = 'HelpShown';
+}
+
 function usage(topic: string): never {
   console.log(HELP[topic] ?? HELP['']);
-  process.exit(0);
+  throw new HelpShown();
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -181,8 +189,8 @@ async function main(argv: string[]): Promise<void> {
         Date.now(),
       );
       console.log(rotated.key);
-      for (const prefix of rotated.expiring)
-        console.error(`key ${prefix} keeps working until ${new Date(rotated.until).toISOString()}`);
+      for (const old of rotated.expiring)
+        console.error(`key ${old.prefix} keeps working until ${new Date(old.expiresAt).toISOString()}`);
       return;
     }
     if (sub === 'revoke') {
@@ -194,8 +202,8 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (command === 'evaluate') {
-    const at = values.at === undefined ? Date.now() : Date.parse(values.at);
-    if (Number.isNaN(at)) throw new CliError(`--at ${values.at} is not an ISO-8601 time`);
+    const now = Date.now();
+    const at = parseAsOf(values.at, now);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
     const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
@@ -203,7 +211,7 @@ async function main(argv: string[]): Promise<void> {
       { STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket },
       (s3) => new LocalAlertPublisher(s3, target.bucket, (alert) => console.error(`alert: ${alert.subject}`)),
     );
-    const summary = await evaluate({ ...deps, at, now: Date.now() });
+    const summary = await evaluate({ ...deps, at, now });
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     else {
       console.log(
@@ -289,9 +297,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => exitAfterFlush(0),
   (error: unknown) => {
+    if (error instanceof HelpShown) return exitAfterFlush(0);
     console.error(error instanceof CliError ? error.message : error);
-    process.exit(error instanceof CliError ? 2 : 1);
+    exitAfterFlush(error instanceof CliError ? 2 : 1);
   },
 );

@@ -32,7 +32,7 @@ export function buildOpenApi(): JsonObject {
             [
               {
                 eventId: 'H48-0099-1',
-                dossierCode: '000.00.53.H48-261120-0099',
+                dossierCode: '000.00.10.H48-261120-0099',
                 procedureCode: '1.001234',
                 status: 1,
                 occurredAt: '2026-11-20T08:00:00+07:00',
@@ -77,14 +77,32 @@ export function buildOpenApi(): JsonObject {
     description: 'Send `gzip` to compress the body; the limit applies after decompression.',
     schema: { type: 'string', enum: ['gzip', 'identity'] },
   };
+  const dryRun = {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    description:
+      'With `true`, the request is authenticated, validated, rate-limited and answered exactly as a real one, with `"dryRun": true` added to the body, and nothing is queued, counted or archived. Try a new sender with it before sending real data.',
+    schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+    example: 'true',
+  };
   const jsonBody = (schema: JsonObject, example: unknown): JsonObject => ({
     required: true,
     content: { 'application/json': { schema, example } },
   });
-  const acceptedResponse = (description: string): JsonObject => ({
+  const acceptedResponse = (description: string, real: JsonObject): JsonObject => ({
     description,
-    content: { 'application/json': { schema: accepted } },
+    content: {
+      'application/json': {
+        schema: accepted,
+        examples: {
+          accepted: { summary: 'Accepted', value: real },
+          dryRun: { summary: 'The same request with ?dryRun=true', value: { ...real, dryRun: true } },
+        },
+      },
+    },
   });
+  const rules = config.compliance;
   const { schemas } = z.toJSONSchema(registry, {
     io: 'input',
     target: 'draft-2020-12',
@@ -100,8 +118,15 @@ export function buildOpenApi(): JsonObject {
     info: {
       title: 'EMC monitoring ingest API',
       version: '1.0.0',
-      description:
-        'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data.',
+      description: [
+        'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data. Every write takes `?dryRun=true`. `GET /v1/me` shows the unit what the ministry sees. A guide for the unit’s developer: docs/integrating.md.',
+        '',
+        'Connection rules (defaults; GET /v1/me shows the unit’s own values, which the operator may override per unit):',
+        `- heartbeat: each registered system every ${rules.heartbeat.expectedEverySeconds} s; a system is late after ${rules.heartbeat.graceSeconds} s without one, and the connection is then interrupted;`,
+        `- dossier feed: silent after ${rules.dossierFeed.silenceHours} h without an accepted dossier event;`,
+        `- catalogue: stale ${rules.catalog.maxAgeDays} days after the last PUT /v1/catalog;`,
+        `- reconciliation (đối soát): the reported daily totals of the last ${rules.reconciliation.lookbackDays} days, today excluded, must match the counted figures within a relative tolerance of ${rules.reconciliation.tolerance}.`,
+      ].join('\n'),
     },
     servers: [{ url: 'http://localhost:3000', description: 'Local stack (npm start)' }],
     components: {
@@ -116,14 +141,14 @@ export function buildOpenApi(): JsonObject {
         post: {
           operationId: 'postDossierEvents',
           summary: 'Send 1 to 1000 dossier status changes',
-          parameters: [gzip],
+          parameters: [gzip, dryRun],
           requestBody: jsonBody(eventsRequest, {
             events: [
               {
                 eventId: 'H48-0099-9',
-                dossierCode: '000.00.53.H48-261120-0099',
+                dossierCode: '000.00.10.H48-261120-0099',
                 procedureCode: '1.001234',
-                agencyCode: '000.00.53.H48',
+                agencyCode: '000.00.10.H48',
                 status: 9,
                 channel: 2,
                 onlineLevel: 'full',
@@ -138,7 +163,10 @@ export function buildOpenApi(): JsonObject {
             ],
           }),
           responses: {
-            '202': acceptedResponse('At least one event is queued; invalid ones are listed.'),
+            '202': acceptedResponse('At least one event is queued; invalid ones are listed.', {
+              accepted: 1,
+              rejected: [],
+            }),
             ...errors,
           },
         },
@@ -147,20 +175,24 @@ export function buildOpenApi(): JsonObject {
         post: {
           operationId: 'postHeartbeat',
           summary: 'Report that one of the unit’s systems is alive',
+          parameters: [dryRun],
           requestBody: jsonBody(heartbeat, {
-            systemId: 'tthc-core',
+            systemId: 'tthc',
             sentAt: '2026-11-23T09:30:00+07:00',
             softwareVersion: 'opencps-2.4.1',
             pendingDossiers: 0,
           }),
-          responses: { '202': acceptedResponse('The heartbeat is queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The heartbeat is queued.', { accepted: 1, rejected: [] }),
+            ...errors,
+          },
         },
       },
       '/v1/catalog': {
         put: {
           operationId: 'putCatalog',
           summary: `Replace the unit’s procedure catalogue (up to ${config.ingest.maxCatalogProcedures} procedures)`,
-          parameters: [gzip],
+          parameters: [gzip, dryRun],
           requestBody: jsonBody(catalog, {
             procedures: [
               {
@@ -171,19 +203,30 @@ export function buildOpenApi(): JsonObject {
               },
             ],
           }),
-          responses: { '202': acceptedResponse('The catalogue is queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The catalogue is queued.', {
+              accepted: 1,
+              rejected: [],
+              syncId: '1764036000000-3f2a9c1e-8d4b-4e8f-9a51-2b7c0d6e4f10',
+            }),
+            ...errors,
+          },
         },
       },
       '/v1/daily-totals': {
         post: {
           operationId: 'postDailyTotals',
           summary: 'Report the unit’s own daily totals for reconciliation (đối soát)',
+          parameters: [dryRun],
           requestBody: jsonBody(dailyTotals, {
             days: [
               { date: '2026-11-22', received: 812, receivedOnline: 344, resolved: 790, resolvedOnTime: 771 },
             ],
           }),
-          responses: { '202': acceptedResponse('The totals are queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The totals are queued.', { accepted: 1, rejected: [] }),
+            ...errors,
+          },
         },
       },
       '/v1/compat/emc/{siteKey}/TrackingMCDT': {
@@ -201,6 +244,7 @@ export function buildOpenApi(): JsonObject {
               description: 'The unit’s API key.',
               schema: { type: 'string' },
             },
+            dryRun,
           ],
           requestBody: {
             required: true,
@@ -208,12 +252,19 @@ export function buildOpenApi(): JsonObject {
               'application/x-www-form-urlencoded': {
                 schema: legacy,
                 example:
-                  'codeProfile=000.00.53.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
+                  'codeProfile=000.00.10.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
               },
               'application/json': { schema: legacy },
             },
           },
-          responses: { '200': { description: 'Queued. The body is empty.' }, ...errors },
+          responses: {
+            '200': {
+              description:
+                'Queued; the body is empty. On a dry run the body is `{"dryRun": true}`, with `warnings` when there are some.',
+              content: { 'application/json': { example: { dryRun: true } } },
+            },
+            ...errors,
+          },
         },
       },
       '/v1/health': {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
@@ -12,6 +15,8 @@ import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
 const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
+  /** The registry (read) and the refusal log (written); without it, no warnings and no refusal log. */
+  STATE_TABLE: z.string().min(3).optional(),
   DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
   HEARTBEATS_QUEUE_URL: z.url().optional(),
   REPORTS_QUEUE_URL: z.url().optional(),
@@ -37,7 +42,16 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     },
     maxBatchBytes: config.ingest.maxQueueMessageBytes,
   });
-  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock: Date.now });
+  const state = env.STATE_TABLE;
+  const service = new IngestService({
+    queue,
+    schemas: apiSchemas(config),
+    config,
+    clock: Date.now,
+    ...(state && {
+      directory: new CachedUnitDirectory(new DynamoRegistry(state), config.ingest.registryCacheSeconds),
+    }),
+  });
   const keys = new DynamoKeyStore(env.KEYS_TABLE);
   let verifier: Promise<KeyVerifier> | undefined;
   const deps = {
@@ -52,6 +66,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     },
     limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst),
     maxBodyBytes: config.ingest.maxBodyBytes,
+    ...(state && { refusals: new DynamoRefusalLog(state, config.time.utcOffsetMinutes) }),
   };
   return { service, route: (spec) => httpHandler(spec, deps) };
 }
