@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadSettings } from '../shared/config/settings.ts';
 import { acceptedSchema, apiSchemas, problemSchema } from '../shared/schemas/api.ts';
 import { legacyEmcSchema } from '../shared/schemas/legacy-emc.ts';
+import { meSchema } from '../shared/schemas/me.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -48,6 +49,7 @@ export function buildOpenApi(): JsonObject {
   const catalog = ref('Catalog', api.catalog);
   const dailyTotals = ref('DailyTotals', api.dailyTotals);
   const legacy = ref('LegacyTrackingMCDT', legacyEmcSchema);
+  const me = ref('Me', meSchema);
   const problemResponse = (description: string): JsonObject => ({
     description,
     content: { 'application/problem+json': { schema: problem } },
@@ -264,6 +266,97 @@ export function buildOpenApi(): JsonObject {
               content: { 'application/json': { example: { dryRun: true } } },
             },
             ...errors,
+          },
+        },
+      },
+      '/v1/me': {
+        get: {
+          operationId: 'getMe',
+          summary: 'What the ministry sees of the key’s unit: verdict, arrivals, refusals, connection rules',
+          description:
+            'Authenticated with the unit’s key, which alone decides the unit shown: no parameter can name another. The verdict and the dossier counts are those the last evaluation published; heartbeats and refusals are live. Refusals cover the last 7 days (Vietnam time), today included: each refused event counts once, under the reason of its first error; a request refused as a whole counts once. See docs/integrating.md.',
+          responses: {
+            '200': {
+              description: 'The unit’s view.',
+              content: {
+                'application/json': {
+                  schema: me,
+                  example: {
+                    unitCode: 'H48',
+                    key: {
+                      prefix: 'Ab3dE5gH9jKl',
+                      createdAt: '2026-11-01T02:00:00.000Z',
+                      expiresAt: null,
+                      lastUsedAt: '2026-11-23T02:25:00.000Z',
+                    },
+                    verdict: {
+                      status: 'partial',
+                      reasons: [
+                        {
+                          code: 'heartbeat_missing:portal',
+                          message: {
+                            vi: 'Hệ thống portal chưa từng gửi tín hiệu kết nối.',
+                            en: 'System portal has never sent a heartbeat.',
+                          },
+                        },
+                      ],
+                      since: '2026-11-22T01:00:00.000Z',
+                      evaluatedAt: '2026-11-23T02:30:00.000Z',
+                    },
+                    arrivals: {
+                      asOf: '2026-11-23T02:30:00.000Z',
+                      today: { dossiersReceived: 41, dossiersReceivedOnline: 17, dossiersResolved: 38 },
+                      last7Days: {
+                        dossiersReceived: 812,
+                        dossiersReceivedOnline: 344,
+                        dossiersResolved: 790,
+                      },
+                      lastHeartbeatBySystem: [
+                        { systemId: 'tthc', lastSeenAt: '2026-11-23T02:28:00.000Z', registered: true },
+                      ],
+                      lastDossierEventAt: '2026-11-23T02:29:10.000Z',
+                      catalogSyncedAt: '2026-11-20T01:00:00.000Z',
+                    },
+                    refusals: {
+                      from: '2026-11-17',
+                      to: '2026-11-23',
+                      total: 3,
+                      byReason: [
+                        {
+                          reason: 'missing-field',
+                          count: 3,
+                          examples: [
+                            {
+                              at: '2026-11-23T02:20:00.000Z',
+                              path: 'events[4].receivedAt',
+                              message: 'is required with status 2: the dossier has been received',
+                              eventId: 'H48-0099-2',
+                            },
+                          ],
+                        },
+                      ],
+                    },
+                    connectionRules: {
+                      heartbeat: {
+                        expectedEverySeconds: rules.heartbeat.expectedEverySeconds,
+                        graceSeconds: rules.heartbeat.graceSeconds,
+                      },
+                      dossierFeed: { silenceHours: rules.dossierFeed.silenceHours },
+                      catalog: { maxAgeDays: rules.catalog.maxAgeDays },
+                      reconciliation: {
+                        tolerance: rules.reconciliation.tolerance,
+                        lookbackDays: rules.reconciliation.lookbackDays,
+                        todayExcluded: true,
+                      },
+                      registeredSystems: ['tthc', 'portal'],
+                    },
+                  },
+                },
+              },
+            },
+            '401': errors['401'],
+            '410': errors['410'],
+            '429': errors['429'],
           },
         },
       },

@@ -188,7 +188,8 @@ export class EmcStack extends Stack {
         ...fnDefaults,
       })
         .lookUpKeys(keys)
-        .readSecret(pepper);
+        .readSecret(pepper)
+        .readRegistryLogRefusals(state);
     const ingestEvents = ingest('ingest-dossier-events').sendTo(
       queues['dossier-events'].queue,
       'DOSSIER_EVENTS_QUEUE_URL',
@@ -204,6 +205,14 @@ export class EmcStack extends Stack {
     const ingestCatalog = ingest('ingest-catalog').sendTo(queues.reports.queue, 'REPORTS_QUEUE_URL');
     const ingestTotals = ingest('ingest-daily-totals').sendTo(queues.reports.queue, 'REPORTS_QUEUE_URL');
     const health = new EmcFunction(this, 'health', { entry: 'health', memorySize: 128, ...fnDefaults });
+    const describeOwnUnit = new EmcFunction(this, 'describe-own-unit', {
+      entry: 'describe-own-unit',
+      ...fnDefaults,
+    })
+      .lookUpKeys(keys)
+      .readSecret(pepper)
+      .readState(state)
+      .readObjects(data, 'SNAPSHOT_BUCKET', 'snapshots/units/');
 
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     const api = new HttpApi(this, 'Api', {
@@ -231,6 +240,7 @@ export class EmcStack extends Stack {
       ['/v1/catalog', HttpMethod.PUT, ingestCatalog, 5],
       ['/v1/daily-totals', HttpMethod.POST, ingestTotals, 5],
       ['/v1/health', HttpMethod.GET, health, 20],
+      ['/v1/me', HttpMethod.GET, describeOwnUnit, 20],
     ];
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [path, method, fn, rate] of routes) {
@@ -362,6 +372,7 @@ export class EmcStack extends Stack {
       recordHeartbeats,
       storeReports,
       evaluate,
+      describeOwnUnit,
     ];
     for (const fn of functions) {
       alarm(

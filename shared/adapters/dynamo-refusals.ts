@@ -1,13 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { Refusal, RefusalLogPort, RefusalReason } from '../domain/ports.ts';
-import { refusalReasons } from '../domain/ports.ts';
+import type { Refusal, RefusalLogPort } from '../domain/ports.ts';
 import { addDays, dayOf } from '../domain/time.ts';
+import type { RefusalReason } from '../schemas/me.ts';
+import { refusalReasons } from '../schemas/me.ts';
 import { dynamo } from './dynamo-client.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
 
-/** Examples kept per unit, day and reason: a ring of this many slots, overwritten oldest-first by time. */
+/** Examples kept per unit, day and reason: a ring of this many slots, each instance writing them in turn. */
 export const EXAMPLE_SLOTS = 5;
 /** Refusal items outlive the 7 days GET /v1/me shows by one day. */
 const KEEP_DAYS = 8;
@@ -38,6 +40,12 @@ export interface RefusalDay {
  * by TTL, so the log never grows past a week and a day per unit.
  */
 export class DynamoRefusalLog implements RefusalLogPort {
+  /**
+   * The next example slot per item. Each instance cycles through an item's slots from a random start, so it
+   * never overwrites an example it wrote less than five examples ago, and instances rarely collide.
+   */
+  private readonly nextSlot = new Map<string, number>();
+
   constructor(
     private readonly table: string,
     private readonly utcOffsetMinutes: number,
@@ -50,11 +58,13 @@ export class DynamoRefusalLog implements RefusalLogPort {
     for (const refusal of refusals)
       byReason.set(refusal.reason, [...(byReason.get(refusal.reason) ?? []), refusal]);
     const expiresAt = Math.floor(Date.parse(`${addDays(day, KEEP_DAYS)}T00:00:00Z`) / 1000);
-    // Consecutive seconds fill consecutive slots, so the five slots hold the most recent requests' examples.
-    const first = Math.floor(at / 1000);
     for (const [reason, group] of byReason) {
       const values: Record<string, unknown> = { ':n': group.length, ':ttl': expiresAt };
       const sets = ['expiresAt = :ttl'];
+      const item = keys.refusals(unitCode, day, reason);
+      const slotKey = `${item.pk}|${item.sk}`;
+      if (this.nextSlot.size > 10_000) this.nextSlot.clear();
+      let slot = this.nextSlot.get(slotKey) ?? randomInt(EXAMPLE_SLOTS);
       group.slice(0, EXAMPLE_SLOTS).forEach((refusal, i) => {
         const example: RefusalExample = {
           at,
@@ -64,13 +74,15 @@ export class DynamoRefusalLog implements RefusalLogPort {
         if (refusal.eventId !== undefined) example.eventId = refusal.eventId.slice(0, 128);
         if (refusal.codeProfile !== undefined) example.codeProfile = refusal.codeProfile;
         values[`:e${i}`] = example;
-        sets.push(`e${(first + i) % EXAMPLE_SLOTS} = :e${i}`);
+        sets.push(`e${slot} = :e${i}`);
+        slot = (slot + 1) % EXAMPLE_SLOTS;
       });
+      this.nextSlot.set(slotKey, slot);
       await withRetry(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: keys.refusals(unitCode, day, reason),
+            Key: item,
             UpdateExpression: `ADD n :n SET ${sets.join(', ')}`,
             ExpressionAttributeValues: values,
           }),

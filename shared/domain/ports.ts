@@ -1,3 +1,4 @@
+import type { RefusalReason } from '../schemas/me.ts';
 import type { Feed } from '../schemas/queue.ts';
 
 /** Milliseconds since the epoch; injected so evaluation can run "as of" any time and tests control time. */
@@ -48,20 +49,6 @@ export interface Refusal {
   eventId?: string;
   codeProfile?: string;
 }
-
-export const refusalReasons = [
-  'missing-field',
-  'invalid-value',
-  'time-in-future',
-  'time-too-old',
-  'time-order',
-  'invalid-body',
-  'other-unit',
-  'retired-unit',
-  'too-large',
-  'unsupported-media-type',
-] as const;
-export type RefusalReason = (typeof refusalReasons)[number];
 
 /** Counts refusals per unit, day and reason, with a few recent examples. Written only when something is refused. */
 export interface RefusalLogPort {

@@ -1,5 +1,6 @@
+import type { RefusalReason } from '../../schemas/me.ts';
 import { ClientError, type FieldError } from '../errors.ts';
-import type { Refusal, RefusalReason } from '../ports.ts';
+import type { Refusal } from '../ports.ts';
 import type { RejectedEvent } from './dossier-events.ts';
 
 /** The messages of the status and time rules, shared with their checks so the reason cannot drift. */
