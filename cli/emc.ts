@@ -32,6 +32,8 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
   emc simulate [--seed N] [--dossiers N] [--days N] [--out truth.json]
                                           send deterministic demo traffic through the API
   emc status [--json]                     queue depths, DLQ counts, snapshot age
+  emc doctor [unitCode…] [--json]         why a unit is not fully connected, how to fix it, and a
+                                          summary for a reminder letter (Vietnamese and English)
   emc reconcile <unitCode> [--from D] [--to D] [--json|--csv]
                                           reported daily totals against counted figures (đối soát)
 
@@ -85,6 +87,10 @@ emc dlq discard [--feed F] --ids id1,id2
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
   difference and whether it is within the configured tolerance. A day with no report shows an empty value.`,
+  doctor: `emc doctor [unitCode…] [--json]
+  For each unit (by default every unit the last evaluation found not fully connected): the published verdict
+  with the fix for each reason, the refusals of the last 7 days by reason with examples, and a summary in
+  Vietnamese and English to paste into a reminder letter. The unit sees the same through GET /v1/me.`,
   status: `emc status [--json]
   Queue depths, DLQ counts, the last evaluation and the snapshot age.`,
 };
@@ -276,6 +282,14 @@ async function main(argv: string[]): Promise<void> {
       throw new CliError('rebuild needs a unit code: emc rebuild H48 --from 2025-07-01 --to 2025-07-31');
     const { rebuildCommand } = await import('./commands.ts');
     await rebuildCommand(target, sub, values);
+    return;
+  }
+  if (command === 'doctor') {
+    const { doctor } = await import('./doctor.ts');
+    const reports = await doctor(target, positionals.slice(1), Date.now());
+    if (values.json) console.log(JSON.stringify(reports, null, 2));
+    else if (reports.length === 0) console.log('Every unit is fully connected as of the last evaluation.');
+    else console.log(reports.map((r) => `${r.summary.vi}\n\n${r.summary.en}`).join('\n\n---\n\n'));
     return;
   }
   if (command === 'status') {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctor } from '../../cli/doctor.ts';
 import { rotateKey } from '../../cli/keys.ts';
 import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
@@ -262,6 +263,24 @@ describe('GET /v1/me', () => {
     ]);
   }, 60_000);
 
+  it('gives the operator the same view through emc doctor, for every unit not fully connected', async () => {
+    const target = {
+      kind: 'local' as const,
+      url: stack.url,
+      tables: stack.file.tables,
+      bucket: stack.file.bucket,
+      queues: stack.file.queues,
+    };
+    const reports = await doctor(target, [], Date.now());
+    expect(reports.map((r) => r.unitCode).sort()).toEqual(['H48', 'H49']);
+    const h48 = reports.find((r) => r.unitCode === 'H48');
+    const view = await me(await issue('H48'));
+    expect(h48?.refusals).toEqual(view.body?.refusals);
+    expect(h48?.status).toBe(view.body?.verdict?.status);
+    expect(h48?.summary.vi).toContain('Đồng Nai (H48) chưa kết nối đầy đủ');
+    expect(h48?.summary.en).toContain('PUT /v1/catalog');
+  }, 60_000);
+
   it('names only the key’s unit: another unit’s key, a revoked key, a rotated key', async () => {
     const h49 = await issue('H49');
     const other = await me(h49, '?unitCode=H48');
@@ -284,6 +303,6 @@ describe('GET /v1/me', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_200));
     expect((await me(old)).status).toBe(401);
     expect((await me(rotated.key)).status).toBe(200);
-    expect((await me('emc_AAAAAAAAAAAA_' + 'A'.repeat(40))).status).toBe(401);
+    expect((await me(`emc_AAAAAAAAAAAA_${'A'.repeat(40)}`)).status).toBe(401);
   }, 60_000);
 });
