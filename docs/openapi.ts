@@ -50,26 +50,33 @@ export function buildOpenApi(): JsonObject {
   const dailyTotals = ref('DailyTotals', api.dailyTotals);
   const legacy = ref('LegacyTrackingMCDT', legacyEmcSchema);
   const me = ref('Me', meSchema);
-  const problemResponse = (description: string): JsonObject => ({
-    description,
+  const problemResponse = (description: string, slug: string): JsonObject => ({
+    description: `${description} Type \`urn:emc:problem:${slug}\`; see docs/integrating.md#problem-${slug}.`,
     content: { 'application/problem+json': { schema: problem } },
   });
   const errors = {
     '400': problemResponse(
       'Nothing in the request was valid. Every error is listed, with its path and reason.',
+      'validation',
     ),
     '401': problemResponse(
       'No key, a malformed key, an unknown key, a revoked key, or a key past the end of its rotation overlap.',
+      'unauthorized',
     ),
-    '403': problemResponse('The body names a unit or agency that is not the key’s unit.'),
+    '403': problemResponse('The body names a unit or agency that is not the key’s unit.', 'forbidden'),
     '410': problemResponse(
       'The key’s unit was merged or split away and the operator’s rule for retired codes is "reject". The detail names the successor to send data as.',
+      'unit-retired',
     ),
-    '413': problemResponse(`The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`),
-    '415': problemResponse('The Content-Type or Content-Encoding is not accepted.'),
-    '429': problemResponse('The unit is over its request rate. See Retry-After.'),
+    '413': problemResponse(
+      `The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`,
+      'payload-too-large',
+    ),
+    '415': problemResponse('The Content-Type or Content-Encoding is not accepted.', 'unsupported-media-type'),
+    '429': problemResponse('The unit is over its request rate. See Retry-After.', 'rate-limited'),
     '503': problemResponse(
       'The queue cannot take the data now. Retry after Retry-After; event ids make it safe.',
+      'unavailable',
     ),
   };
   const gzip = {

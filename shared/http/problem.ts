@@ -7,7 +7,8 @@ export interface HttpResponse {
   body: string;
 }
 
-const SLUGS: Record<number, string> = {
+/** The last part of each problem `type` URN, by status; docs/integrating.md has an anchor for each. */
+export const SLUGS: Record<number, string> = {
   400: 'validation',
   401: 'unauthorized',
   403: 'forbidden',
