@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Refusal, RefusalLogPort } from '../domain/ports.ts';
@@ -9,7 +8,7 @@ import { dynamo } from './dynamo-client.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
 
-/** Examples kept per unit, day and reason: a ring of this many slots, each instance writing them in turn. */
+/** Examples kept per unit, day and reason: a ring of this many slots, the n-th refusal of the day in slot n mod 5. */
 export const EXAMPLE_SLOTS = 5;
 /** Refusal items outlive the 7 days GET /v1/me shows by one day. */
 const KEEP_DAYS = 8;
@@ -35,17 +34,11 @@ export interface RefusalDay {
 }
 
 /**
- * Refusals counted per unit, day and reason: one UpdateItem per reason refused in a request (an `ADD` to the
- * count and up to five example slots), nothing at all for a request with nothing refused. The items expire
+ * Refusals counted per unit, day and reason: two UpdateItems per reason refused in a request (an `ADD` to the
+ * count, then up to five example slots), nothing at all for a request with nothing refused. The items expire
  * by TTL, so the log never grows past a week and a day per unit.
  */
 export class DynamoRefusalLog implements RefusalLogPort {
-  /**
-   * The next example slot per item. Each instance cycles through an item's slots from a random start, so it
-   * never overwrites an example it wrote less than five examples ago, and instances rarely collide.
-   */
-  private readonly nextSlot = new Map<string, number>();
-
   constructor(
     private readonly table: string,
     private readonly utcOffsetMinutes: number,
@@ -59,12 +52,23 @@ export class DynamoRefusalLog implements RefusalLogPort {
       byReason.set(refusal.reason, [...(byReason.get(refusal.reason) ?? []), refusal]);
     const expiresAt = Math.floor(Date.parse(`${addDays(day, KEEP_DAYS)}T00:00:00Z`) / 1000);
     for (const [reason, group] of byReason) {
-      const values: Record<string, unknown> = { ':n': group.length, ':ttl': expiresAt };
-      const sets = ['expiresAt = :ttl'];
       const item = keys.refusals(unitCode, day, reason);
-      const slotKey = `${item.pk}|${item.sk}`;
-      if (this.nextSlot.size > 10_000) this.nextSlot.clear();
-      let slot = this.nextSlot.get(slotKey) ?? randomInt(EXAMPLE_SLOTS);
+      // First the count, which numbers these refusals n-k … n-1 among the day's; then each example goes to
+      // the slot of its number, so concurrent requests fill different slots and the newest five survive.
+      const counted = await withRetry(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: item,
+            UpdateExpression: 'ADD n :n SET expiresAt = :ttl',
+            ExpressionAttributeValues: { ':n': group.length, ':ttl': expiresAt },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      const first = Number(counted.Attributes?.n ?? group.length) - group.length;
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
       group.slice(0, EXAMPLE_SLOTS).forEach((refusal, i) => {
         const example: RefusalExample = {
           at,
@@ -74,16 +78,14 @@ export class DynamoRefusalLog implements RefusalLogPort {
         if (refusal.eventId !== undefined) example.eventId = refusal.eventId.slice(0, 128);
         if (refusal.codeProfile !== undefined) example.codeProfile = refusal.codeProfile;
         values[`:e${i}`] = example;
-        sets.push(`e${slot} = :e${i}`);
-        slot = (slot + 1) % EXAMPLE_SLOTS;
+        sets.push(`e${(first + i) % EXAMPLE_SLOTS} = :e${i}`);
       });
-      this.nextSlot.set(slotKey, slot);
       await withRetry(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.table,
             Key: item,
-            UpdateExpression: `ADD n :n SET ${sets.join(', ')}`,
+            UpdateExpression: `SET ${sets.join(', ')}`,
             ExpressionAttributeValues: values,
           }),
         ),

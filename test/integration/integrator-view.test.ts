@@ -86,7 +86,8 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 const nowIso = (): string => new Date().toISOString().replace('Z', '+00:00');
-const event = (eventId: string, overrides: Record<string, unknown> = {}) => ({
+/** One time for both fields: two clock reads a millisecond apart would refuse receivedAt after occurredAt. */
+const event = (eventId: string, overrides: Record<string, unknown> = {}, at = nowIso()) => ({
   eventId,
   dossierCode: `000.00.10.H48-261120-${eventId}`,
   procedureCode: '1.001234',
@@ -94,8 +95,8 @@ const event = (eventId: string, overrides: Record<string, unknown> = {}) => ({
   status: 2,
   channel: 2,
   onlineLevel: 'full',
-  occurredAt: nowIso(),
-  receivedAt: nowIso(),
+  occurredAt: at,
+  receivedAt: at,
   ...overrides,
 });
 
