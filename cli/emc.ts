@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseAsOf } from './arguments.ts';
 import { CliError, connect, type Target } from './context.ts';
+import { exitAfterFlush } from './exit.ts';
 import { parseDuration } from './keys.ts';
 import { bar } from './progress.ts';
 
@@ -31,6 +33,8 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
   emc simulate [--seed N] [--dossiers N] [--days N] [--out truth.json]
                                           send deterministic demo traffic through the API
   emc status [--json]                     queue depths, DLQ counts, snapshot age
+  emc doctor [unitCode…] [--json]         why a unit is not fully connected, how to fix it, and a
+                                          summary for a reminder letter (Vietnamese and English)
   emc reconcile <unitCode> [--from D] [--to D] [--json|--csv]
                                           reported daily totals against counted figures (đối soát)
 
@@ -67,7 +71,8 @@ emc keys list <unitCode> [--json]
 emc keys rotate <unitCode> [--overlap 7d]
                               prints a new key; every other active key of the unit expires after the
                               overlap (units switch at their own pace, then the old key stops working)
-emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; immediate`,
+emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; ingest refuses the key
+                              within the key-cache time (ingest.keyCacheSeconds, 30 s by default)`,
   dlq: `emc dlq inspect [--feed dossier-events] [--limit 100] [--json] [--save <dir>]
   Each dead letter: id, unit, events, receive count, and why it failed. --save writes the bodies.
 emc dlq redrive [--feed F] (--all | --ids id1,id2)
@@ -93,13 +98,22 @@ emc dlq discard [--feed F] --ids id1,id2
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
   difference and whether it is within the configured tolerance. A day with no report shows an empty value.`,
+  doctor: `emc doctor [unitCode…] [--json]
+  For each unit (by default every unit the last evaluation found not fully connected): the published verdict
+  with the fix for each reason, the refusals of the last 7 days by reason with examples, and a summary in
+  Vietnamese and English to paste into a reminder letter. The unit sees the same through GET /v1/me.`,
   status: `emc status [--json]
   Queue depths, DLQ counts, the last evaluation and the snapshot age.`,
 };
 
+/** Thrown after help is printed, so the exit waits for stdout like every other command's. */
+class HelpShown extends Error {
+  override readonly name = 'HelpShown';
+}
+
 function usage(topic: string): never {
   console.log(HELP[topic] ?? HELP['']);
-  process.exit(0);
+  throw new HelpShown();
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -191,8 +205,8 @@ async function main(argv: string[]): Promise<void> {
       const { rotateKey } = await import('./keys.ts');
       const rotated = await rotateKey(store, registry, arg, parseDuration(values.overlap ?? '7d'), clock());
       console.log(rotated.key);
-      for (const prefix of rotated.expiring)
-        console.error(`key ${prefix} keeps working until ${new Date(rotated.until).toISOString()}`);
+      for (const old of rotated.expiring)
+        console.error(`key ${old.prefix} keeps working until ${new Date(old.expiresAt).toISOString()}`);
       return;
     }
     if (sub === 'revoke') {
@@ -204,8 +218,8 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (command === 'evaluate') {
-    const at = values.at === undefined ? clock() : Date.parse(values.at);
-    if (Number.isNaN(at)) throw new CliError(`--at ${values.at} is not an ISO-8601 time`);
+    const now = clock();
+    const at = parseAsOf(values.at, now);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
     const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
@@ -213,7 +227,7 @@ async function main(argv: string[]): Promise<void> {
       { STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket },
       (s3) => new LocalAlertPublisher(s3, target.bucket, (alert) => console.error(`alert: ${alert.subject}`)),
     );
-    const summary = await evaluate({ ...deps, at, now: clock() });
+    const summary = await evaluate({ ...deps, at, now });
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     else {
       console.log(
@@ -282,6 +296,14 @@ async function main(argv: string[]): Promise<void> {
     await rebuildCommand(target, sub, values);
     return;
   }
+  if (command === 'doctor') {
+    const { doctor } = await import('./doctor.ts');
+    const reports = await doctor(target, positionals.slice(1), clock());
+    if (values.json) console.log(JSON.stringify(reports, null, 2));
+    else if (reports.length === 0) console.log('Every unit is fully connected as of the last evaluation.');
+    else console.log(reports.map((r) => `${r.summary.vi}\n\n${r.summary.en}`).join('\n\n---\n\n'));
+    return;
+  }
   if (command === 'status') {
     const { status } = await import('./status.ts');
     const report = await status(target);
@@ -303,9 +325,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => exitAfterFlush(0),
   (error: unknown) => {
+    if (error instanceof HelpShown) return exitAfterFlush(0);
     console.error(error instanceof CliError ? error.message : error);
-    process.exit(error instanceof CliError ? 2 : 1);
+    exitAfterFlush(error instanceof CliError ? 2 : 1);
   },
 );

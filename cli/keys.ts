@@ -16,7 +16,7 @@ export async function rotateKey(
   unitCode: string,
   overlapMs: number,
   now: number,
-): Promise<{ key: string; prefix: string; expiring: string[]; until: number }> {
+): Promise<{ key: string; prefix: string; expiring: { prefix: string; expiresAt: number }[] }> {
   const unit = await registry.getUnit(unitCode);
   if (!unit || !existsOn(unit, dayOf(now, settings().time.utcOffsetMinutes)))
     throw new CliError(
@@ -29,8 +29,14 @@ export async function rotateKey(
   );
   await store.put(record);
   const until = now + overlapMs;
-  for (const old of previous) await store.expire(old.prefix, until);
-  return { key, prefix: record.prefix, expiring: previous.map((k) => k.prefix), until };
+  const expiring: { prefix: string; expiresAt: number }[] = [];
+  for (const old of previous) {
+    await store.expire(old.prefix, until);
+    // An expiry set by an earlier, shorter rotation is kept: report what is stored, not what was asked.
+    const stored = await store.findByPrefix(old.prefix);
+    expiring.push({ prefix: old.prefix, expiresAt: Math.min(stored?.expiresAt ?? until, until) });
+  }
+  return { key, prefix: record.prefix, expiring };
 }
 
 /** `90s`, `30m`, `12h`, `7d`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadSettings } from '../shared/config/settings.ts';
 import { acceptedSchema, apiSchemas, problemSchema } from '../shared/schemas/api.ts';
 import { legacyEmcSchema } from '../shared/schemas/legacy-emc.ts';
+import { meSchema } from '../shared/schemas/me.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ export function buildOpenApi(): JsonObject {
             [
               {
                 eventId: 'H48-0099-1',
-                dossierCode: '000.00.53.H48-261120-0099',
+                dossierCode: '000.00.10.H48-261120-0099',
                 procedureCode: '1.001234',
                 status: 1,
                 occurredAt: '2026-11-20T08:00:00+07:00',
@@ -48,26 +49,34 @@ export function buildOpenApi(): JsonObject {
   const catalog = ref('Catalog', api.catalog);
   const dailyTotals = ref('DailyTotals', api.dailyTotals);
   const legacy = ref('LegacyTrackingMCDT', legacyEmcSchema);
-  const problemResponse = (description: string): JsonObject => ({
-    description,
+  const me = ref('Me', meSchema);
+  const problemResponse = (description: string, slug: string): JsonObject => ({
+    description: `${description} Type \`urn:emc:problem:${slug}\`; see docs/integrating.md#problem-${slug}.`,
     content: { 'application/problem+json': { schema: problem } },
   });
   const errors = {
     '400': problemResponse(
       'Nothing in the request was valid. Every error is listed, with its path and reason.',
+      'validation',
     ),
     '401': problemResponse(
       'No key, a malformed key, an unknown key, a revoked key, or a key past the end of its rotation overlap.',
+      'unauthorized',
     ),
-    '403': problemResponse('The body names a unit or agency that is not the key’s unit.'),
+    '403': problemResponse('The body names a unit or agency that is not the key’s unit.', 'forbidden'),
     '410': problemResponse(
       'The key’s unit was merged or split away and the operator’s rule for retired codes is "reject". The detail names the successor to send data as.',
+      'unit-retired',
     ),
-    '413': problemResponse(`The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`),
-    '415': problemResponse('The Content-Type or Content-Encoding is not accepted.'),
-    '429': problemResponse('The unit is over its request rate. See Retry-After.'),
+    '413': problemResponse(
+      `The body is over ${config.ingest.maxBodyBytes} bytes after decompression.`,
+      'payload-too-large',
+    ),
+    '415': problemResponse('The Content-Type or Content-Encoding is not accepted.', 'unsupported-media-type'),
+    '429': problemResponse('The unit is over its request rate. See Retry-After.', 'rate-limited'),
     '503': problemResponse(
       'The queue cannot take the data now. Retry after Retry-After; event ids make it safe.',
+      'unavailable',
     ),
   };
   const gzip = {
@@ -77,14 +86,32 @@ export function buildOpenApi(): JsonObject {
     description: 'Send `gzip` to compress the body; the limit applies after decompression.',
     schema: { type: 'string', enum: ['gzip', 'identity'] },
   };
+  const dryRun = {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    description:
+      'With `true`, the request is authenticated, validated, rate-limited and answered exactly as a real one, with `"dryRun": true` added to the body, and nothing is queued, counted or archived. Try a new sender with it before sending real data.',
+    schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+    example: 'true',
+  };
   const jsonBody = (schema: JsonObject, example: unknown): JsonObject => ({
     required: true,
     content: { 'application/json': { schema, example } },
   });
-  const acceptedResponse = (description: string): JsonObject => ({
+  const acceptedResponse = (description: string, real: JsonObject): JsonObject => ({
     description,
-    content: { 'application/json': { schema: accepted } },
+    content: {
+      'application/json': {
+        schema: accepted,
+        examples: {
+          accepted: { summary: 'Accepted', value: real },
+          dryRun: { summary: 'The same request with ?dryRun=true', value: { ...real, dryRun: true } },
+        },
+      },
+    },
   });
+  const rules = config.compliance;
   const { schemas } = z.toJSONSchema(registry, {
     io: 'input',
     target: 'draft-2020-12',
@@ -100,8 +127,15 @@ export function buildOpenApi(): JsonObject {
     info: {
       title: 'EMC monitoring ingest API',
       version: '1.0.0',
-      description:
-        'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data.',
+      description: [
+        'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data. Every write takes `?dryRun=true`. `GET /v1/me` shows the unit what the ministry sees. A guide for the unit’s developer: docs/integrating.md.',
+        '',
+        'Connection rules (defaults; GET /v1/me shows the unit’s own values, which the operator may override per unit):',
+        `- heartbeat: each registered system every ${rules.heartbeat.expectedEverySeconds} s; a system is late after ${rules.heartbeat.graceSeconds} s without one, and the connection is then interrupted;`,
+        `- dossier feed: silent after ${rules.dossierFeed.silenceHours} h without an accepted dossier event;`,
+        `- catalogue: stale ${rules.catalog.maxAgeDays} days after the last PUT /v1/catalog;`,
+        `- reconciliation (đối soát): the reported daily totals of the last ${rules.reconciliation.lookbackDays} days, today excluded, must match the counted figures within a relative tolerance of ${rules.reconciliation.tolerance}.`,
+      ].join('\n'),
     },
     servers: [{ url: 'http://localhost:3000', description: 'Local stack (npm start)' }],
     components: {
@@ -116,14 +150,14 @@ export function buildOpenApi(): JsonObject {
         post: {
           operationId: 'postDossierEvents',
           summary: 'Send 1 to 1000 dossier status changes',
-          parameters: [gzip],
+          parameters: [gzip, dryRun],
           requestBody: jsonBody(eventsRequest, {
             events: [
               {
                 eventId: 'H48-0099-9',
-                dossierCode: '000.00.53.H48-261120-0099',
+                dossierCode: '000.00.10.H48-261120-0099',
                 procedureCode: '1.001234',
-                agencyCode: '000.00.53.H48',
+                agencyCode: '000.00.10.H48',
                 status: 9,
                 channel: 2,
                 onlineLevel: 'full',
@@ -138,7 +172,10 @@ export function buildOpenApi(): JsonObject {
             ],
           }),
           responses: {
-            '202': acceptedResponse('At least one event is queued; invalid ones are listed.'),
+            '202': acceptedResponse('At least one event is queued; invalid ones are listed.', {
+              accepted: 1,
+              rejected: [],
+            }),
             ...errors,
           },
         },
@@ -147,20 +184,24 @@ export function buildOpenApi(): JsonObject {
         post: {
           operationId: 'postHeartbeat',
           summary: 'Report that one of the unit’s systems is alive',
+          parameters: [dryRun],
           requestBody: jsonBody(heartbeat, {
-            systemId: 'tthc-core',
+            systemId: 'tthc',
             sentAt: '2026-11-23T09:30:00+07:00',
             softwareVersion: 'opencps-2.4.1',
             pendingDossiers: 0,
           }),
-          responses: { '202': acceptedResponse('The heartbeat is queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The heartbeat is queued.', { accepted: 1, rejected: [] }),
+            ...errors,
+          },
         },
       },
       '/v1/catalog': {
         put: {
           operationId: 'putCatalog',
           summary: `Replace the unit’s procedure catalogue (up to ${config.ingest.maxCatalogProcedures} procedures)`,
-          parameters: [gzip],
+          parameters: [gzip, dryRun],
           requestBody: jsonBody(catalog, {
             procedures: [
               {
@@ -171,19 +212,30 @@ export function buildOpenApi(): JsonObject {
               },
             ],
           }),
-          responses: { '202': acceptedResponse('The catalogue is queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The catalogue is queued.', {
+              accepted: 1,
+              rejected: [],
+              syncId: '1764036000000-3f2a9c1e-8d4b-4e8f-9a51-2b7c0d6e4f10',
+            }),
+            ...errors,
+          },
         },
       },
       '/v1/daily-totals': {
         post: {
           operationId: 'postDailyTotals',
           summary: 'Report the unit’s own daily totals for reconciliation (đối soát)',
+          parameters: [dryRun],
           requestBody: jsonBody(dailyTotals, {
             days: [
               { date: '2026-11-22', received: 812, receivedOnline: 344, resolved: 790, resolvedOnTime: 771 },
             ],
           }),
-          responses: { '202': acceptedResponse('The totals are queued.'), ...errors },
+          responses: {
+            '202': acceptedResponse('The totals are queued.', { accepted: 1, rejected: [] }),
+            ...errors,
+          },
         },
       },
       '/v1/compat/emc/{siteKey}/TrackingMCDT': {
@@ -201,6 +253,7 @@ export function buildOpenApi(): JsonObject {
               description: 'The unit’s API key.',
               schema: { type: 'string' },
             },
+            dryRun,
           ],
           requestBody: {
             required: true,
@@ -208,12 +261,111 @@ export function buildOpenApi(): JsonObject {
               'application/x-www-form-urlencoded': {
                 schema: legacy,
                 example:
-                  'codeProfile=000.00.53.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
+                  'codeProfile=000.00.10.H48-261123-0042&codeTTHC=1.000494&status=1&formsReception=1&level=4',
               },
               'application/json': { schema: legacy },
             },
           },
-          responses: { '204': { description: 'Queued. There is no body.' }, ...errors },
+          responses: {
+            '204': { description: 'Queued. There is no body.' },
+            '200': {
+              description:
+                'A dry run: nothing was queued. The body is `{"dryRun": true}`, with `warnings` when there are some.',
+              content: { 'application/json': { example: { dryRun: true } } },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/v1/me': {
+        get: {
+          operationId: 'getMe',
+          summary: 'What the ministry sees of the key’s unit: verdict, arrivals, refusals, connection rules',
+          description:
+            'Authenticated with the unit’s key, which alone decides the unit shown: no parameter can name another. The verdict and the dossier counts are those the last evaluation published; heartbeats and refusals are live. Refusals cover the last 7 days (Vietnam time), today included: each refused event counts once, under the reason of its first error; a request refused as a whole counts once. See docs/integrating.md.',
+          responses: {
+            '200': {
+              description: 'The unit’s view.',
+              content: {
+                'application/json': {
+                  schema: me,
+                  example: {
+                    unitCode: 'H48',
+                    key: {
+                      prefix: 'Ab3dE5gH9jKl',
+                      createdAt: '2026-11-01T02:00:00.000Z',
+                      expiresAt: null,
+                      lastUsedAt: '2026-11-23T02:25:00.000Z',
+                    },
+                    verdict: {
+                      status: 'partial',
+                      reasons: [
+                        {
+                          code: 'heartbeat_missing:portal',
+                          message: {
+                            vi: 'Hệ thống portal chưa từng gửi tín hiệu kết nối.',
+                            en: 'System portal has never sent a heartbeat.',
+                          },
+                        },
+                      ],
+                      since: '2026-11-22T01:00:00.000Z',
+                      evaluatedAt: '2026-11-23T02:30:00.000Z',
+                    },
+                    arrivals: {
+                      asOf: '2026-11-23T02:30:00.000Z',
+                      today: { dossiersReceived: 41, dossiersReceivedOnline: 17, dossiersResolved: 38 },
+                      last7Days: {
+                        dossiersReceived: 812,
+                        dossiersReceivedOnline: 344,
+                        dossiersResolved: 790,
+                      },
+                      lastHeartbeatBySystem: [
+                        { systemId: 'tthc', lastSeenAt: '2026-11-23T02:28:00.000Z', registered: true },
+                      ],
+                      lastDossierEventAt: '2026-11-23T02:29:10.000Z',
+                      catalogSyncedAt: '2026-11-20T01:00:00.000Z',
+                    },
+                    refusals: {
+                      from: '2026-11-17',
+                      to: '2026-11-23',
+                      total: 3,
+                      byReason: [
+                        {
+                          reason: 'missing-field',
+                          count: 3,
+                          examples: [
+                            {
+                              at: '2026-11-23T02:20:00.000Z',
+                              path: 'events[4].receivedAt',
+                              message: 'is required with status 2: the dossier has been received',
+                              eventId: 'H48-0099-2',
+                            },
+                          ],
+                        },
+                      ],
+                    },
+                    connectionRules: {
+                      heartbeat: {
+                        expectedEverySeconds: rules.heartbeat.expectedEverySeconds,
+                        graceSeconds: rules.heartbeat.graceSeconds,
+                      },
+                      dossierFeed: { silenceHours: rules.dossierFeed.silenceHours },
+                      catalog: { maxAgeDays: rules.catalog.maxAgeDays },
+                      reconciliation: {
+                        tolerance: rules.reconciliation.tolerance,
+                        lookbackDays: rules.reconciliation.lookbackDays,
+                        todayExcluded: true,
+                      },
+                      registeredSystems: ['tthc', 'portal'],
+                    },
+                  },
+                },
+              },
+            },
+            '401': errors['401'],
+            '410': errors['410'],
+            '429': errors['429'],
+          },
         },
       },
       '/v1/health': {

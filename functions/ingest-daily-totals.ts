@@ -6,5 +6,5 @@ const { service, route } = ingestWiring();
 export const handler = route({
   auth: 'bearer',
   accept: ['json'],
-  handle: (body, principal) => service.dailyTotals(body, principal),
+  handle: (body, principal, _requestId, mode) => service.dailyTotals(body, principal, mode),
 });

@@ -6,5 +6,5 @@ const { service, route } = ingestWiring();
 export const handler = route({
   auth: 'bearer',
   accept: ['json'],
-  handle: (body, principal, requestId) => service.dossierEvents(body, principal, requestId),
+  handle: (body, principal, requestId, mode) => service.dossierEvents(body, principal, requestId, mode),
 });

@@ -6,5 +6,5 @@ const { service, route } = ingestWiring();
 export const handler = route({
   auth: 'bearer',
   accept: ['json'],
-  handle: (body, principal) => service.heartbeat(body, principal),
+  handle: (body, principal, _requestId, mode) => service.heartbeat(body, principal, mode),
 });

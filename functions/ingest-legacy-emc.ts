@@ -6,5 +6,5 @@ const { service, route } = ingestWiring();
 export const handler = route({
   auth: 'site-key',
   accept: ['json', 'form'],
-  handle: (body, principal, requestId) => service.legacyEmc(body, principal, requestId),
+  handle: (body, principal, requestId, mode) => service.legacyEmc(body, principal, requestId, mode),
 });

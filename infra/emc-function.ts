@@ -84,6 +84,47 @@ export class EmcFunction extends Construct {
     return this;
   }
 
+  /**
+   * What ingest may touch in the state table: read registry items (partition `REG`) for warnings, and update
+   * its refusal log (partitions `X#…`). Nothing else of the state table.
+   */
+  readRegistryLogRefusals(table: ITable): this {
+    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REG'] } },
+      }),
+    );
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['X#*'] } },
+      }),
+    );
+    return this;
+  }
+
+  /** Reads objects under the given prefixes of a bucket, and nothing else. */
+  readObjects(bucket: IBucket, variable: string, ...prefixes: string[]): this {
+    this.fn.addEnvironment(variable, bucket.bucketName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    return this;
+  }
+
+  readState(table: ITable): this {
+    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    table.grantReadData(this.fn);
+    return this;
+  }
+
   readWriteState(table: ITable): this {
     this.fn.addEnvironment('STATE_TABLE', table.tableName);
     table.grantReadWriteData(this.fn);

@@ -230,11 +230,20 @@ export class EmcStack extends Stack {
       if ('sendsTo' in spec) {
         fn.lookUpKeys(keys)
           .readSecret(pepper)
+          .readRegistryLogRefusals(state)
           .sendTo(queues[spec.sendsTo].queue, queueVariable[spec.sendsTo]);
+      }
+      if ('describesOwnUnit' in spec) {
+        fn.lookUpKeys(keys)
+          .readSecret(pepper)
+          .readState(state)
+          .readObjects(data, 'SNAPSHOT_BUCKET', 'snapshots/units/');
       }
       return { spec, fn };
     });
-    const ingestOnly = ingestFunctions.filter(({ spec }) => 'sendsTo' in spec).map(({ fn }) => fn);
+    const authenticated = ingestFunctions
+      .filter(({ spec }) => 'sendsTo' in spec || 'describesOwnUnit' in spec)
+      .map(({ fn }) => fn);
 
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     const api = new HttpApi(this, 'Api', {
@@ -360,7 +369,7 @@ export class EmcStack extends Stack {
       logGroup: new LogGroup(this, 'DeploySiteLogs', { retention: logRetention, removalPolicy }),
     });
 
-    const functions = [...ingestOnly, countEvents, recordHeartbeats, storeReports, evaluate];
+    const functions = [...authenticated, countEvents, recordHeartbeats, storeReports, evaluate];
     new EmcAlarms(this, 'Alarms', {
       stage: props.stage,
       operators,

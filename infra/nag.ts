@@ -35,6 +35,11 @@ const ACCEPTED: { id: string; reason: string }[] = [
       'The evaluation writes snapshot objects, whose keys are dated per run, under the snapshots/ prefix only (s3:PutObject only).',
   },
   {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/snapshots/units/*]',
+    reason:
+      'GET /v1/me reads the calling unit’s published snapshot file, one object per unit under snapshots/units/ (s3:GetObject only).',
+  },
+  {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/alerts/*]',
     reason: 'The evaluation archives each alert under the alerts/ prefix only (s3:PutObject only).',
   },

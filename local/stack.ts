@@ -182,7 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     installClock(clock.now);
     // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
-    const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports] =
+    const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports, me] =
       await Promise.all([
         import('../functions/ingest-dossier-events.ts'),
         import('../functions/ingest-heartbeats.ts'),
@@ -192,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         import('../functions/count-dossier-events.ts'),
         import('../functions/record-heartbeats.ts'),
         import('../functions/store-unit-reports.ts'),
+        import('../functions/describe-own-unit.ts'),
       ]);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
@@ -247,6 +248,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         route('PUT', '/v1/catalog', 'ingest-catalog', catalog.handler),
         route('POST', '/v1/daily-totals', 'ingest-daily-totals', totals.handler),
         route('POST', '/v1/compat/emc/{siteKey}/TrackingMCDT', 'ingest-legacy-emc', legacy.handler),
+        route('GET', '/v1/me', 'describe-own-unit', me.handler),
       ],
       s3,
       bucket: BUCKET,

@@ -17,6 +17,8 @@ export interface IngestFunction {
   rateLimit: number;
   /** The queue it sends to, if any. */
   sendsTo?: TopologyFeed;
+  /** Reads the calling unit's own published status and refusal log (`GET /v1/me`). */
+  describesOwnUnit?: true;
   memoryMb: number;
   timeoutSeconds: number;
   env: readonly string[];
@@ -52,7 +54,8 @@ export interface ScheduledFunction {
 /** Lambda's SQS guidance: a queue's visibility timeout is at least six times its consumer's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
-const INGEST_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID'] as const;
+/** Keys to authenticate; the state table for the registry (warnings) and the refusal log. */
+const INGEST_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID', 'STATE_TABLE'] as const;
 
 export const topology = {
   ingest: [
@@ -100,6 +103,15 @@ export const topology = {
       memoryMb: 1024,
       timeoutSeconds: 10,
       env: [...INGEST_ENV, 'REPORTS_QUEUE_URL'],
+    },
+    {
+      name: 'describe-own-unit',
+      trigger: { kind: 'http', method: 'GET', path: '/v1/me' },
+      rateLimit: 20,
+      describesOwnUnit: true,
+      memoryMb: 1024,
+      timeoutSeconds: 10,
+      env: [...INGEST_ENV, 'SNAPSHOT_BUCKET'],
     },
     {
       name: 'health',

@@ -30,6 +30,9 @@ export const keys = {
   feedHistory: (unit: string) => `LH#${unit}`,
   catalogHistory: (unit: string) => `KH#${unit}`,
   dailyTotalsHistory: (unit: string) => `RH#${unit}`,
+  /** Refusals of one unit on one day (Vietnam time), one item per reason. */
+  refusals: (unit: string, day: string, reason: string) => ({ pk: `X#${unit}#${day}`, sk: reason }),
+  refusalPartition: (unit: string, day: string) => `X#${unit}#${day}`,
 } as const;
 
 /** Five-minute buckets (UTC) and zero-padded times sort as strings in time order. */

@@ -58,6 +58,8 @@ export const settingsSchema = z.object({
     rateLimit: z.object({ requestsPerSecond: z.number().positive(), burst: z.number().positive() }),
     keyCacheSeconds: z.number().nonnegative(),
     keyLastUsedEverySeconds: z.number().positive(),
+    /** How old ingest's copy of a unit's registered systems and agencies may be; it only drives warnings. */
+    registryCacheSeconds: z.number().nonnegative().default(300),
     maxQueueMessageBytes: z.number().int().min(16_384),
   }),
   /**

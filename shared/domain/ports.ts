@@ -1,4 +1,5 @@
 import type { SenderProfileName } from '../schemas/legacy-emc.ts';
+import type { RefusalReason } from '../schemas/me.ts';
 import type { Feed } from '../schemas/queue.ts';
 
 /** Milliseconds since the epoch; injected so evaluation can run "as of" any time and tests control time. */
@@ -30,4 +31,29 @@ export interface KeyLookupPort {
   findByPrefix(prefix: string): Promise<StoredKey | undefined>;
   /** Records that the key was used; best effort. */
   touch?(prefix: string, at: number): Promise<void>;
+}
+
+/** What ingest knows of a unit's registration: enough to warn about data the evaluation will not credit. */
+export interface UnitProfile {
+  systems: readonly string[];
+  agencies: readonly string[];
+}
+
+/** The registry as ingest sees it, through a cache of bounded age; undefined when the unit is unknown. */
+export interface UnitDirectoryPort {
+  profile(unitCode: string): Promise<UnitProfile | undefined>;
+}
+
+/** One refused event, or one refused request, as the unit may later read it back: never a body, never a key. */
+export interface Refusal {
+  reason: RefusalReason;
+  path: string;
+  message: string;
+  eventId?: string;
+  codeProfile?: string;
+}
+
+/** Counts refusals per unit, day and reason, with a few recent examples. Written only when something is refused. */
+export interface RefusalLogPort {
+  record(unitCode: string, at: number, refusals: readonly Refusal[]): Promise<void>;
 }

@@ -64,6 +64,13 @@ export function parseBody(
   try {
     return JSON.parse(text);
   } catch (error) {
+    // gzip data starts with the bytes 1f 8b; sent with no Content-Encoding, it reaches here undecoded.
+    if (!event.headers['content-encoding'] && text.charCodeAt(0) === 0x1f) {
+      throw new ValidationError(
+        'The body is gzip-compressed but the request has no "Content-Encoding: gzip" header; add it, or send the JSON uncompressed.',
+        { cause: error },
+      );
+    }
     const detail = error instanceof SyntaxError ? error.message : 'unreadable';
     throw new ValidationError(`The body is not valid JSON: ${detail}.`, { cause: error });
   }

@@ -3,9 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { KeyVerifier, Principal } from '../domain/auth/api-keys.ts';
-import { ClientError } from '../domain/errors.ts';
+import { ClientError, ValidationError } from '../domain/errors.ts';
 import type { RateLimiter } from '../domain/ingest/rate-limit.ts';
-import type { IngestResult } from '../domain/ingest/service.ts';
+import { refusalsOfError } from '../domain/ingest/refusals.ts';
+import type { IngestResult, RequestMode } from '../domain/ingest/service.ts';
+import type { Clock, Refusal, RefusalLogPort } from '../domain/ports.ts';
 import { logger } from '../observability/index.ts';
 import { type MediaType, parseBody } from './body.ts';
 import { jsonResponse, problemResponse } from './problem.ts';
@@ -14,13 +16,16 @@ export interface RouteSpec {
   /** Where the key is: the Authorization header, or the legacy feed's `{siteKey}` path segment. */
   auth: 'bearer' | 'site-key';
   accept: readonly MediaType[];
-  handle(body: unknown, principal: Principal, requestId: string): Promise<IngestResult>;
+  handle(body: unknown, principal: Principal, requestId: string, mode: RequestMode): Promise<IngestResult>;
 }
 
 export interface HttpDeps {
   verifier: () => Promise<KeyVerifier>;
   limiter: RateLimiter;
   maxBodyBytes: number;
+  /** Where refusals of authenticated requests are counted, so the unit can read them back (GET /v1/me). */
+  refusals?: RefusalLogPort;
+  clock: Clock;
 }
 
 export type HttpHandler = (
@@ -36,6 +41,25 @@ function presentedKey(event: APIGatewayProxyEventV2, auth: RouteSpec['auth']): s
   return match?.[1] ?? '';
 }
 
+/** `?dryRun=true` or `?dryRun=false`; anything else is refused rather than silently taken as a real call. */
+export function requestMode(event: APIGatewayProxyEventV2): RequestMode {
+  const value = event.queryStringParameters?.dryRun;
+  if (value === undefined || value === 'false') return { dryRun: false };
+  if (value === 'true') return { dryRun: true };
+  throw new ValidationError('The query parameter dryRun must be true or false.', {
+    errors: [{ path: 'dryRun', message: `must be true or false, not ${JSON.stringify(value).slice(0, 40)}` }],
+  });
+}
+
+/** The legacy feed has no event ids a sender knows: its refusals name the dossier code it sent. */
+function asLegacy(refusals: Refusal[], body: unknown): Refusal[] {
+  const code =
+    typeof body === 'object' && body !== null && 'codeProfile' in body ? body.codeProfile : undefined;
+  return refusals.map(({ eventId: _eventId, ...rest }) =>
+    typeof code === 'string' ? { ...rest, codeProfile: code.slice(0, 64) } : rest,
+  );
+}
+
 /**
  * Wiring shared by every ingest function: authenticate, rate-limit, parse, then one call into the domain.
  * Authentication comes first so an unauthenticated client learns nothing about the body rules.
@@ -47,9 +71,26 @@ export function httpHandler(spec: RouteSpec, deps: HttpDeps): HttpHandler {
     const principal = await verifier.verify(presentedKey(event, spec.auth));
     logger.appendKeys({ unitCode: principal.unitCode });
     deps.limiter.take(principal.unitCode);
-    const body = parseBody(event, spec.accept, deps.maxBodyBytes);
-    const result = await spec.handle(body, principal, requestId);
+    const mode = requestMode(event);
+    let body: unknown;
+    let result: IngestResult;
+    try {
+      body = parseBody(event, spec.accept, deps.maxBodyBytes);
+      result = await spec.handle(body, principal, requestId, mode);
+    } catch (error) {
+      if (!mode.dryRun) await record(principal.unitCode, refusalsOfError(error), body);
+      throw error;
+    }
+    if (!mode.dryRun && result.refusals) await record(principal.unitCode, result.refusals, body);
     return jsonResponse(result.status, result.body);
+  };
+  /** Best effort: a refusal log that cannot be written never turns the answer into a 5xx. */
+  const record = async (unitCode: string, refusals: Refusal[], body: unknown): Promise<void> => {
+    if (!deps.refusals || refusals.length === 0) return;
+    const shown = spec.auth === 'site-key' ? asLegacy(refusals, body) : refusals;
+    await deps.refusals.record(unitCode, deps.clock(), shown).catch((error: unknown) => {
+      logger.warn('refusals not recorded', { error: error instanceof Error ? error.message : String(error) });
+    });
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
@@ -13,6 +16,8 @@ import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
 const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
+  /** The registry (read) and the refusal log (written); without it, no warnings and no refusal log. */
+  STATE_TABLE: z.string().min(3).optional(),
   DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
   HEARTBEATS_QUEUE_URL: z.url().optional(),
   REPORTS_QUEUE_URL: z.url().optional(),
@@ -39,7 +44,20 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     maxBatchBytes: config.ingest.maxQueueMessageBytes,
   });
   const clock = processClock();
-  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock });
+  const state = env.STATE_TABLE;
+  const service = new IngestService({
+    queue,
+    schemas: apiSchemas(config),
+    config,
+    clock,
+    ...(state && {
+      directory: new CachedUnitDirectory(
+        new DynamoRegistry(state),
+        config.ingest.registryCacheSeconds,
+        clock,
+      ),
+    }),
+  });
   const keys = new DynamoKeyStore(env.KEYS_TABLE);
   let verifier: Promise<KeyVerifier> | undefined;
   const deps = {
@@ -54,6 +72,8 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     },
     limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst, clock),
     maxBodyBytes: config.ingest.maxBodyBytes,
+    clock,
+    ...(state && { refusals: new DynamoRefusalLog(state, config.time.utcOffsetMinutes) }),
   };
   return { service, route: (spec) => httpHandler(spec, deps) };
 }

@@ -7,12 +7,14 @@ export interface HttpResponse {
   body: string;
 }
 
-const SLUGS: Record<number, string> = {
+/** The last part of each problem `type` URN, by status; docs/integrating.md has an anchor for each. */
+export const SLUGS: Record<number, string> = {
   400: 'validation',
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not-found',
   405: 'method-not-allowed',
+  410: 'unit-retired',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   429: 'rate-limited',
@@ -20,7 +22,9 @@ const SLUGS: Record<number, string> = {
   503: 'unavailable',
 };
 
-/** RFC 9457 problem details. Internal errors get a generic text: their details stay in the logs. */
+/**
+ * RFC 9457 problem details. The `type` URNs are stable; docs/integrating.md explains each one under the
+ * anchor `#problem-<slug>`. Internal errors get a generic text: their details stay in the logs. */
 export function problemResponse(error: unknown, instance?: string): HttpResponse {
   const client = error instanceof ClientError ? error : undefined;
   const status = client?.status ?? 500;

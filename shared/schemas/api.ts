@@ -74,7 +74,7 @@ export function apiSchemas(config: Settings) {
       procedureCode: ids.procedureCode,
       agencyCode: ids.agencyCode.optional().meta({
         description: 'Agency inside the unit that handles the dossier. Defaults to the unit itself.',
-        examples: ['000.00.53.H48'],
+        examples: ['000.00.10.H48'],
       }),
       status: z
         .number()
@@ -170,7 +170,7 @@ export function apiSchemas(config: Settings) {
           [
             {
               eventId: 'H48-0099-1',
-              dossierCode: '000.00.53.H48-261120-0099',
+              dossierCode: '000.00.10.H48-261120-0099',
               procedureCode: '1.001234',
               status: 1,
               occurredAt: '2026-11-20T08:00:00+07:00',
@@ -291,9 +291,15 @@ export type Heartbeat = z.infer<ApiSchemas['heartbeat']>;
 export type Procedure = z.infer<ApiSchemas['procedure']>;
 export type DailyTotal = z.infer<ApiSchemas['dailyTotals']>['days'][number];
 
+/** Where each problem type is explained, for the integrator reading a refusal. */
+export const PROBLEM_DOCS = 'docs/integrating.md#problem-';
+
 export const problemSchema = z
   .object({
-    type: z.string().meta({ examples: ['https://emc.example/problems/validation'] }),
+    type: z.string().meta({
+      description: `A stable URN, urn:emc:problem:<slug>; each slug is explained in ${PROBLEM_DOCS}<slug> (validation, unauthorized, forbidden, not-found, method-not-allowed, unit-retired, payload-too-large, unsupported-media-type, rate-limited, internal, unavailable).`,
+      examples: ['urn:emc:problem:validation'],
+    }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
@@ -311,7 +317,10 @@ export const problemSchema = z
   .meta({ description: 'RFC 9457 problem details.' });
 
 export const acceptedSchema = z.object({
-  accepted: z.number().int().meta({ description: 'Events now held by the queue.' }),
+  accepted: z
+    .number()
+    .int()
+    .meta({ description: 'Events now held by the queue; on a dry run, the events that would be.' }),
   rejected: z.array(
     z.object({
       index: z.number().int(),
@@ -319,4 +328,27 @@ export const acceptedSchema = z.object({
       errors: z.array(z.object({ path: z.string(), message: z.string() })),
     }),
   ),
+  syncId: z.string().optional().meta({ description: 'PUT /v1/catalog only: the id of this catalogue sync.' }),
+  warnings: z
+    .array(
+      z.object({
+        index: z.number().int().optional(),
+        eventId: z.string().optional(),
+        path: z.string().meta({ examples: ['events[0].agencyCode'] }),
+        message: z.string().meta({
+          examples: [
+            '000.00.53.H48 is not a registered agency of unit H48; its dossiers count for the unit but in no agency’s figures or targets',
+          ],
+        }),
+      }),
+    )
+    .optional()
+    .meta({
+      description:
+        'Present when something was accepted that the evaluation will not credit as expected: a system or agency the registry does not list, a dossier code that starts with another unit’s code. The data is kept.',
+    }),
+  dryRun: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'Present on a dry run (`?dryRun=true`): nothing was queued, counted or archived.' }),
 });

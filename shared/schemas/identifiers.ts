@@ -10,6 +10,9 @@ export function identifierSchemas(patterns: Settings['identifiers']) {
   const system = new RegExp(patterns.systemId);
   const unitSuffix = patterns.agencyCode.replace(/^\^|\$$/g, '');
   const procedureWithAgency = new RegExp(`^(.+)\\.(${unitSuffix})$`);
+  const procedureCore = patterns.procedureCode.replace(/^\^|\$$/g, '');
+  /** Both accepted forms in one pattern, so the contract shows integrators what passes. */
+  const procedureEitherForm = new RegExp(`^(?:${procedureCore})(?:\\.(?:${unitSuffix}))?$`);
 
   return {
     unitCode: z
@@ -21,13 +24,14 @@ export function identifierSchemas(patterns: Settings['identifiers']) {
       }),
     agencyCode: z
       .string()
-      .regex(agency, 'must be a full agency code such as 000.00.53.H48')
+      .regex(agency, 'must be a full agency code such as 000.00.10.H48')
       .meta({
         description: 'Full code of an agency inside the unit; its last group is the unit code.',
-        examples: ['000.00.53.H48'],
+        examples: ['000.00.10.H48'],
       }),
     procedureCode: z
       .string()
+      .regex(procedureEitherForm, 'must be a procedure code such as 1.001234 (or 1.000494.000.00.00.H29)')
       .meta({
         description:
           'National procedure (TTHC) code. A portal-style code with the agency appended (1.000494.000.00.00.H29) is accepted and reduced to 1.000494.',
@@ -42,15 +46,15 @@ export function identifierSchemas(patterns: Settings['identifiers']) {
       }),
     dossierCode: z
       .string()
-      .regex(dossier, 'must be a dossier code such as 000.00.53.H48-220921-0099')
+      .regex(dossier, 'must be a dossier code such as 000.00.10.H48-220921-0099')
       .meta({
         description: 'The dossier (hồ sơ) code assigned at receipt.',
-        examples: ['000.00.53.H48-220921-0099'],
+        examples: ['000.00.10.H48-220921-0099'],
       }),
     systemId: z
       .string()
       .regex(system, 'must be 1-64 letters, digits, dots, dashes or underscores')
-      .meta({ description: 'Identifier of one of the unit’s registered systems.', examples: ['tthc-core'] }),
+      .meta({ description: 'Identifier of one of the unit’s registered systems.', examples: ['tthc'] }),
   };
 }
 

@@ -3,7 +3,13 @@ import { loadSettings, type Settings } from '../../shared/config/settings.ts';
 import { issueKey, KeyVerifier } from '../../shared/domain/auth/api-keys.ts';
 import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { IngestService } from '../../shared/domain/ingest/service.ts';
-import type { KeyLookupPort, QueuePort, StoredKey } from '../../shared/domain/ports.ts';
+import type {
+  KeyLookupPort,
+  QueuePort,
+  RefusalLogPort,
+  StoredKey,
+  UnitDirectoryPort,
+} from '../../shared/domain/ports.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from '../../shared/http/handler.ts';
 import { keyPolicy } from '../../shared/http/ingest-wiring.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
@@ -61,30 +67,56 @@ export interface Response {
 
 /** The real ingest handlers, wired to in-memory ports instead of SQS and DynamoDB. */
 export function ingestHarness(
-  options: { clock?: () => number; rate?: [number, number]; config?: Settings } = {},
+  options: {
+    clock?: () => number;
+    rate?: [number, number];
+    config?: Settings;
+    directory?: UnitDirectoryPort;
+    refusals?: RefusalLogPort;
+  } = {},
 ): Harness {
   const clock = options.clock ?? (() => NOW);
   const config = options.config ?? loadSettings({});
   const keys = new MemoryKeys();
   const queue = new RecordingQueue();
-  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock });
+  const service = new IngestService({
+    queue,
+    schemas: apiSchemas(config),
+    config,
+    clock,
+    ...(options.directory && { directory: options.directory }),
+  });
   const [perSecond, burst] = options.rate ?? [1_000_000, 1_000_000];
   const verifier = new KeyVerifier(keys, PEPPER, 0, clock, keyPolicy(config));
   const deps = {
     verifier: async () => verifier,
     limiter: new RateLimiter(perSecond, burst, clock),
     maxBodyBytes: config.ingest.maxBodyBytes,
+    clock,
+    ...(options.refusals && { refusals: options.refusals }),
   };
   const route = (spec: RouteSpec): HttpHandler => httpHandler(spec, deps);
   const routes = {
-    events: route({ auth: 'bearer', accept: ['json'], handle: (b, p, r) => service.dossierEvents(b, p, r) }),
-    heartbeat: route({ auth: 'bearer', accept: ['json'], handle: (b, p) => service.heartbeat(b, p) }),
-    catalog: route({ auth: 'bearer', accept: ['json'], handle: (b, p) => service.catalog(b, p) }),
-    dailyTotals: route({ auth: 'bearer', accept: ['json'], handle: (b, p) => service.dailyTotals(b, p) }),
+    events: route({
+      auth: 'bearer',
+      accept: ['json'],
+      handle: (b, p, r, m) => service.dossierEvents(b, p, r, m),
+    }),
+    heartbeat: route({
+      auth: 'bearer',
+      accept: ['json'],
+      handle: (b, p, _r, m) => service.heartbeat(b, p, m),
+    }),
+    catalog: route({ auth: 'bearer', accept: ['json'], handle: (b, p, _r, m) => service.catalog(b, p, m) }),
+    dailyTotals: route({
+      auth: 'bearer',
+      accept: ['json'],
+      handle: (b, p, _r, m) => service.dailyTotals(b, p, m),
+    }),
     legacy: route({
       auth: 'site-key',
       accept: ['json', 'form'],
-      handle: (b, p, r) => service.legacyEmc(b, p, r),
+      handle: (b, p, r, m) => service.legacyEmc(b, p, r, m),
     }),
   };
   return {

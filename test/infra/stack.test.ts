@@ -31,7 +31,7 @@ describe('the CDK stack', () => {
       Properties: Record<string, unknown>;
     }[];
     const ours = functions.filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    expect(ours.length).toBe(10);
+    expect(ours.length).toBe(11);
     for (const fn of ours) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -166,18 +166,35 @@ describe('the CDK stack', () => {
 
   it('lets an ingest function send to its queue, look up keys and record only their last use', () => {
     const statements = policyFor('ingest-dossier-events');
-    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    for (const statement of dynamo) {
-      expect(JSON.stringify(statement.Resource)).toContain('Keys');
-      expect(JSON.stringify(statement.Resource)).not.toContain('State');
-    }
+    const onKeys = statements.filter(
+      (s) =>
+        actionsOf([s]).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes('Keys'),
+    );
+    expect(onKeys.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    const dynamo = onKeys;
     expect(dynamo[1]?.Condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['prefix', 'lastUsedAt'] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
     });
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(actionsOf(statements).some((a) => a.startsWith('s3:'))).toBe(false);
+  });
+
+  it('lets an ingest function read only registry items and update only its refusal log in the state table', () => {
+    const onState = policyFor('ingest-heartbeats').filter((s) =>
+      JSON.stringify(s.Resource).includes('State'),
+    );
+    expect(onState.map((s) => [s.Action, s.Condition])).toEqual([
+      ['dynamodb:GetItem', { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REG'] } }],
+      ['dynamodb:UpdateItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['X#*'] } }],
+    ]);
+  });
+
+  it('routes GET /v1/me to a function that reads state and the unit snapshot files, and writes nothing', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/me' });
+    const actions = actionsOf(policyFor('describe-own-unit'));
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    expect(actions.filter((a) => /^dynamodb:(Put|Delete|BatchWrite|TransactWrite)/.test(a))).toEqual([]);
   });
 
   it('lets the evaluation only put objects, never read or delete them, and publish to the alert topic', () => {
@@ -222,9 +239,10 @@ describe('the CDK stack', () => {
         'PUT /v1/catalog': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
         'POST /v1/daily-totals': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
         'GET /v1/health': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        'GET /v1/me': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       },
     });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
   });
 
   it('schedules the evaluation and subscribes the configured emails to the alert topics', () => {
@@ -246,8 +264,8 @@ describe('the CDK stack', () => {
     const described = alarms.map((a) => String(a.Properties.AlarmDescription));
     expect(described.filter((d) => d.includes('(runbook: DLQ depth)'))).toHaveLength(3);
     expect(described.filter((d) => d.includes('not draining'))).toHaveLength(3);
-    expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(9);
-    expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(9);
+    expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(10);
+    expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(10);
     expect(described.filter((d) => d.includes('runbook: table throttles'))).toHaveLength(2);
     expect(described).toEqual(
       expect.arrayContaining([

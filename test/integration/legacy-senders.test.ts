@@ -11,6 +11,7 @@ import {
 } from '../../cli/simulate/senders.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
+import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { addDays, dayOf } from '../../shared/domain/time.ts';
 import type { LatestSnapshot, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
@@ -71,7 +72,13 @@ function dossiers(unitCode: string, today: string): { truth: TrueDossier; lifecy
 
 beforeAll(async () => {
   const ports = { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
-  stack = await startStack({ dataDir, ports, maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
+  stack = await startStack({
+    dataDir,
+    ports,
+    maxReceiveCount: 2,
+    visibilityTimeoutSeconds: 1,
+    clock: ShiftedClock.startingAt(Date.parse('2026-11-18T10:00:00+07:00')),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -120,7 +127,7 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
     const listed = JSON.parse((await emc('keys', 'list', 'H70', '--json')).stdout) as { sender?: string }[];
     expect(listed.map((k) => k.sender)).toEqual(['opencps']);
 
-    const now = Date.now();
+    const now = stack.clock.now();
     const today = dayOf(now, config.time.utcOffsetMinutes);
     const sent = { H70: dossiers('H70', today), H71: dossiers('H71', today) };
     for (const { truth, lifecycle } of sent.H70)
@@ -131,7 +138,7 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
     const first = sent.H71[0];
     if (first) await post(dotnetKey ?? '', dotNetJson({ ...first.truth, status: 10 }));
     await stack.drained();
-    const sentAt = Date.now();
+    const sentAt = stack.clock.now();
 
     await stack.evaluateNow(sentAt);
     const latest = await read<LatestSnapshot>('snapshots/latest.json');

@@ -268,9 +268,13 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
     const listed = await keyStore.listForUnit('H48');
     expect(listed.find((k) => k.prefix === rotated.prefix)?.expiresAt).toBeUndefined();
-    expect(listed.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(rotated.until);
+    const expiry = rotated.expiring[0]?.expiresAt ?? 0;
+    expect(listed.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(expiry);
     await until(async () => (await keyStore.listForUnit('H48')).every((k) => k.lastUsedAt !== undefined));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, rotated.until - now() + 100)));
+    // A second rotation with a longer overlap keeps the earlier expiry, and says so.
+    const again = await rotateKey(keyStore, ops.registry, 'H48', 3_600_000, now());
+    expect(again.expiring.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(expiry);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - now() + 100)));
     const refused = await post('/v1/heartbeats', oldKey, heartbeat);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { detail: string }).detail).toContain('expired');

@@ -4,8 +4,11 @@ import { unitOfAgency } from '../../schemas/identifiers.ts';
 import type { QueuedEvent } from '../../schemas/queue.ts';
 import type { FieldError } from '../errors.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
+import type { UnitProfile } from '../ports.ts';
 import { compileFastEventParser, type FastEventParser } from './fast-event.ts';
 import { fieldErrors } from './issues.ts';
+import { RULE_MESSAGES } from './refusals.ts';
+import { eventWarnings, type Warning } from './warnings.ts';
 
 const fastParsers = new WeakMap<Settings, FastEventParser>();
 
@@ -27,6 +30,7 @@ export interface RejectedEvent {
 export interface CheckedEvents {
   accepted: QueuedEvent[];
   rejected: RejectedEvent[];
+  warnings: Warning[];
 }
 
 interface Window {
@@ -67,17 +71,13 @@ function statusRuleErrors(
     });
   }
   if (event.receivedAt !== undefined && event.receivedAt > event.occurredAt) {
-    errors.push({ path: 'receivedAt', message: 'must not be later than occurredAt' });
+    errors.push({ path: 'receivedAt', message: RULE_MESSAGES.order });
   }
   for (const field of ['occurredAt', 'receivedAt'] as const) {
     const at = event[field];
     if (at === undefined) continue;
-    if (at > window.notAfter) errors.push({ path: field, message: 'is more than 5 minutes in the future' });
-    else if (at < window.notBefore)
-      errors.push({
-        path: field,
-        message: 'is older than the retention window and can no longer be counted',
-      });
+    if (at > window.notAfter) errors.push({ path: field, message: RULE_MESSAGES.future });
+    else if (at < window.notBefore) errors.push({ path: field, message: RULE_MESSAGES.tooOld });
   }
   return errors;
 }
@@ -117,11 +117,12 @@ export function checkDossierEvents(
   schemas: ApiSchemas,
   config: Settings,
   options: CheckOptions = { dueAtRequired: true },
+  profile?: UnitProfile,
 ): CheckedEvents {
   const envelope = schemas.dossierEventsRequest.safeParse(body);
   if (!envelope.success) {
     throw new ValidationError('The body must be {"events": [...]} with 1 to 1000 events.', {
-      errors: fieldErrors(envelope.error),
+      errors: fieldErrors(envelope.error, '', body),
     });
   }
   if (envelope.data.unitCode !== undefined && envelope.data.unitCode !== unitCode) {
@@ -136,6 +137,7 @@ export function checkDossierEvents(
   const fastParse = fastParserFor(config);
   const accepted: QueuedEvent[] = [];
   const rejected: RejectedEvent[] = [];
+  const warnings: Warning[] = [];
   const raw = envelope.data.events;
   for (let index = 0; index < raw.length; index++) {
     const candidate = raw[index];
@@ -144,7 +146,7 @@ export function checkDossierEvents(
     if (event === undefined) {
       const parsed = schemas.dossierEvent.safeParse(candidate);
       if (!parsed.success) {
-        rejected.push(withEventId(index, candidate, fieldErrors(parsed.error, base)));
+        rejected.push(withEventId(index, candidate, fieldErrors(parsed.error, base, candidate)));
         continue;
       }
       event = parsed.data;
@@ -164,8 +166,9 @@ export function checkDossierEvents(
       continue;
     }
     accepted.push(toQueued(event, unitCode));
+    warnings.push(...eventWarnings(event, index, unitCode, profile, config.identifiers));
   }
-  return { accepted, rejected };
+  return { accepted, rejected, warnings };
 }
 
 function withEventId(index: number, candidate: unknown, errors: FieldError[]): RejectedEvent {

@@ -1,0 +1,128 @@
+import type { Settings } from '../../config/settings.ts';
+import type { Me, RefusalReason } from '../../schemas/me.ts';
+import type { UnitSnapshot } from '../../schemas/snapshot.ts';
+import type { Principal } from '../auth/api-keys.ts';
+import { UnauthorizedError } from '../errors.ts';
+import { criteriaFor } from '../evaluation/compliance.ts';
+import type { StoredKey, UnitProfile } from '../ports.ts';
+import { addDays, dayOf } from '../time.ts';
+
+/** How many days of refusals GET /v1/me shows, today included. */
+export const REFUSAL_DAYS = 7;
+const EXAMPLES_PER_REASON = 5;
+
+export interface RefusalDayRow {
+  date: string;
+  reason: RefusalReason;
+  count: number;
+  examples: { at: number; path: string; message: string; eventId?: string; codeProfile?: string }[];
+}
+
+/** What GET /v1/me reads; every method is scoped to one unit by its argument. */
+export interface MePorts {
+  key(prefix: string): Promise<StoredKey | undefined>;
+  snapshot(unitCode: string): Promise<UnitSnapshot | undefined>;
+  heartbeats(unitCode: string): Promise<{ systemId: string; lastSeenAt: number }[]>;
+  refusals(unitCode: string, now: number, days: number): Promise<RefusalDayRow[]>;
+  profile(unitCode: string): Promise<UnitProfile | undefined>;
+}
+
+const isoOf = (ms: number | undefined): string | null =>
+  ms === undefined ? null : new Date(ms).toISOString();
+
+/**
+ * The unit's own view, from the principal alone: no parameter can name another unit, so a key sees only
+ * its unit. Counts and the verdict are those the last evaluation published; heartbeats and refusals are live.
+ */
+export async function describeUnit(
+  principal: Principal,
+  ports: MePorts,
+  config: Settings,
+  now: number,
+): Promise<Me> {
+  const unitCode = principal.unitCode;
+  const [key, snapshot, heartbeats, refusalRows, profile] = await Promise.all([
+    ports.key(principal.keyPrefix),
+    ports.snapshot(unitCode),
+    ports.heartbeats(unitCode),
+    ports.refusals(unitCode, now, REFUSAL_DAYS),
+    ports.profile(unitCode),
+  ]);
+  if (!key || key.unitCode !== unitCode) throw new UnauthorizedError('The API key is not valid.');
+  const systems = profile?.systems ?? [];
+  const unit = snapshot?.unit;
+  const kpis = unit?.kpis;
+  const arrivalsOf = (period: 'today' | 'last7Days') =>
+    kpis
+      ? {
+          dossiersReceived: kpis[period].dossiersReceived,
+          dossiersReceivedOnline: kpis[period].dossiersReceivedOnline,
+          dossiersResolved: kpis[period].dossiersResolved,
+        }
+      : null;
+  const criteria = criteriaFor(config, unitCode);
+  const today = dayOf(now, config.time.utcOffsetMinutes);
+  return {
+    unitCode,
+    key: {
+      prefix: key.prefix,
+      createdAt: new Date(key.createdAt).toISOString(),
+      expiresAt: isoOf(key.expiresAt),
+      lastUsedAt: isoOf(key.lastUsedAt),
+    },
+    verdict:
+      unit && snapshot
+        ? {
+            status: unit.connection.status,
+            reasons: unit.connection.reasons,
+            since: unit.connection.since,
+            evaluatedAt: snapshot.generatedAt,
+          }
+        : null,
+    arrivals: {
+      asOf: snapshot?.generatedAt ?? null,
+      today: arrivalsOf('today'),
+      last7Days: arrivalsOf('last7Days'),
+      lastHeartbeatBySystem: heartbeats
+        .map((h) => ({
+          systemId: h.systemId,
+          lastSeenAt: new Date(h.lastSeenAt).toISOString(),
+          registered: systems.includes(h.systemId),
+        }))
+        .sort((a, b) => a.systemId.localeCompare(b.systemId)),
+      lastDossierEventAt: unit?.connection.lastDossierEventAt ?? null,
+      catalogSyncedAt: unit?.connection.catalogSyncedAt ?? null,
+    },
+    refusals: summariseRefusals(refusalRows, addDays(today, -(REFUSAL_DAYS - 1)), today),
+    connectionRules: {
+      heartbeat: criteria.heartbeat,
+      dossierFeed: criteria.dossierFeed,
+      catalog: criteria.catalog,
+      reconciliation: { ...criteria.reconciliation, todayExcluded: true },
+      registeredSystems: [...systems],
+    },
+  };
+}
+
+/** Counts summed per reason over the days; the newest examples first, at most five per reason. */
+export function summariseRefusals(rows: readonly RefusalDayRow[], from: string, to: string): Me['refusals'] {
+  const byReason = new Map<RefusalReason, { count: number; examples: RefusalDayRow['examples'] }>();
+  for (const row of rows) {
+    if (row.date < from || row.date > to) continue;
+    const entry = byReason.get(row.reason) ?? { count: 0, examples: [] };
+    entry.count += row.count;
+    entry.examples.push(...row.examples);
+    byReason.set(row.reason, entry);
+  }
+  const summary = [...byReason]
+    .map(([reason, entry]) => ({
+      reason,
+      count: entry.count,
+      examples: entry.examples
+        .sort((a, b) => b.at - a.at)
+        .slice(0, EXAMPLES_PER_REASON)
+        .map(({ at, ...rest }) => ({ at: new Date(at).toISOString(), ...rest })),
+    }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  return { from, to, total: summary.reduce((sum, r) => sum + r.count, 0), byReason: summary };
+}

@@ -1,0 +1,97 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
+import { loadKeyPepper } from '../adapters/key-pepper.ts';
+import { DynamoKeyStore } from '../adapters/key-store.ts';
+import { MeReader } from '../adapters/me-reader.ts';
+import { processClock } from '../config/clock.ts';
+import { readEnv } from '../config/env.ts';
+import { settings } from '../config/settings.ts';
+import { KeyVerifier } from '../domain/auth/api-keys.ts';
+import { ClientError } from '../domain/errors.ts';
+import { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import { describeUnit } from '../domain/me/describe-unit.ts';
+import { logger } from '../observability/index.ts';
+import type { HttpHandler } from './handler.ts';
+import { keyPolicy } from './ingest-wiring.ts';
+import { problemResponse } from './problem.ts';
+
+const envSchema = z.object({
+  KEYS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  SNAPSHOT_BUCKET: z.string().min(3),
+});
+
+function bearerKey(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
+}
+
+/** GET /v1/me: authenticated and rate-limited like ingest; the key alone decides which unit is shown. */
+export function meHandler(): HttpHandler {
+  const env = readEnv(envSchema);
+  const config = settings();
+  const clock = processClock();
+  const keys = new DynamoKeyStore(env.KEYS_TABLE);
+  const directory = new CachedUnitDirectory(
+    new DynamoRegistry(env.STATE_TABLE),
+    config.ingest.registryCacheSeconds,
+    clock,
+  );
+  const reader = new MeReader(
+    env.STATE_TABLE,
+    env.SNAPSHOT_BUCKET,
+    new DynamoRefusalLog(env.STATE_TABLE, config.time.utcOffsetMinutes),
+  );
+  const limiter = new RateLimiter(
+    config.ingest.rateLimit.requestsPerSecond,
+    config.ingest.rateLimit.burst,
+    clock,
+  );
+  let verifier: Promise<KeyVerifier> | undefined;
+  const verifierOnce = (): Promise<KeyVerifier> => {
+    verifier ??= loadKeyPepper().then(
+      (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, clock, keyPolicy(config)),
+    );
+    verifier.catch(() => {
+      verifier = undefined;
+    });
+    return verifier;
+  };
+  return middy<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (error instanceof ClientError)
+          logger.info('request refused', { status: error.status, reason: error.name });
+        else logger.error('request failed', { error: error instanceof Error ? error : String(error) });
+        request.response = problemResponse(error, request.event.requestContext?.requestId);
+      },
+    })
+    .handler(async (event) => {
+      const principal = await (await verifierOnce()).verify(bearerKey(event.headers.authorization));
+      logger.appendKeys({ unitCode: principal.unitCode });
+      limiter.take(principal.unitCode);
+      const me = await describeUnit(
+        principal,
+        {
+          key: (prefix) => keys.findByPrefix(prefix),
+          snapshot: (unit) => reader.snapshot(unit),
+          heartbeats: (unit) => reader.heartbeats(unit),
+          refusals: (unit, now, days) => reader.refusals(unit, now, days),
+          profile: (unit) => directory.profile(unit),
+        },
+        config,
+        clock(),
+      );
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: JSON.stringify(me),
+      };
+    });
+}

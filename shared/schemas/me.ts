@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { connectionStatuses } from './snapshot.ts';
+
+/** Why ingest refused an event or a request; docs/integrating.md explains each. */
+export const refusalReasons = [
+  'missing-field',
+  'invalid-value',
+  'time-in-future',
+  'time-too-old',
+  'time-order',
+  'invalid-body',
+  'other-unit',
+  'retired-unit',
+  'too-large',
+  'unsupported-media-type',
+] as const;
+export type RefusalReason = (typeof refusalReasons)[number];
+
+const iso = z.string().meta({ description: 'ISO-8601 time.', examples: ['2026-11-23T02:30:00.000Z'] });
+const count = z.number().int().min(0);
+const arrivals = z.object({
+  dossiersReceived: count,
+  dossiersReceivedOnline: count,
+  dossiersResolved: count,
+});
+
+/** GET /v1/me: what the ministry sees of the key's unit, and only of it. */
+export const meSchema = z
+  .object({
+    unitCode: z.string().meta({ examples: ['H48'] }),
+    key: z.object({
+      prefix: z.string().meta({ description: 'The public 12-character prefix of the key used.' }),
+      createdAt: iso,
+      expiresAt: iso
+        .nullable()
+        .meta({ description: 'Set once the key was rotated out; null while it has no end.' }),
+      lastUsedAt: iso.nullable().meta({ description: 'Recorded at most every few minutes.' }),
+    }),
+    verdict: z
+      .object({
+        status: z.enum(connectionStatuses),
+        reasons: z.array(
+          z.object({ code: z.string(), message: z.object({ vi: z.string(), en: z.string() }) }),
+        ),
+        since: iso.nullable(),
+        evaluatedAt: iso.meta({ description: 'When the evaluation that published this verdict ran.' }),
+      })
+      .nullable()
+      .meta({ description: 'As the last evaluation published it; null before the first one.' }),
+    arrivals: z.object({
+      asOf: iso
+        .nullable()
+        .meta({ description: 'The evaluation the counts come from; null before the first one.' }),
+      today: arrivals.nullable(),
+      last7Days: arrivals.nullable(),
+      lastHeartbeatBySystem: z
+        .array(z.object({ systemId: z.string(), lastSeenAt: iso, registered: z.boolean() }))
+        .meta({ description: 'Live: the newest heartbeat received from each system.' }),
+      lastDossierEventAt: iso.nullable(),
+      catalogSyncedAt: iso.nullable(),
+    }),
+    refusals: z.object({
+      from: z.string().meta({ description: 'First day (Vietnam time) counted.', examples: ['2026-11-17'] }),
+      to: z.string().meta({ description: 'Last day counted: today.', examples: ['2026-11-23'] }),
+      total: count,
+      byReason: z.array(
+        z.object({
+          reason: z.enum(refusalReasons),
+          count: count.meta({ description: 'Refused events, or refused requests that listed none.' }),
+          examples: z
+            .array(
+              z.object({
+                at: iso,
+                path: z.string(),
+                message: z.string(),
+                eventId: z.string().optional(),
+                codeProfile: z.string().optional(),
+              }),
+            )
+            .max(5)
+            .meta({ description: 'Up to 5 recent examples, newest first. Never a body, never a key.' }),
+        }),
+      ),
+    }),
+    connectionRules: z
+      .object({
+        heartbeat: z.object({ expectedEverySeconds: count, graceSeconds: count }),
+        dossierFeed: z.object({ silenceHours: z.number() }),
+        catalog: z.object({ maxAgeDays: z.number() }),
+        reconciliation: z.object({
+          tolerance: z.number(),
+          lookbackDays: count,
+          todayExcluded: z.literal(true),
+        }),
+        registeredSystems: z.array(z.string()),
+      })
+      .meta({ description: 'The rules this unit is judged by, with any override the operator set for it.' }),
+  })
+  .meta({ id: 'Me', description: 'What the ministry sees of the key’s unit.' });
+export type Me = z.infer<typeof meSchema>;
