@@ -122,7 +122,7 @@ describe('the API stage', () => {
   it('is created after every route its RouteSettings name', () => {
     const [, stage] = only('AWS::ApiGatewayV2::Stage');
     const routeIds = Object.keys(resources('AWS::ApiGatewayV2::Route'));
-    expect(routeIds).toHaveLength(6);
+    expect(routeIds).toHaveLength(7);
     for (const id of routeIds) expect(stage.DependsOn).toContain(id);
     const routeKeys = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(Object.keys(stage.Properties.RouteSettings as object).sort()).toEqual([...routeKeys].sort());

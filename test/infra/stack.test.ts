@@ -278,7 +278,7 @@ describe('the CDK stack', () => {
         'A scheduled evaluation could not be delivered or failed (runbook: evaluation dead letters)',
       ]),
     );
-    expect(alarms).toHaveLength(3 + 3 + 9 + 9 + 2 + 3 + 4);
+    expect(alarms).toHaveLength(3 + 3 + 10 + 10 + 2 + 3 + 5);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
