@@ -186,7 +186,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         alertLog,
         `${JSON.stringify({ at: new Date(alert.createdAt).toISOString(), subject: alert.subject })}\n`,
       );
-      log(`alert: ${alert.subject}`);
     };
     const evaluation = evaluationDeps(
       { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
@@ -254,7 +253,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ? setInterval(() => {
             evaluateNow().then(
               (summary) =>
-                log(`evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected`),
+                log(
+                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})`,
+                ),
               (error: unknown) =>
                 log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
             );
