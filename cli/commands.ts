@@ -41,10 +41,10 @@ export interface Flags {
   'hold-seconds'?: string;
 }
 
-const today = (): string => dayOf(Date.now(), settings().time.utcOffsetMinutes);
+const today = (clock: () => number): string => dayOf(clock(), settings().time.utcOffsetMinutes);
 
-function day(text: string | undefined, flag: string): string {
-  const value = text ?? today();
+function day(text: string | undefined, flag: string, clock: () => number): string {
+  const value = text ?? today(clock);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
     throw new CliError(`${flag} must be a date: YYYY-MM-DD`);
   return value;
@@ -67,7 +67,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
   const ops: units.UnitOps = {
     registry: new DynamoRegistry(target.tables.state),
     keys: new DynamoKeyStore(target.tables.keys),
-    now: Date.now,
+    now: target.clock,
     progress: bar,
   };
   const [code] = args;
@@ -89,7 +89,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
       return;
     }
     case 'list': {
-      const on = day(flags.at, '--at');
+      const on = day(flags.at, '--at', target.clock);
       const all = await ops.registry.listUnits();
       if (flags.json) console.log(JSON.stringify(all, null, 2));
       else for (const unit of all) console.log(units.describe(unit, on));
@@ -106,21 +106,21 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
           kind: flags.kind as (typeof unitKinds)[number],
           systems: (flags.systems ?? '').split(',').filter(Boolean),
         },
-        day(flags.on, '--on'),
+        day(flags.on, '--on', target.clock),
       );
       console.log(`added ${added.unitCode} from ${added.createdOn}`);
       return;
     }
     case 'rename':
       if (!flags.name) throw new CliError('units rename needs --name');
-      show([await units.rename(ops, need('a unit code'), flags.name, day(flags.on, '--on'))]);
+      show([await units.rename(ops, need('a unit code'), flags.name, day(flags.on, '--on', target.clock))]);
       return;
     case 'pause':
     case 'resume':
       show([await units.pause(ops, need('a unit code'), sub === 'pause', flags.reason)]);
       return;
     case 'retire':
-      show([await units.retire(ops, need('a unit code'), day(flags.on, '--on'))]);
+      show([await units.retire(ops, need('a unit code'), day(flags.on, '--on', target.clock))]);
       return;
     case 'merge': {
       const into = flags.into?.[0];
@@ -128,7 +128,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
         throw new CliError(
           'units merge needs one --into and the units merged: emc units merge --into H44 H25 H26',
         );
-      show(await units.merge(ops, into, args, day(flags.on, '--on')));
+      show(await units.merge(ops, into, args, day(flags.on, '--on', target.clock)));
       return;
     }
     case 'split': {
@@ -139,7 +139,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
           ops,
           need('the unit split'),
           flags.into.map(units.parsePart),
-          day(flags.on, '--on'),
+          day(flags.on, '--on', target.clock),
         ),
       );
       return;
@@ -221,8 +221,8 @@ export async function dlqCommand(target: Target, sub: string, flags: Flags): Pro
 }
 
 export async function rebuildCommand(target: Target, unitCode: string, flags: Flags): Promise<void> {
-  const from = day(flags.from, '--from');
-  const to = day(flags.to ?? flags.from, '--to');
+  const from = day(flags.from, '--from', target.clock);
+  const to = day(flags.to ?? flags.from, '--to', target.clock);
   if (from > to) throw new CliError('--from must not be after --to');
   const config = settings();
   const dossiers = new DynamoDossierStore(target.tables.state);
@@ -232,7 +232,7 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
       store: new DynamoRebuildStore(target.tables.state, dossiers),
       rules: config.dossier,
       dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
-      now: Date.now,
+      now: target.clock,
       progress: bar,
     },
     {
@@ -278,8 +278,8 @@ export async function reconcileUnit(
   toFlag: string | undefined,
 ): Promise<ReconciliationRow[]> {
   const config = settings();
-  const to = day(toFlag ?? addDays(today(), -1), '--to');
-  const from = day(fromFlag ?? addDays(to, -6), '--from');
+  const to = day(toFlag ?? addDays(today(target.clock), -1), '--to', target.clock);
+  const from = day(fromFlag ?? addDays(to, -6), '--from', target.clock);
   if (from > to) throw new CliError('--from must not be after --to');
   const days: string[] = [];
   for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
@@ -289,7 +289,7 @@ export async function reconcileUnit(
     unitCode,
   );
   const data = await readWithHistory(reader, unitCode, predecessors ?? [], {
-    asOf: Date.now(),
+    asOf: target.clock(),
     unitDays: days,
     unitMonths: [],
     agencyDays: [],

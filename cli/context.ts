@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { localEnvironment, stackFileSchema } from '../local/stack.ts';
+import { type Clock, parseStartTime, ShiftedClock, systemClock } from '../shared/config/clock.ts';
 
 export interface Target {
   kind: 'local' | 'aws';
@@ -9,6 +10,8 @@ export interface Target {
   tables: { state: string; keys: string };
   bucket: string;
   queues: Record<string, { url: string; dlqUrl: string }>;
+  /** The one clock of this command: `--now`, else `EMC_NOW`, else the local stack's, else the real time. */
+  clock: Clock;
 }
 
 /** CDK outputs (`cdk deploy --outputs-file`) of a deployed stack: what the CLI needs to work against AWS. */
@@ -37,7 +40,11 @@ export class CliError extends Error {
  * Finds the stack to work against and points the AWS SDK at it: the running local stack (through
  * EMC_DATA_DIR, as `npm start` writes it) by default, or a deployed stack with `--aws` and EMC_OUTPUTS.
  */
-export function connect(aws: boolean): Target {
+export function connect(aws: boolean, now?: string): Target {
+  const startAt = now ?? process.env.EMC_NOW;
+  const chosen = startAt
+    ? ShiftedClock.startingAt(parseStartTime(startAt, now ? '--now' : 'EMC_NOW')).now
+    : undefined;
   if (aws) {
     const path = process.env.EMC_OUTPUTS ?? 'cdk-outputs.json';
     if (!existsSync(path))
@@ -57,6 +64,7 @@ export function connect(aws: boolean): Target {
         heartbeats: { url: outputs.HeartbeatsQueueUrl, dlqUrl: outputs.HeartbeatsDlqUrl },
         reports: { url: outputs.ReportsQueueUrl, dlqUrl: outputs.ReportsDlqUrl },
       },
+      clock: chosen ?? systemClock,
     };
   }
   const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
@@ -65,5 +73,12 @@ export function connect(aws: boolean): Target {
     throw new CliError(`No local stack is running for ${dataDir}. Start it with: npm start`);
   const file = stackFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   Object.assign(process.env, localEnvironment(file, dataDir));
-  return { kind: 'local', url: file.url, tables: file.tables, bucket: file.bucket, queues: file.queues };
+  return {
+    kind: 'local',
+    url: file.url,
+    tables: file.tables,
+    bucket: file.bucket,
+    queues: file.queues,
+    clock: chosen ?? new ShiftedClock(file.clockOffsetMs).now,
+  };
 }

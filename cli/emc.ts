@@ -33,7 +33,8 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
   emc reconcile <unitCode> [--from D] [--to D] [--json|--csv]
                                           reported daily totals against counted figures (đối soát)
 
-Every command takes --help.`,
+Every command takes --help, and --now <ISO time> to run on a clock that starts then (default: EMC_NOW,
+else the local stack's clock, else the real time).`,
   units: `emc units import <file.json|file.csv>
   JSON: an array of { "unitCode", "name", "kind" ("ministry" | "province" | "sector" | "other"),
         "systems": [systemId…], "targets"?, "paused"?, "maintenance"?, "agencies"? }
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean' },
       aws: { type: 'boolean' },
       at: { type: 'string' },
+      now: { type: 'string' },
       seed: { type: 'string' },
       dossiers: { type: 'string' },
       days: { type: 'string' },
@@ -126,7 +128,8 @@ async function main(argv: string[]): Promise<void> {
   });
   const [command = '', sub = '', arg] = positionals;
   if (values.help || command === '' || command === 'help') usage(command === 'help' ? sub : command);
-  const target: Target = connect(values.aws ?? false);
+  const target: Target = connect(values.aws ?? false, values.now);
+  const clock = target.clock;
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
   const registry = new DynamoRegistry(target.tables.state);
 
@@ -146,7 +149,7 @@ async function main(argv: string[]): Promise<void> {
         throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
       const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
       const { issueKey } = await import('../shared/domain/auth/api-keys.ts');
-      const { key, record } = issueKey(await loadKeyPepper(), arg, Date.now());
+      const { key, record } = issueKey(await loadKeyPepper(), arg, clock());
       await store.put(record);
       console.log(key);
       return;
@@ -162,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
         for (const k of keys) {
           const state =
             k.status === 'active' && k.expiresAt !== undefined
-              ? k.expiresAt > Date.now()
+              ? k.expiresAt > clock()
                 ? `expires ${iso(k.expiresAt)}`
                 : 'expired'
               : k.status;
@@ -173,13 +176,7 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'rotate') {
       if (!arg) throw new CliError('keys rotate needs a unit code: emc keys rotate H01 --overlap 7d');
       const { rotateKey } = await import('./keys.ts');
-      const rotated = await rotateKey(
-        store,
-        registry,
-        arg,
-        parseDuration(values.overlap ?? '7d'),
-        Date.now(),
-      );
+      const rotated = await rotateKey(store, registry, arg, parseDuration(values.overlap ?? '7d'), clock());
       console.log(rotated.key);
       for (const prefix of rotated.expiring)
         console.error(`key ${prefix} keeps working until ${new Date(rotated.until).toISOString()}`);
@@ -194,7 +191,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (command === 'evaluate') {
-    const at = values.at === undefined ? Date.now() : Date.parse(values.at);
+    const at = values.at === undefined ? clock() : Date.parse(values.at);
     if (Number.isNaN(at)) throw new CliError(`--at ${values.at} is not an ISO-8601 time`);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
@@ -203,7 +200,7 @@ async function main(argv: string[]): Promise<void> {
       { STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket },
       (s3) => new LocalAlertPublisher(s3, target.bucket, (alert) => console.error(`alert: ${alert.subject}`)),
     );
-    const summary = await evaluate({ ...deps, at, now: Date.now() });
+    const summary = await evaluate({ ...deps, at, now: clock() });
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     else {
       console.log(
@@ -217,6 +214,8 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         `  ${summary.transitions} status change(s), ${summary.alertsSent} alert(s) sent, ${summary.snapshotObjects} objects published`,
       );
+      for (const failure of summary.failures)
+        console.log(`  not evaluated: ${failure.unitCode}: ${failure.reason}`);
       console.log(`  ${target.url}/snapshots/latest.json`);
     }
     return;
@@ -227,7 +226,7 @@ async function main(argv: string[]): Promise<void> {
       seed: Number(values.seed ?? 2024),
       dossiers: Number(values.dossiers ?? 20_000),
       days: Number(values.days ?? 14),
-      now: Date.now(),
+      now: clock(),
       progress: bar,
     });
     const out = values.out ?? `${process.env.EMC_DATA_DIR ?? '.emc'}/ground-truth.json`;
@@ -282,6 +281,8 @@ async function main(argv: string[]): Promise<void> {
       );
       if (report.snapshot.connected !== null)
         console.log(`connected       ${report.snapshot.connected}/${report.snapshot.registered}`);
+      for (const failure of report.snapshot.failures)
+        console.log(`not evaluated   ${failure.unitCode}: ${failure.reason}`);
     }
     return;
   }

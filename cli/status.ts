@@ -9,6 +9,8 @@ export interface StatusReport {
     ageSeconds: number | null;
     connected: number | null;
     registered: number | null;
+    /** Units the last evaluation could not evaluate, with why. */
+    failures: { unitCode: string; reason: string }[];
   };
 }
 
@@ -39,6 +41,7 @@ export async function status(target: Target): Promise<StatusReport> {
     ageSeconds: null,
     connected: null,
     registered: null,
+    failures: [],
   };
   try {
     const object = await s3.send(
@@ -47,13 +50,17 @@ export async function status(target: Target): Promise<StatusReport> {
     const latest = JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
       generatedAt?: string;
       connection?: { connected: number; registered: number };
+      units?: { unitCode: string; evaluation?: { reason: string } }[];
     };
     const generatedAt = latest.generatedAt ?? null;
     snapshot = {
       generatedAt,
-      ageSeconds: generatedAt ? Math.round((Date.now() - Date.parse(generatedAt)) / 1000) : null,
+      ageSeconds: generatedAt ? Math.round((target.clock() - Date.parse(generatedAt)) / 1000) : null,
       connected: latest.connection?.connected ?? null,
       registered: latest.connection?.registered ?? null,
+      failures: (latest.units ?? []).flatMap((row) =>
+        row.evaluation ? [{ unitCode: row.unitCode, reason: row.evaluation.reason }] : [],
+      ),
     };
   } catch {
     // No snapshot yet: reported as such.

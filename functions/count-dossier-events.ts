@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
+import { processClock } from '../shared/config/clock.ts';
 import { readEnv } from '../shared/config/env.ts';
 import { settings } from '../shared/config/settings.ts';
 import { processDossierEventBatch } from '../shared/domain/worker/dossier-batch.ts';
@@ -10,7 +11,8 @@ import { sqsHandler } from '../shared/lambda/sqs-handler.ts';
 import { MetricUnit, metrics } from '../shared/observability/index.ts';
 
 const env = readEnv(z.object({ STATE_TABLE: z.string().min(3), ARCHIVE_BUCKET: z.string().min(3) }));
-const store = new DynamoDossierStore(env.STATE_TABLE);
+const clock = processClock();
+const store = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
 const archive = new S3Archive(env.ARCHIVE_BUCKET);
 const options = countOptions(settings());
 
@@ -22,7 +24,7 @@ export const handler = sqsHandler(
       store,
       archive,
       options,
-      clock: Date.now,
+      clock,
       ...report,
       onCounted: (summary) => {
         metrics.addMetric('EventsCounted', MetricUnit.Count, summary.events);
@@ -31,5 +33,5 @@ export const handler = sqsHandler(
         metrics.addMetric('IngestToCountLag', MetricUnit.Milliseconds, summary.maxLagMs);
       },
     }),
-  new DynamoFailureLog(env.STATE_TABLE),
+  new DynamoFailureLog(env.STATE_TABLE, undefined, clock),
 );

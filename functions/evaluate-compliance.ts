@@ -2,11 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { processClock } from '../shared/config/clock.ts';
 import { type EvaluationSummary, evaluate } from '../shared/domain/evaluation/evaluate.ts';
 import { lambdaEvaluationDeps } from '../shared/lambda/evaluation-wiring.ts';
 import { logger, MetricUnit, metrics } from '../shared/observability/index.ts';
 
 const deps = lambdaEvaluationDeps();
+const clock = processClock();
 const inputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 /**
@@ -18,9 +20,9 @@ export const handler = middy<unknown, EvaluationSummary>()
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const input = inputSchema.safeParse(event ?? {});
-    const now = Date.now();
+    const now = clock();
     const at = input.success && input.data.at ? Date.parse(input.data.at) : now;
-    const started = Date.now();
+    const started = performance.now();
     try {
       const summary = await evaluate({ ...deps, at, now });
       metrics.addMetric('EvaluationSucceeded', MetricUnit.Count, 1);
@@ -30,8 +32,14 @@ export const handler = middy<unknown, EvaluationSummary>()
         summary.units - (summary.byStatus.connected ?? 0),
       );
       metrics.addMetric('AlertsSent', MetricUnit.Count, summary.alertsSent);
+      metrics.addMetric('UnitEvaluationsFailed', MetricUnit.Count, summary.failures.length);
+      for (const failure of summary.failures) logger.error('unit not evaluated', { ...failure });
       metrics.addMetric('SnapshotBytes', MetricUnit.Bytes, summary.snapshotBytes);
-      metrics.addMetric('EvaluationDuration', MetricUnit.Milliseconds, Date.now() - started);
+      metrics.addMetric(
+        'EvaluationDuration',
+        MetricUnit.Milliseconds,
+        Math.round(performance.now() - started),
+      );
       logger.info('evaluation published', { ...summary });
       return summary;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
 import { DynamoUnitReportStore } from '../shared/adapters/dynamo-unit-status.ts';
+import { processClock } from '../shared/config/clock.ts';
 import { readEnv } from '../shared/config/env.ts';
 import { processHeartbeatBatch } from '../shared/domain/worker/unit-reports.ts';
 import { sqsHandler } from '../shared/lambda/sqs-handler.ts';
@@ -12,5 +13,5 @@ const store = new DynamoUnitReportStore(env.STATE_TABLE);
 export const handler = sqsHandler(
   'heartbeats',
   (records, report) => processHeartbeatBatch(records, { store, ...report }),
-  new DynamoFailureLog(env.STATE_TABLE),
+  new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
 );

@@ -11,7 +11,7 @@ import type { UnitInput } from '../shared/schemas/registry.ts';
 
 /** The one clock the demo reads; the local stack passes its own, so a shifted clock shifts the demo too. */
 export interface Clock {
-  now(): Date;
+  now(): number;
 }
 
 export interface DemoOptions {
@@ -87,7 +87,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const pepper = await loadKeyPepper();
   const keys = new Map<string, string>();
   for (const unit of units) {
-    const { key, record } = issueKey(pepper, unit.unitCode, clock.now().getTime());
+    const { key, record } = issueKey(pepper, unit.unitCode, clock.now());
     await store.put(record);
     keys.set(unit.unitCode, key);
   }
@@ -124,7 +124,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       faults = new Map(Object.entries(state.faults) as [string, Fault | null][]);
       return null;
     }
-    const started = clock.now().getTime();
+    const started = clock.now();
     let shown = -1;
     const truth = await simulate({
       url: options.url,
@@ -143,7 +143,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       },
     });
     faults = new Map(Object.entries(truth.units).map(([code, unit]) => [code, unit.fault]));
-    const seconds = (clock.now().getTime() - started) / 1000;
+    const seconds = (clock.now() - started) / 1000;
     writeFileSync(
       statePath,
       JSON.stringify(
@@ -159,7 +159,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   let sequence = 0;
   const quiet = new Map<string, number>();
   let lastHeartbeat = 0;
-  let lastQuiet = clock.now().getTime();
+  let lastQuiet = clock.now();
   let catalogDay = '';
   const sending = (unit: UnitInput, at: number): boolean =>
     faults.get(unit.unitCode) !== 'never_connected' && (quiet.get(unit.unitCode) ?? 0) <= at;
@@ -267,7 +267,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> = Promise.resolve();
   const tick = async (): Promise<void> => {
-    const at = clock.now().getTime();
+    const at = clock.now();
     if (at - lastHeartbeat >= HEARTBEAT_EVERY) {
       lastHeartbeat = at;
       await heartbeats(at);

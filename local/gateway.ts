@@ -24,6 +24,8 @@ export interface GatewayOptions {
   bucket: string;
   siteDir: string;
   health: () => { ready: boolean; components: Record<string, boolean> };
+  /** The stack's clock: request times, and the Date header the dashboard reads as "now". */
+  clock: () => number;
 }
 
 /** API Gateway's own limit on a request body, before the handler applies the API's 1 MiB rule. */
@@ -67,6 +69,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function toEvent(
+  now: number,
   req: IncomingMessage,
   url: URL,
   route: Route,
@@ -78,7 +81,6 @@ function toEvent(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const textual = !headers['content-encoding'] || headers['content-encoding'] === 'identity';
-  const now = Date.now();
   return {
     version: '2.0',
     routeKey: `${route.method} ${route.path}`,
@@ -126,7 +128,7 @@ export function createGateway(options: GatewayOptions): Server {
           JSON.stringify({
             status: health.ready ? 'ok' : 'starting',
             components: health.components,
-            time: new Date().toISOString(),
+            time: new Date(options.clock()).toISOString(),
           }),
         );
         return;
@@ -164,7 +166,7 @@ export function createGateway(options: GatewayOptions): Server {
         }
         const params = route.pattern.exec(url.pathname)?.groups ?? {};
         const result = await route.handler(
-          toEvent(req, url, route, { ...params }, body),
+          toEvent(options.clock(), req, url, route, { ...params }, body),
           lambdaContext(route.name),
         );
         const response = typeof result === 'string' ? { statusCode: 200, body: result, headers: {} } : result;
@@ -182,6 +184,7 @@ export function createGateway(options: GatewayOptions): Server {
             'content-type': object.ContentType ?? 'application/octet-stream',
             'cache-control': object.CacheControl ?? 'no-cache',
             'access-control-allow-origin': '*',
+            date: new Date(options.clock()).toUTCString(),
           });
           res.end(req.method === 'HEAD' ? undefined : bytes);
         } catch {

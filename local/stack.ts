@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { installClock, ShiftedClock } from '../shared/config/clock.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
@@ -29,6 +30,8 @@ export const stackFileSchema = z.object({
   bucket: z.string(),
   tables: z.object({ state: z.string(), keys: z.string() }),
   queues: z.record(z.string(), z.object({ url: z.string(), dlqUrl: z.string() })),
+  /** The stack's clock is the real time plus this; the CLI follows it, so both agree on "now". */
+  clockOffsetMs: z.number().default(0),
 });
 export type StackFile = z.infer<typeof stackFileSchema>;
 
@@ -42,12 +45,15 @@ export interface StackOptions {
   /** Receives after which a record moves to its DLQ. */
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
+  /** The one clock of the stack: handlers, workers, the gateway and the evaluation read it. Default: real time. */
+  clock?: ShiftedClock;
 }
 
 export interface Stack {
   url: string;
   file: StackFile;
   mappings: Record<Feed, EventSourceMapping>;
+  clock: ShiftedClock;
   evaluateNow(at?: number): Promise<EvaluationSummary>;
   /** Resolves once every queue is empty and no worker invocation is running. */
   drained(timeoutMs?: number): Promise<void>;
@@ -63,7 +69,7 @@ export function localPepper(dataDir: string): string {
 
 /** Points every AWS SDK client in this process at the local servers; handlers read nothing else. */
 export function localEnvironment(
-  file: Omit<StackFile, 'pid' | 'url'>,
+  file: Omit<StackFile, 'pid' | 'url' | 'clockOffsetMs'>,
   dataDir: string,
 ): Record<string, string> {
   return {
@@ -126,6 +132,7 @@ async function createQueues(
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? new ShiftedClock(0);
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const servers: RunningServer[] = [];
@@ -162,9 +169,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       bucket: BUCKET,
       tables: defaultTableNames,
       queues,
+      clockOffsetMs: clock.offsetMs,
     };
     Object.assign(process.env, localEnvironment(file, dataDir));
 
+    installClock(clock.now);
     // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
     const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports] =
       await Promise.all([
@@ -191,6 +200,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
       (client) => new LocalAlertPublisher(client, BUCKET, sink),
       { s3 },
+      clock.now,
     );
 
     const mapping = (feed: Feed, handler: SqsLambda, batchSize: number, concurrency: number) =>
@@ -234,27 +244,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       bucket: BUCKET,
       siteDir: resolve(here, '../site/dist'),
       health: () => ({ ready, components: { dynamodb: true, s3: true, sqs: true, workers: ready } }),
+      clock: clock.now,
     });
     await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
     writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(file, null, 2));
 
+    const every = options.evaluateEverySeconds ?? 0;
     let evaluating: Promise<EvaluationSummary> | undefined;
     const evaluateNow = (at?: number): Promise<EvaluationSummary> => {
-      const now = Date.now();
+      const now = clock.now();
       const run = (evaluating ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => evaluate({ ...evaluation, at: at ?? now, now }));
+        .then(() => evaluate({ ...evaluation, at: at ?? now, now, everyMinutes: Math.max(every, 60) / 60 }));
       evaluating = run;
       return run;
     };
-    const every = options.evaluateEverySeconds ?? 0;
     const timer =
       every > 0
         ? setInterval(() => {
             evaluateNow().then(
               (summary) =>
                 log(
-                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})`,
+                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
                 ),
               (error: unknown) =>
                 log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -265,6 +276,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       url: file.url,
       file,
+      clock,
       mappings,
       evaluateNow,
       async drained(timeoutMs = 120_000) {
@@ -297,6 +309,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await evaluating?.catch(() => undefined);
         await stopServers();
         rmSync(join(dataDir, 'stack.json'), { force: true });
+        installClock(undefined);
       },
     };
   } catch (error) {

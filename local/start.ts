@@ -1,22 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseStartTime, ShiftedClock } from '../shared/config/clock.ts';
 import type { Demo } from './demo.ts';
 import { startStack } from './stack.ts';
 
 /**
  * `npm start`: the whole pipeline and the dashboard on one machine, with embedded defaults.
- * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60). By default it is a living demo: the
- * 83-unit registry, 90 days of history on the first start, then live traffic. `npm start -- --empty` or
- * EMC_DEMO=0 starts with a clean registry instead.
+ * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60), EMC_NOW or `--now <ISO time>` to run
+ * on a clock that starts at that time and moves forward. By default it is a living demo: the 83-unit
+ * registry, 90 days of history on the first start, then live traffic. `npm start -- --empty` or EMC_DEMO=0
+ * starts with a clean registry instead.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
 const port = Number(process.env.PORT ?? 3000);
 const every = Number(process.env.EMC_EVALUATE_EVERY ?? 60);
-const demoMode = process.env.EMC_DEMO !== '0' && !process.argv.slice(2).includes('--empty');
-/** The one clock of this process; the demo traffic reads it too. */
-const clock = { now: (): Date => new Date() };
+const { values: flags } = parseArgs({
+  options: { now: { type: 'string' }, empty: { type: 'boolean' } },
+  strict: false,
+});
+const startAt = typeof flags.now === 'string' ? flags.now : process.env.EMC_NOW;
+const clock = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, '--now')) : new ShiftedClock(0);
+const demoMode = process.env.EMC_DEMO !== '0' && flags.empty !== true;
 let demo: Demo | undefined;
 
 if (spawnSync('java', ['-version']).error) {
@@ -25,7 +32,8 @@ if (spawnSync('java', ['-version']).error) {
 }
 
 const log = (line: string): void => console.log(`[emc] ${line}`);
-const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log });
+const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log, clock });
+if (startAt) log(`clock starts at ${new Date(clock.now()).toISOString()} and moves forward`);
 
 let stopping = false;
 const stop = async (): Promise<void> => {
@@ -45,7 +53,7 @@ if (demoMode && !existsSync(demoMarker)) {
   const { demoRegistry } = await import('../cli/simulate/registry.ts');
   const registry = new DynamoRegistry(stack.file.tables.state);
   for (const unit of demoRegistry()) await registry.putUnit(unit);
-  writeFileSync(demoMarker, new Date().toISOString());
+  writeFileSync(demoMarker, new Date(clock.now()).toISOString());
   log('seeded the demo registry: 20 ministries and sectors, 63 provinces');
 }
 

@@ -55,11 +55,11 @@ async function main(): Promise<void> {
     const config = loadSettings({});
     const { doc } = dynamoClients(stack.file.dynamodb);
     const table = stack.file.tables.state;
-    const now = Date.now();
+    const now = stack.clock.now();
     const ops = {
       registry: new DynamoRegistry(table, doc),
       keys: new DynamoKeyStore(stack.file.tables.keys, doc),
-      now: Date.now,
+      now: stack.clock.now,
     };
     await importUnits(ops, demoRegistry());
     // One busy province: DOSSIERS dossiers over three days, sent as a unit's system would, 1000 events a request.
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
       tables: stack.file.tables,
       bucket: stack.file.bucket,
       queues: stack.file.queues,
+      clock: stack.clock.now,
     };
     start = performance.now();
     const redriven = await new DeadLetterQueue(sqs, target, 'dossier-events').redrive(() => true);

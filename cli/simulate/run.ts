@@ -19,7 +19,7 @@ export async function simulateAgainst(
   const pepper = await loadKeyPepper();
   const keys = new Map<string, string>();
   for (const unit of units) {
-    const { key, record } = issueKey(pepper, unit.unitCode, Date.now());
+    const { key, record } = issueKey(pepper, unit.unitCode, options.now);
     await store.put(record);
     keys.set(unit.unitCode, key);
   }

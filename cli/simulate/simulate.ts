@@ -18,6 +18,8 @@ export interface SimulateOptions {
   dossiers: number;
   days: number;
   now: number;
+  /** The evaluation the ground truth is for (default `now`): its day, month, quarter and year are Vietnam's. */
+  evaluateAt?: number;
   /** How many units of each fault; the default reproduces the seed article's 16 of 83 not connected. */
   faults?: Partial<Record<Fault, number>>;
   legacyUnits?: number;
@@ -51,6 +53,8 @@ export interface GroundTruth {
       reasons: string[];
       fault: Fault | null;
       today: ExpectedFigures;
+      monthToDate: ExpectedFigures;
+      quarterToDate: ExpectedFigures;
       yearToDate: ExpectedFigures;
     }
   >;
@@ -223,11 +227,15 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
 
   const truthEvents = [...events, ...legacyRecords.map((l) => l.event)];
   const model = expectedCounters(truthEvents);
-  const today = vnDay(now);
-  const yearMonths = Array.from(
-    { length: Number(today.slice(5, 7)) },
-    (_, i) => `${today.slice(0, 4)}-${String(i + 1).padStart(2, '0')}`,
-  );
+  const today = vnDay(options.evaluateAt ?? now);
+  const month = Number(today.slice(5, 7));
+  const monthsFrom = (first: number): string[] =>
+    Array.from(
+      { length: month - first + 1 },
+      (_, i) => `${today.slice(0, 4)}-${String(first + i).padStart(2, '0')}`,
+    );
+  const yearMonths = monthsFrom(1);
+  const quarterMonths = monthsFrom(month - ((month - 1) % 3));
 
   const requests: Request[] = [];
   const json = (unitCode: string, method: string, path: string, body: unknown): void => {
@@ -337,6 +345,8 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
       reasons: fault === null ? [] : REASONS[fault](unit),
       fault,
       today: figures(model, unit.unitCode, [today]),
+      monthToDate: figures(model, unit.unitCode, [today.slice(0, 7)]),
+      quarterToDate: figures(model, unit.unitCode, quarterMonths),
       yearToDate: figures(model, unit.unitCode, yearMonths),
     };
   }

@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { COUNTERS } from '../domain/dossier/counters.ts';
@@ -19,6 +18,7 @@ import {
 } from '../domain/dossier/delta.ts';
 import { counterTargets, footprint, serviceTargets } from '../domain/dossier/rollup.ts';
 import type { DossierState } from '../domain/dossier/state.ts';
+import type { Clock } from '../domain/ports.ts';
 import type {
   CommitOutcome,
   DossierChange,
@@ -33,12 +33,10 @@ import { setIfNewerWithHistory } from './dynamo-newest.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { checkTransaction, MAX_TRANSACTION_ITEMS, type TransactItem } from './transaction-guard.ts';
 
 const dossierItemSchema = z.object({ pk: z.string(), s: z.string(), v: z.number().int() });
 const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string() });
-const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * Dossier state, pending deltas and counters in one DynamoDB table. Dossier changes and the delta they cause
@@ -52,6 +50,8 @@ export class DynamoDossierStore implements DossierStorePort {
     private readonly meter?: CapacityMeter,
     /** A dossier is forgotten this long after its last change: events older than the retention window are refused anyway. */
     private readonly retentionSeconds = 400 * 86_400,
+    /** The process's clock: the hold check and the order of pending deltas read it. */
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async load(dossierKeys: readonly DossierKey[]): Promise<Map<string, StoredDossier>> {
@@ -94,6 +94,7 @@ export class DynamoDossierStore implements DossierStorePort {
     changes: readonly DossierChange[],
     delta: UnitDelta,
   ): Promise<CommitOutcome> {
+    const now = this.clock();
     const items: TransactItem[] = changes.map((change) => ({
       Put: {
         TableName: this.table,
@@ -101,7 +102,7 @@ export class DynamoDossierStore implements DossierStorePort {
           ...keys.dossier(change.key.unitCode, change.key.dossierCode),
           s: JSON.stringify(change.state),
           v: change.expectedVersion + 1,
-          expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
+          expiresAt: Math.floor(now / 1000) + this.retentionSeconds,
         },
         ...(change.expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -115,7 +116,7 @@ export class DynamoDossierStore implements DossierStorePort {
           TableName: this.table,
           Item: {
             pk: keys.pendingPartition(unitCode),
-            sk: `${Date.now().toString(36).padStart(9, '0')}#${randomUUID()}`,
+            sk: `${now.toString(36).padStart(9, '0')}#${randomUUID()}`,
             d: JSON.stringify(stored),
           },
         },
@@ -128,7 +129,7 @@ export class DynamoDossierStore implements DossierStorePort {
         Key: keys.hold(unitCode),
         ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
         ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': Date.now() },
+        ExpressionAttributeValues: { ':now': now },
       },
     });
     const cancelled = await this.transact(items);
@@ -214,6 +215,7 @@ export class DynamoDossierStore implements DossierStorePort {
    * failed. Conflicts and throttling are retried here.
    */
   private async transact(items: TransactItem[]): Promise<string[] | undefined> {
+    checkTransaction(items);
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await withRetry(() =>
@@ -287,13 +289,14 @@ function counterUpdates(table: string, delta: UnitDelta, unitCode: string): Tran
     });
   }
   for (const target of serviceTargets(delta)) {
+    const months = Object.entries(target.months);
     updates.push({
       Update: {
         TableName: table,
         Key: { pk: keys.servicePartition(unitCode, target.year), sk: target.procedureCode },
-        UpdateExpression: 'ADD #m :n',
-        ExpressionAttributeNames: { '#m': `m${target.month.slice(5, 7)}` },
-        ExpressionAttributeValues: { ':n': target.count },
+        UpdateExpression: `ADD ${months.map((_, i) => `#m${i} :m${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(months.map(([month], i) => [`#m${i}`, `m${month}`])),
+        ExpressionAttributeValues: Object.fromEntries(months.map(([, count], i) => [`:m${i}`, count])),
       },
     });
   }

@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/ports.ts';
 import type { FailureLogPort, RecordFailure } from '../domain/worker/sqs-batch.ts';
 import { dynamo } from './dynamo-client.ts';
 import { withRetry } from './dynamo-retry.ts';
@@ -15,10 +16,11 @@ export class DynamoFailureLog implements FailureLogPort {
   constructor(
     private readonly table: string,
     private readonly client: DynamoDBDocumentClient = dynamo,
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async record(feed: string, failures: readonly RecordFailure[]): Promise<void> {
-    const at = Date.now();
+    const at = this.clock();
     for (let start = 0; start < failures.length; start += 25) {
       let request: Record<string, unknown>[] | undefined = failures
         .slice(start, start + 25)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadKeyPepper } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
@@ -37,20 +38,21 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     },
     maxBatchBytes: config.ingest.maxQueueMessageBytes,
   });
-  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock: Date.now });
+  const clock = processClock();
+  const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock });
   const keys = new DynamoKeyStore(env.KEYS_TABLE);
   let verifier: Promise<KeyVerifier> | undefined;
   const deps = {
     verifier: () => {
       verifier ??= loadKeyPepper().then(
-        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, Date.now, keyPolicy(config)),
+        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, clock, keyPolicy(config)),
       );
       verifier.catch(() => {
         verifier = undefined;
       });
       return verifier;
     },
-    limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst),
+    limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst, clock),
     maxBodyBytes: config.ingest.maxBodyBytes,
   };
   return { service, route: (spec) => httpHandler(spec, deps) };

@@ -6,6 +6,7 @@ import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts'
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { DynamoStatusStore } from '../adapters/dynamo-status-store.ts';
 import { S3SnapshotPublisher } from '../adapters/s3-snapshots.ts';
+import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import type { EvaluationDeps } from '../domain/evaluation/evaluate.ts';
@@ -22,9 +23,10 @@ export function evaluationDeps(
   env: z.infer<typeof evaluationEnvSchema>,
   alerts: (s3: S3Client) => AlertPort,
   clients: { s3?: S3Client } = {},
+  clock: Clock = processClock(),
 ): Omit<EvaluationDeps, 'at' | 'now'> & { config: Settings } {
   const s3 = clients.s3 ?? new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
-  const dossiers = new DynamoDossierStore(env.STATE_TABLE);
+  const dossiers = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
   return {
     config: settings(),
     registry: new DynamoRegistry(env.STATE_TABLE),

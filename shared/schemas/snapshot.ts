@@ -116,6 +116,13 @@ export const unitRowSchema = z.object({
   kpis: periodKpisSchema,
   targets: targetsSchema,
   score: scoreSchema,
+  evaluation: z
+    .object({ failed: z.literal(true), reason: z.string(), stale: z.literal(true) })
+    .optional()
+    .meta({
+      description:
+        'Present when this unit could not be evaluated this time: its status is the last one known (stale), its figures are empty, and the reason says what failed.',
+    }),
 });
 export type UnitRow = z.infer<typeof unitRowSchema>;
 
@@ -171,6 +178,16 @@ export const latestSnapshotSchema = z
       score: scoreSchema,
     }),
     byKind: z.record(z.string(), z.object({ units: count, connected: count, kpis: periodKpisSchema })),
+    evaluation: z
+      .object({
+        everyMinutes: z.number().positive().meta({ description: 'How often the evaluation runs.' }),
+        failedUnits: z
+          .array(z.string())
+          .meta({
+            description: 'Units that could not be evaluated this time; national figures leave them out.',
+          }),
+      })
+      .optional(),
     units: z.array(unitRowSchema),
   })
   .meta({ id: 'LatestSnapshot', description: 'snapshots/latest.json' });

@@ -114,6 +114,16 @@ export function change(current: number | null, previous: number | null): number 
 }
 
 /** A snapshot is stale when it is older than three evaluation intervals. */
+/**
+ * How far the server's clock is ahead of this browser's, from the Date header of a snapshot response. The
+ * stale-data banner reads the server's time, so a phone with a wrong clock (or a demo stack started at
+ * another time) does not call fresh figures stale.
+ */
+export function clockOffsetMs(dateHeader: string | null, localNow: number): number {
+  const served = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isNaN(served) ? 0 : served - localNow;
+}
+
 export function isStale(
   snapshot: Pick<LatestSnapshot, 'generatedAt'>,
   now: number,
@@ -168,34 +178,27 @@ export interface EvaluationHealth {
   failedUnits: FailedUnit[];
 }
 
-type EvaluationFlag = {
-  failed?: unknown;
-  reason?: unknown;
-  lastSuccessAt?: unknown;
-  lastSucceededAt?: unknown;
-};
-const flag = (value: unknown): EvaluationFlag =>
-  typeof value === 'object' && value !== null ? (value as EvaluationFlag) : {};
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
- * Reads the optional failure markers of a snapshot: `evaluation.failed` on latest.json (with the time of
- * the last successful evaluation) and `evaluation: { failed, reason, stale }` on a unit row. Older
- * snapshots have neither, and read as healthy.
+ * Reads a snapshot's failure markers: units whose row carries `evaluation.failed` (or that
+ * `evaluation.failedUnits` names), and, where the snapshot says when the last successful evaluation ran
+ * (`lastSuccessfulEvaluationAt`), whether the last one failed. Older snapshots have neither and read as
+ * healthy.
  */
 export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
-  const extra = snapshot as LatestSnapshot & { evaluation?: unknown; lastSuccessfulEvaluationAt?: unknown };
-  const own = flag(extra.evaluation);
-  const failedUnits = snapshot.units.flatMap((row) => {
-    const unit = flag((row as UnitRow & { evaluation?: unknown }).evaluation);
-    return unit.failed === true
-      ? [{ unitCode: row.unitCode, name: row.name, reason: text(unit.reason) }]
-      : [];
-  });
+  const named = new Set(snapshot.evaluation?.failedUnits ?? []);
+  const failedUnits = snapshot.units.flatMap((row) =>
+    row.evaluation?.failed === true || named.has(row.unitCode)
+      ? [{ unitCode: row.unitCode, name: row.name, reason: row.evaluation?.reason ?? null }]
+      : [],
+  );
+  const lastSuccessAt = text(
+    (snapshot as { lastSuccessfulEvaluationAt?: unknown }).lastSuccessfulEvaluationAt,
+  );
   return {
-    lastFailed: own.failed === true,
-    lastSuccessAt:
-      text(extra.lastSuccessfulEvaluationAt) ?? text(own.lastSuccessAt) ?? text(own.lastSucceededAt),
+    lastFailed: lastSuccessAt !== null && Date.parse(lastSuccessAt) < Date.parse(snapshot.generatedAt),
+    lastSuccessAt,
     failedUnits,
   };
 }

@@ -1,5 +1,6 @@
 import type { LatestSnapshot, Period, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
 import {
+  clockOffsetMs,
   evaluationHealth,
   formatDateTime,
   formatPercent,
@@ -42,7 +43,7 @@ function statusBadge(status: string): string {
 }
 
 function header(snapshot: LatestSnapshot | undefined): string {
-  const stale = snapshot && isStale(snapshot, Date.now());
+  const stale = snapshot && isStale(snapshot, Date.now() + serverOffsetMs);
   return `
   <a class="skip" href="#main">${L('skip')}</a>
   <header class="top">
@@ -354,6 +355,9 @@ async function renderUnit(code: string): Promise<void> {
   drawCharts(unit, lang);
 }
 
+/** The server's clock minus this browser's: see clockOffsetMs. */
+let serverOffsetMs = 0;
+
 async function route(): Promise<void> {
   document.documentElement.lang = lang;
   document.title = L('title');
@@ -361,6 +365,7 @@ async function route(): Promise<void> {
     if (!latest) {
       const response = await fetch(`${base}snapshots/latest.json`, { cache: 'no-cache' });
       if (!response.ok) throw new Error(String(response.status));
+      serverOffsetMs = clockOffsetMs(response.headers.get('date'), Date.now());
       latest = (await response.json()) as LatestSnapshot;
     }
   } catch {

@@ -130,7 +130,7 @@ const asOf = (day: string) => `${day}T03:00:00.000Z`;
 
 describe('the dashboard views in headless Chromium', () => {
   it('has no English anywhere in the Vietnamese view: overview, compliance and unit pages, every period and figure', async () => {
-    const fixture = snapshotFixture({ merged: true, failedUnits: ['G02'] });
+    const fixture = snapshotFixture({ merged: true, failedUnits: ['G02'], lastRunFailed: true });
     const page = await open(fixture);
     const found = new Set<string>();
     for (const period of PERIODS) {
@@ -268,7 +268,13 @@ describe('the dashboard views in headless Chromium', () => {
     const healthy = await open(snapshotFixture());
     expect(await healthy.locator('[data-test="failure"]').count()).toBe(0);
     await healthy.close();
-    const page = await open(snapshotFixture({ failedUnits: ['G02'] }));
+    const units = await open(snapshotFixture({ failedUnits: ['G02'] }));
+    const unitsBanner = await units.locator('[data-test="failure"]').textContent();
+    expect(unitsBanner).toContain('Không đánh giá được các đơn vị sau');
+    expect(unitsBanner).toContain('Bộ Quốc phòng');
+    expect(unitsBanner).not.toContain('Lần đánh giá gần nhất không thành công');
+    await units.close();
+    const page = await open(snapshotFixture({ failedUnits: ['G02'], lastRunFailed: true }));
     const banner = page.locator('[data-test="failure"]');
     expect(await banner.textContent()).toContain('Lần đánh giá gần nhất không thành công');
     expect(await banner.textContent()).toContain('Bộ Quốc phòng');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack.ts';
+import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
 import { formatPercent } from '../../site/src/data.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -21,11 +22,15 @@ let browser: Browser;
 let snapshot: LatestSnapshot;
 
 beforeAll(async () => {
-  stack = await startStack({ dataDir });
+  stack = await startStack({
+    dataDir,
+    clock: ShiftedClock.startingAt(Date.parse('2026-11-18T10:00:00+07:00')),
+  });
+  const now = stack.clock.now;
   const { simulateAgainst } = await import('../../cli/simulate/run.ts');
   await simulateAgainst(
     { url: stack.url, tables: stack.file.tables },
-    { seed: 11, dossiers: 1500, days: 20, now: Date.now() },
+    { seed: 11, dossiers: 1500, days: 20, now: now() },
   );
   await stack.drained();
   // One merge, so a unit page shows whose history it carries.
@@ -37,17 +42,17 @@ beforeAll(async () => {
     {
       registry: new DynamoRegistry(stack.file.tables.state),
       keys: new DynamoKeyStore(stack.file.tables.keys),
-      now: Date.now,
+      now,
     },
     'H05',
     ['H02'],
-    dayOf(Date.now(), 420),
+    dayOf(now(), 420),
   );
   await stack.evaluateNow();
   snapshot = (await (await fetch(`${stack.url}/snapshots/latest.json`)).json()) as LatestSnapshot;
   browser = await launchChromium();
   if (screenshots) mkdirSync(screenshots, { recursive: true });
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

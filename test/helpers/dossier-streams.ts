@@ -15,7 +15,7 @@ const HOUR = 3_600_000;
  */
 export function generateStream(
   seed: number,
-  options: { units?: string[]; dossiers?: number; agencies?: number } = {},
+  options: { units?: string[]; dossiers?: number; agencies?: number; spanHours?: number } = {},
 ): UnitEvent[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -26,7 +26,7 @@ export function generateStream(
     const agencyCode = `000.00.${String(10 + Math.floor(random() * (options.agencies ?? 3))).padStart(2, '0')}.${unitCode}`;
     const dossierCode = `${agencyCode}-261120-${String(d).padStart(4, '0')}`;
     const procedureCode = `1.00${String(1000 + Math.floor(random() * 5)).padStart(4, '0')}`;
-    const receivedAt = BASE + Math.floor(random() * 72) * HOUR;
+    const receivedAt = BASE + Math.floor(random() * (options.spanHours ?? 72)) * HOUR;
     const channel = pick([1, 2, 2, 3] as const);
     const onlineLevel = pick(['none', 'partial', 'full', 'full'] as const);
     const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
@@ -100,7 +100,7 @@ export function toMessages(
 }
 
 /** The stream moved so that its last moment is an hour ago (ingest refuses the future), receipts never after their event. */
-export function pastStream(events: readonly UnitEvent[], now = Date.now()): UnitEvent[] {
+export function pastStream(events: readonly UnitEvent[], now: number): UnitEvent[] {
   const latest = events.reduce((max, e) => Math.max(max, e.occurredAt, e.receivedAt ?? 0, e.dueAt ?? 0), 0);
   const shift = now - 3_600_000 - latest;
   return events.map((e) => ({

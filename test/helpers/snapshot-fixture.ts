@@ -156,8 +156,10 @@ export interface FixtureOptions {
   asOf?: string;
   /** Apply the 1 July 2025 merger: the absorbed provinces leave the registry and become predecessors. */
   merged?: boolean;
-  /** Mark the last evaluation failed and these units not evaluated. */
+  /** Units the evaluation could not judge this time. */
   failedUnits?: string[];
+  /** The snapshot says the last successful evaluation ran before this one was generated. */
+  lastRunFailed?: boolean;
   seed?: number;
 }
 
@@ -192,7 +194,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         retiredOn: '2025-07-01',
         whole: true,
       }));
-      const row: UnitRow & { evaluation?: { failed: true; reason: string; stale: true } } = {
+      const row: UnitRow = {
         unitCode: unit.unitCode,
         name: unit.name,
         kind: unit.kind,
@@ -294,14 +296,14 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
     ),
     units: rows,
   });
-  // The schema strips fields it does not know yet; the failure markers are put back as published.
   const failing = options.failedUnits ?? [];
-  const withMarkers: LatestSnapshot = {
+  // When the last run failed, the published snapshot is the one before it, and says when that ran.
+  const withMarkers: LatestSnapshot & { lastSuccessfulEvaluationAt?: string } = {
     ...latest,
-    ...(failing.length > 0
-      ? { evaluation: { failed: true, lastSuccessAt: '2026-11-23T02:45:00.000Z' } }
+    evaluation: { everyMinutes: 15, failedUnits: failing },
+    ...(options.lastRunFailed
+      ? { lastSuccessfulEvaluationAt: new Date(Date.parse(asOf) - 15 * 60_000).toISOString() }
       : {}),
-    units: latest.units.map((row, i) => ({ ...row, ...(rows[i] as object) })),
   };
   const unit = (code: string): UnitSnapshot => {
     const row = withMarkers.units.find((r) => r.unitCode === code);

@@ -401,4 +401,60 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     await evaluate(w.deps(T0 + 2 * HOUR));
     expect((await w.latest()).generatedAt).toBe(new Date(T0 + 2 * HOUR).toISOString());
   });
+
+  it('evaluates and publishes every other unit when one unit’s reads fail, and marks that one stale', async () => {
+    const w = await world([unit('H31'), unit('H32'), unit('H33')]);
+    for (const code of ['H31', 'H32', 'H33']) await connect(w, code, T0);
+    await evaluate(w.deps(T0));
+    const before = await w.latest();
+    const h32File = await w.unitFile('H32');
+    const alertsBefore = w.alerts.length;
+
+    const healthy = w.deps(T0 + 5 * 60_000);
+    const failing: EvaluationDeps = {
+      ...healthy,
+      reader: {
+        readUnit: (unitCode, plan, agencies) =>
+          unitCode === 'H32'
+            ? Promise.reject(
+                Object.assign(new Error('injected read failure'), {
+                  name: 'ProvisionedThroughputExceededException',
+                }),
+              )
+            : healthy.reader.readUnit(unitCode, plan, agencies),
+      },
+    };
+    const summary = await evaluate(failing);
+    expect(summary.failures).toEqual([
+      { unitCode: 'H32', reason: 'ProvisionedThroughputExceededException: injected read failure' },
+    ]);
+    const snapshot = await w.latest();
+    expect(snapshot.generatedAt).toBe(new Date(T0 + 5 * 60_000).toISOString());
+    expect(snapshot.evaluation?.failedUnits).toEqual(['H32']);
+    const row = (code: string) => snapshot.units.find((u) => u.unitCode === code);
+    expect(row('H31')?.evaluation).toBeUndefined();
+    expect(row('H31')?.connection.status).toBe('connected');
+    expect(row('H32')?.evaluation).toEqual({
+      failed: true,
+      reason: 'ProvisionedThroughputExceededException: injected read failure',
+      stale: true,
+    });
+    expect(row('H32')?.connection.status).toBe('connected');
+    expect(row('H32')?.connection.reasons.map((r) => r.code)).toEqual(['evaluation_failed']);
+    // National figures are the two evaluated units' own, never a stale unit counted as zero.
+    const ytd = (code: string) =>
+      before.units.find((u) => u.unitCode === code)?.kpis.yearToDate.dossiersReceived ?? -1;
+    expect(snapshot.national.kpis.yearToDate.dossiersReceived).toBe(ytd('H31') + ytd('H33'));
+    // The stale unit keeps its last published file, and nobody is alerted about a failure of ours.
+    expect(await w.unitFile('H32')).toEqual(h32File);
+    expect(w.alerts.slice(alertsBefore).filter((a) => a.unitCode === 'H32')).toEqual([]);
+
+    await evaluate(w.deps(T0 + 10 * 60_000));
+    const recovered = await w.latest();
+    expect(recovered.evaluation?.failedUnits).toEqual([]);
+    expect(recovered.units.find((u) => u.unitCode === 'H32')?.evaluation).toBeUndefined();
+    expect(recovered.units.find((u) => u.unitCode === 'H32')?.kpis.yearToDate.dossiersReceived).toBe(
+      ytd('H32'),
+    );
+  });
 });

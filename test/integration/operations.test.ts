@@ -19,6 +19,7 @@ import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
+import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import type { CounterDifference } from '../../shared/domain/operations/rebuild.ts';
@@ -33,6 +34,9 @@ import {
 import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
 
 const config = loadSettings({});
+/** The stack's clock starts mid-month, so no figure here depends on the day the suite runs. */
+const START = Date.parse('2026-11-18T10:00:00+07:00');
+const now = (): number => stack.clock.now();
 const dataDir = mkdtempSync(join(tmpdir(), 'emc-ops-'));
 let stack: Stack;
 let doc: DynamoDBDocumentClient;
@@ -51,10 +55,11 @@ const target = () => ({
   tables: stack.file.tables,
   bucket: stack.file.bucket,
   queues: stack.file.queues,
+  clock: now,
 });
 
 function pastStream(seed: number, unitCodes: string[], dossiers: number): UnitEvent[] {
-  return shiftToPast(generateStream(seed, { units: unitCodes, dossiers }));
+  return shiftToPast(generateStream(seed, { units: unitCodes, dossiers }), now());
 }
 
 async function post(path: string, key: string, body: unknown): Promise<Response> {
@@ -85,7 +90,7 @@ async function send(events: readonly UnitEvent[], record = true, perRequest = 20
 }
 
 async function issue(unitCode: string): Promise<string> {
-  const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, Date.now());
+  const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, now());
   await keyStore.put(record);
   keysByUnit.set(unitCode, key);
   return key;
@@ -129,18 +134,24 @@ function rebuildDeps() {
     ),
     rules: config.dossier,
     dayOf: vnDay,
-    now: Date.now,
+    now,
   };
 }
 
 beforeAll(async () => {
   const ports = { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
-  stack = await startStack({ dataDir, ports, maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
+  stack = await startStack({
+    dataDir,
+    ports,
+    maxReceiveCount: 2,
+    visibilityTimeoutSeconds: 1,
+    clock: ShiftedClock.startingAt(START),
+  });
   ({ raw, doc } = dynamoClients(stack.file.dynamodb));
   sqs = new SQSClient({ endpoint: stack.file.sqs, region, credentials });
   s3 = new S3Client({ endpoint: stack.file.s3, region, credentials, forcePathStyle: true });
   keyStore = new DynamoKeyStore(stack.file.tables.keys, doc);
-  ops = { registry: new DynamoRegistry(stack.file.tables.state, doc), keys: keyStore, now: Date.now };
+  ops = { registry: new DynamoRegistry(stack.file.tables.state, doc), keys: keyStore, now };
   await units.importUnits(ops, [
     { unitCode: 'H02', name: 'Hà Giang', kind: 'province', systems: ['tthc'] },
     { unitCode: 'H05', name: 'Tuyên Quang', kind: 'province', systems: ['tthc'] },
@@ -159,17 +170,17 @@ describe('operating the pipeline through the emc commands, on the local stack', 
   it('merges H02 into H05: later snapshots carry H02’s history, earlier ones stay as they were', async () => {
     await send(pastStream(11, ['H02', 'H05'], 80));
     await stack.drained();
-    const now = Date.now();
-    await stack.evaluateNow(now);
+    const at = now();
+    await stack.evaluateNow(at);
     const before = await latest();
     const dated = `snapshots/${before.generatedAt.replaceAll(':', '-')}/latest.json`;
     const model = expectedCounters(sent);
-    const month = vnDay(now).slice(0, 7);
+    const month = vnDay(at).slice(0, 7);
     const receivedBy = (code: string) => model.get(`${code}|${month}|U|received`) ?? 0;
     expect(row(before, 'H02')?.kpis.monthToDate.dossiersReceived).toBe(receivedBy('H02'));
     expect(row(before, 'H05')?.kpis.monthToDate.dossiersReceived).toBe(receivedBy('H05'));
 
-    const mergeDay = addDays(vnDay(now), 1);
+    const mergeDay = addDays(vnDay(at), 1);
     const changed = await units.merge(ops, 'H05', ['H02'], mergeDay);
     expect(changed.map((u) => u.unitCode).sort()).toEqual(['H02', 'H05']);
     expect(await units.merge(ops, 'H05', ['H02'], mergeDay)).toEqual([]);
@@ -185,10 +196,10 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     await stack.drained();
 
     // As of a time before the merge day, the registry is as it was: two units, H05's figures its own.
-    await stack.evaluateNow(now);
+    await stack.evaluateNow(at);
     const again = await latest();
     expect(row(again, 'H02')?.kpis.monthToDate.dossiersReceived).toBe(
-      expectedCounters(sent).get(`H02|${month}|U|received`),
+      expectedCounters(sent).get(`H02|${month}|U|received`) ?? 0,
     );
     expect(row(again, 'H05')?.kpis).toEqual(row(before, 'H05')?.kpis);
     expect(row(again, 'H05')?.predecessors).toEqual([]);
@@ -214,8 +225,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
   }, 180_000);
 
   it('splits H05 by agency: each part carries the history of the agencies it takes, through the merge', async () => {
-    const now = Date.now();
-    const splitDay = addDays(vnDay(now), 2);
+    const splitDay = addDays(vnDay(now()), 2);
     for (const [unitCode, name] of [
       ['H64', 'Tỉnh A'],
       ['H65', 'Tỉnh B'],
@@ -227,7 +237,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     await stack.evaluateNow(Date.parse(`${splitDay}T00:00:00+07:00`) + 3_600_000);
     const split = await latest();
     const model = expectedCounters(sent);
-    const month = vnDay(now).slice(0, 7);
+    const month = vnDay(now()).slice(0, 7);
     const own = (code: string, counter: string) => model.get(`${code}|${month}|U|${counter}`) ?? 0;
     expect(row(split, 'H05')).toBeUndefined();
     const h64 = row(split, 'H64');
@@ -252,15 +262,15 @@ describe('operating the pipeline through the emc commands, on the local stack', 
 
   it('rotates a key with overlap: both keys work, then only the new one', async () => {
     const oldKey = await issue('H48');
-    const heartbeat = { systemId: 'tthc', sentAt: new Date().toISOString() };
-    const rotated = await rotateKey(keyStore, ops.registry, 'H48', 4_000, Date.now());
+    const heartbeat = { systemId: 'tthc', sentAt: new Date(now()).toISOString() };
+    const rotated = await rotateKey(keyStore, ops.registry, 'H48', 4_000, now());
     expect((await post('/v1/heartbeats', oldKey, heartbeat)).status).toBe(202);
     expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
     const listed = await keyStore.listForUnit('H48');
     expect(listed.find((k) => k.prefix === rotated.prefix)?.expiresAt).toBeUndefined();
     expect(listed.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(rotated.until);
     await until(async () => (await keyStore.listForUnit('H48')).every((k) => k.lastUsedAt !== undefined));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, rotated.until - Date.now() + 100)));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, rotated.until - now() + 100)));
     const refused = await post('/v1/heartbeats', oldKey, heartbeat);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { detail: string }).detail).toContain('expired');
@@ -276,7 +286,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
 
     // While a rebuild holds G12, its messages fail until the DLQ takes them: new events and resent old ones.
     const store = rebuildDeps().store;
-    await store.hold('G12', Date.now() + 600_000);
+    await store.hold('G12', now() + 600_000);
     const second = pastStream(22, ['G12'], 30).map((e) => ({
       ...e,
       dossierCode: `B${e.dossierCode}`,
@@ -465,7 +475,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(JSON.parse(letters.stdout)).toEqual([
       expect.objectContaining({ valid: false, reason: 'body is not JSON' }),
     ]);
-    const month = vnDay(Date.now()).slice(0, 7);
+    const month = vnDay(now()).slice(0, 7);
     const compared = await emc(
       'rebuild',
       'G12',
@@ -479,6 +489,14 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     );
     expect(compared.status, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
+    // The CLI follows the stack's clock by default, and its own with --now.
+    const following = await emc('evaluate', '--json');
+    expect(following.status, following.stderr).toBe(0);
+    const followedAt = Date.parse((JSON.parse(following.stdout) as { asOf: string }).asOf);
+    expect(Math.abs(followedAt - now())).toBeLessThan(120_000);
+    const own = await emc('evaluate', '--json', '--now', '2026-11-30T23:58:00+07:00');
+    expect(own.status, own.stderr).toBe(0);
+    expect((JSON.parse(own.stdout) as { asOf: string }).asOf).toMatch(/^2026-11-30T16:5[89]/);
     const refused = await emc('units', 'merge', '--into', 'H05', 'H05');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('cannot be merged into itself');

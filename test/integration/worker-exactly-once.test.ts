@@ -14,6 +14,8 @@ import { generateStream, prng, toMessages, type UnitEvent } from '../helpers/dos
 import { type LocalAws, scanAll, startLocalAws } from '../helpers/local-aws.ts';
 
 const options = countOptions(loadSettings({}));
+/** The worker's clock, fixed: it only measures lag here. */
+const T0 = Date.parse('2026-11-23T03:05:00Z');
 let aws: LocalAws;
 
 beforeAll(async () => {
@@ -76,7 +78,7 @@ async function setup(faults: Faults = { throttle: 0 }, seed = 1) {
     options,
     onPoison: (p: { reason: string }) => poison.push(p.reason),
     onFailure: () => undefined,
-    clock: Date.now,
+    clock: () => T0,
   };
   /** Delivers like the event-source mapping: failed or crashed records come back until they succeed. */
   const deliver = async (batch: readonly DossierEventsMessage[]): Promise<void> => {
@@ -198,7 +200,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
       options,
       onPoison: (p) => reasons.push(p.reason),
       onFailure: () => undefined,
-      clock: Date.now,
+      clock: () => T0,
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison-1' }]);
     expect(reasons[0]).toContain('does not match the queue contract');

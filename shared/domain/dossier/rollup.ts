@@ -9,11 +9,11 @@ export interface CounterTarget {
   values: CounterValues;
 }
 
+/** One online-services item a delta changes: a procedure's year, with the change per month (`"01"`…`"12"`). */
 export interface ServiceTarget {
   year: string;
-  month: string;
   procedureCode: string;
-  count: number;
+  months: Record<string, number>;
 }
 
 /**
@@ -39,13 +39,24 @@ export function counterTargets(delta: UnitDelta): CounterTarget[] {
   return [...targets.values()].filter((target) => COUNTERS.some((name) => target.values[name]));
 }
 
+/**
+ * Online-service changes grouped by the item they land in: one per (year, procedure), however many months of
+ * that year the delta touches. A transaction may name an item only once, so a delta that spans a month
+ * boundary must still write each year's item once.
+ */
 export function serviceTargets(delta: UnitDelta): ServiceTarget[] {
-  return [...delta.services]
-    .filter(([, count]) => count !== 0)
-    .map(([key, count]) => {
-      const [month = '', procedureCode = ''] = key.split('|');
-      return { year: month.slice(0, 4), month, procedureCode, count };
-    });
+  const targets = new Map<string, ServiceTarget>();
+  for (const [key, count] of delta.services) {
+    if (count === 0) continue;
+    const [month = '', procedureCode = ''] = key.split('|');
+    const year = month.slice(0, 4);
+    const id = `${year}|${procedureCode}`;
+    const target = targets.get(id) ?? { year, procedureCode, months: {} };
+    const monthOfYear = month.slice(5, 7);
+    target.months[monthOfYear] = (target.months[monthOfYear] ?? 0) + count;
+    targets.set(id, target);
+  }
+  return [...targets.values()];
 }
 
 /** How many counter items folding this delta writes. */

@@ -46,6 +46,8 @@ export interface EvaluationDeps {
   /** When the run happens; differs from `at` only when evaluating the past. */
   now: number;
   concurrency?: number;
+  /** How often the evaluation runs (default 15 minutes); the dashboard calls figures stale after three. */
+  everyMinutes?: number;
 }
 
 export interface EvaluationSummary {
@@ -56,6 +58,8 @@ export interface EvaluationSummary {
   alertsSent: number;
   snapshotBytes: number;
   snapshotObjects: number;
+  /** Units that could not be evaluated, with why; the others were evaluated and published all the same. */
+  failures: { unitCode: string; reason: string }[];
 }
 
 interface Calendar {
@@ -319,7 +323,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
   const lineage = predecessorsOn(registered, cal.today);
   let transitions = 0;
 
-  const evaluated = await mapLimit(units, deps.concurrency ?? 8, async (unit) => {
+  const judge = async (unit: Unit): Promise<Evaluated> => {
     const predecessors = lineage.get(unit.unitCode) ?? [];
     const data = await readWithHistory(deps.reader, unit.unitCode, predecessors, plan);
     const heard = new Map([...data.heartbeats].filter(([, seen]) => seen <= at));
@@ -435,7 +439,16 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
       services,
       history: record?.history ?? [],
     };
-  });
+  };
+  // One unit's failure (a read, a judgement, a status write) never stops the others: its row keeps the last
+  // known status, marked stale, and says why.
+  const evaluated = await mapLimit(units, deps.concurrency ?? 8, (unit) =>
+    judge(unit).catch((error: unknown) => notEvaluated(unit, error, deps, cal)),
+  );
+  const failures = evaluated.flatMap((entry) =>
+    entry.row.evaluation ? [{ unitCode: entry.unit.unitCode, reason: entry.row.evaluation.reason }] : [],
+  );
+  const counted = evaluated.filter((entry) => !entry.row.evaluation);
 
   const rows = evaluated.map((entry) => entry.row);
   const sumPeriods = (entries: typeof evaluated): PeriodKpis => {
@@ -454,7 +467,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     ) as Record<Period, CounterValues>;
     return periodKpis(counters, catalogTotal, services);
   };
-  const nationalKpis = sumPeriods(evaluated);
+  const nationalKpis = sumPeriods(counted);
   const byStatus = Object.fromEntries(
     connectionStatuses.map((s) => [s, rows.filter((r) => r.connection.status === s).length]),
   );
@@ -476,7 +489,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     national: {
       kpis: nationalKpis,
       previous7Days: kpis(
-        sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, cal.seriesDays.slice(-14, -7)))),
+        sumCounters(counted.flatMap((e) => pick(e.data.unitDays, cal.seriesDays.slice(-14, -7)))),
         NO_CATALOG,
         null,
       ),
@@ -491,7 +504,7 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     },
     byKind: Object.fromEntries(
       kinds.map((kind) => {
-        const entries = evaluated.filter((e) => e.unit.kind === kind);
+        const entries = counted.filter((e) => e.unit.kind === kind);
         return [
           kind,
           {
@@ -502,9 +515,11 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
         ];
       }),
     ),
+    evaluation: { everyMinutes: deps.everyMinutes ?? 15, failedUnits: failures.map((f) => f.unitCode) },
     units: rows,
   };
-  const unitFiles: UnitSnapshot[] = evaluated.map((entry) => unitSnapshot(entry, cal, config, generatedAt));
+  // A unit that failed keeps its last published file.
+  const unitFiles: UnitSnapshot[] = counted.map((entry) => unitSnapshot(entry, cal, config, generatedAt));
   const files: SnapshotFiles = { latest, units: unitFiles, csv: toCsv(rows) };
   const published = await deps.snapshots.publish(files);
 
@@ -527,6 +542,78 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     alertsSent,
     snapshotBytes: published.bytes,
     snapshotObjects: published.objects,
+    failures,
+  };
+}
+
+interface Evaluated {
+  unit: Unit;
+  row: UnitRow;
+  data: UnitData;
+  periodCounters: Record<Period, CounterValues>;
+  catalogFigures: CatalogFigures;
+  services: ServiceCounts;
+  history: StatusRecord['history'];
+}
+
+const EMPTY_DATA: UnitData = {
+  heartbeats: new Map(),
+  lastDossierEventAt: undefined,
+  catalog: undefined,
+  dailyTotals: [],
+  unitDays: new Map(),
+  unitMonths: new Map(),
+  agencyDays: new Map(),
+  agencyMonths: new Map(),
+  services: [],
+};
+
+/** The row of a unit that could not be evaluated: its last known status, stale, with empty figures. */
+async function notEvaluated(
+  unit: Unit,
+  error: unknown,
+  deps: EvaluationDeps,
+  cal: Calendar,
+): Promise<Evaluated> {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const previous = await deps.statuses.get(unit.unitCode).catch(() => undefined);
+  const status = previous?.status ?? 'never_connected';
+  const periodCounters = unitPeriodCounters(EMPTY_DATA, cal);
+  const unitKpis = periodKpis(periodCounters, NO_CATALOG, undefined);
+  return {
+    unit,
+    row: {
+      unitCode: unit.unitCode,
+      name: unit.name,
+      kind: unit.kind,
+      predecessors: [],
+      connection: {
+        status,
+        reasons: [
+          {
+            code: 'evaluation_failed',
+            message: {
+              vi: `Lần đánh giá này không đánh giá được đơn vị; trạng thái là trạng thái gần nhất đã biết. Lý do: ${reason}`,
+              en: `This unit could not be evaluated this time; the status is the last one known. Reason: ${reason}`,
+            },
+          },
+        ],
+        since: iso(previous?.since),
+        lastHeartbeatAt: null,
+        lastDossierEventAt: null,
+        catalogSyncedAt: null,
+        alertsHeld: null,
+      },
+      kpis: unitKpis,
+      targets: {},
+      score: indexScore(unitKpis.yearToDate, deps.config.index),
+      evaluation: { failed: true, reason, stale: true },
+    },
+    data: EMPTY_DATA,
+    periodCounters,
+    catalogFigures: NO_CATALOG,
+    services: { month: 0, quarter: 0, year: 0 },
+    history: previous?.history ?? [],
   };
 }
 

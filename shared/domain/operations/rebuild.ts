@@ -75,11 +75,10 @@ export function countersFrom(
   }
   const services = new Map<string, Record<string, number>>();
   for (const target of serviceTargets(delta)) {
-    if (!wanted.has(target.month)) continue;
-    const id = `${target.year}|${target.procedureCode}`;
-    const months = services.get(id) ?? {};
-    months[target.month.slice(5, 7)] = target.count;
-    services.set(id, months);
+    const months: Record<string, number> = {};
+    for (const [month, count] of Object.entries(target.months))
+      if (wanted.has(`${target.year}-${month}`)) months[month] = count;
+    if (Object.keys(months).length > 0) services.set(`${target.year}|${target.procedureCode}`, months);
   }
   return { rows, services };
 }
