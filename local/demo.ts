@@ -131,7 +131,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       units,
       keys,
       seed: options.seed ?? 17,
-      dossiers: options.dossiers ?? 6000,
+      dossiers: options.dossiers ?? 4000,
       days: options.days ?? 90,
       now: started,
       concurrency: 4,

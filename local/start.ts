@@ -57,6 +57,27 @@ if (demoMode && !existsSync(demoMarker)) {
   log('seeded the demo registry: 20 ministries and sectors, 63 provinces');
 }
 
+if (demoMode) {
+  const { startDemo } = await import('./demo.ts');
+  demo = await startDemo({ url: stack.url, tables: stack.file.tables, dataDir, clock, log });
+  demo.backfilled.then(
+    async (result) => {
+      if (!result) return;
+      log(
+        `backfilled 90 days: ${result.events} events accepted in ${result.seconds.toFixed(0)} s; counting them…`,
+      );
+      await stack.drained(600_000);
+      const summary = await stack.evaluateNow();
+      log(
+        `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent`,
+      );
+    },
+    (error: unknown) =>
+      log(`warning: the demo backfill stopped: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+// The first snapshot, so the dashboard has something at once; with the demo it fills as the backfill runs.
 await stack.evaluateNow().then(
   (summary) =>
     log(
@@ -80,22 +101,3 @@ Evaluate right now:     npm run emc -- evaluate
 Stop:                   Ctrl-C
 `);
 
-if (demoMode) {
-  const { startDemo } = await import('./demo.ts');
-  demo = await startDemo({ url: stack.url, tables: stack.file.tables, dataDir, clock, log });
-  demo.backfilled.then(
-    async (result) => {
-      if (!result) return;
-      log(
-        `backfilled 90 days: ${result.events} events accepted in ${result.seconds.toFixed(0)} s; counting them…`,
-      );
-      await stack.drained(600_000);
-      const summary = await stack.evaluateNow();
-      log(
-        `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent`,
-      );
-    },
-    (error: unknown) =>
-      log(`warning: the demo backfill stopped: ${error instanceof Error ? error.message : String(error)}`),
-  );
-}
