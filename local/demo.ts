@@ -166,8 +166,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
   const heartbeats = async (at: number): Promise<void> => {
     const day = iso(at).slice(0, 10);
-    for (const unit of units) {
-      if (!sending(unit, at)) continue;
+    const unitHeartbeats = async (unit: UnitInput): Promise<void> => {
+      if (!sending(unit, at)) return;
       const fault = faults.get(unit.unitCode);
       const systems =
         fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
@@ -186,7 +186,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
             feeBearing: i % 3 === 0,
           })),
         });
-    }
+    };
+    for (let i = 0; i < units.length; i += 8) await Promise.all(units.slice(i, i + 8).map(unitHeartbeats));
     catalogDay = day;
   };
 
