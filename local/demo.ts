@@ -26,6 +26,11 @@ export interface DemoOptions {
   /** Dossier events a second at the busiest hour of a working day. */
   eventsPerSecond?: number;
   seed?: number;
+  /**
+   * Runs after the backfill and before live traffic starts, so the backfill can be counted and published
+   * while the queues can still drain.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface Demo {
@@ -279,7 +284,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     }
     await dossierTraffic(at);
   };
-  const backfilled = backfill().then((result) => {
+  const backfilled = backfill().then(async (result) => {
+    if (result && !stopped) await options.settle?.();
     if (stopped) return result;
     timer = setInterval(() => {
       ticking = ticking.then(tick).catch((error: unknown) => {

@@ -59,18 +59,27 @@ if (demoMode && !existsSync(demoMarker)) {
 
 if (demoMode) {
   const { startDemo } = await import('./demo.ts');
-  demo = await startDemo({ url: stack.url, tables: stack.file.tables, dataDir, clock, log });
-  demo.backfilled.then(
-    async (result) => {
-      if (!result) return;
-      log(
-        `backfilled 90 days: ${result.events} events accepted in ${result.seconds.toFixed(0)} s; counting them…`,
-      );
+  demo = await startDemo({
+    url: stack.url,
+    tables: stack.file.tables,
+    dataDir,
+    clock,
+    log,
+    settle: async () => {
+      log('backfill accepted; counting it…');
       await stack.drained(600_000);
       const summary = await stack.evaluateNow();
       log(
-        `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent`,
+        `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent; live traffic starts`,
       );
+    },
+  });
+  demo.backfilled.then(
+    (result) => {
+      if (result)
+        log(
+          `backfilled 90 days: ${result.events} events in ${result.seconds.toFixed(0)} s, counted and published`,
+        );
     },
     (error: unknown) =>
       log(`warning: the demo backfill stopped: ${error instanceof Error ? error.message : String(error)}`),
@@ -100,4 +109,3 @@ Fill it with traffic:   npm run emc -- simulate
 Evaluate right now:     npm run emc -- evaluate
 Stop:                   Ctrl-C
 `);
-

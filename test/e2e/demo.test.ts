@@ -38,14 +38,16 @@ describe('the living demo behind npm start, against the local stack', () => {
       log: (line: string) => lines.push(line),
       dossiers: 400,
       eventsPerSecond: 20,
+      settle: async () => {
+        await stack.drained(300_000);
+        await stack.evaluateNow();
+      },
     };
     const demo = await startDemo(options);
     const backfill = await demo.backfilled;
     expect(backfill?.events).toBeGreaterThan(400);
     expect(lines.at(-1)).toContain('100%');
     expect(existsSync(join(dataDir, 'demo.json'))).toBe(true);
-    await stack.drained();
-    await stack.evaluateNow();
     const filled = await latest();
     // The seed article's 16 of 83 units not fully connected, and history across the 90 days.
     expect(filled.connection).toMatchObject({ registered: 83, connected: 67 });
