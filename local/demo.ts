@@ -274,15 +274,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   let ticking: Promise<void> = Promise.resolve();
   const tick = async (): Promise<void> => {
     const at = clock.now();
-    if (at - lastHeartbeat >= HEARTBEAT_EVERY) {
-      lastHeartbeat = at;
-      await heartbeats(at);
-    }
+    const due = at - lastHeartbeat >= HEARTBEAT_EVERY;
+    if (due) lastHeartbeat = at;
     if (at - lastQuiet >= QUIET_EVERY) {
       lastQuiet = at;
       goQuiet(at);
     }
-    await dossierTraffic(at);
+    await Promise.all([due ? heartbeats(at) : Promise.resolve(), dossierTraffic(at)]);
   };
   const backfilled = backfill().then(async (result) => {
     if (result && !stopped) await options.settle?.();
