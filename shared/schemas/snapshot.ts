@@ -181,11 +181,9 @@ export const latestSnapshotSchema = z
     evaluation: z
       .object({
         everyMinutes: z.number().positive().meta({ description: 'How often the evaluation runs.' }),
-        failedUnits: z
-          .array(z.string())
-          .meta({
-            description: 'Units that could not be evaluated this time; national figures leave them out.',
-          }),
+        failedUnits: z.array(z.string()).meta({
+          description: 'Units that could not be evaluated this time; national figures leave them out.',
+        }),
       })
       .optional(),
     units: z.array(unitRowSchema),
