@@ -14,6 +14,11 @@ const server = new S3rver({
     .map((name) => ({ name })),
 });
 const address = await server.run();
+// The SDK keeps idle sockets open and reuses them; Node's agent has no idle limit of its own. Node's server
+// closes an idle keep-alive socket after 5 s, so a request written on a pooled socket just as the server
+// closes it fails with "socket hang up" (the SDK retries it, and the log fills with retries). Here only the
+// client ends idle connections, so that race cannot happen.
+server.httpServer.keepAliveTimeout = 0;
 process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
 const stop = () => server.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);

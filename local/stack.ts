@@ -203,7 +203,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         alertLog,
         `${JSON.stringify({ at: new Date(alert.createdAt).toISOString(), subject: alert.subject })}\n`,
       );
-      log(`alert: ${alert.subject}`);
     };
     const evaluation = evaluationDeps(
       { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
@@ -275,7 +274,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             evaluateNow().then(
               (summary) =>
                 log(
-                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
+                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
                 ),
               (error: unknown) =>
                 log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),

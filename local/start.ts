@@ -3,20 +3,28 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStartTime, ShiftedClock } from '../shared/config/clock.ts';
+import type { Demo } from './demo.ts';
 import { startStack } from './stack.ts';
 
 /**
  * `npm start`: the whole pipeline and the dashboard on one machine, with embedded defaults.
- * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60), EMC_DEMO=0 to skip the demo registry,
- * EMC_NOW or `--now <ISO time>` to run on a clock that starts at that time and moves forward.
+ * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60), EMC_NOW or `--now <ISO time>` to run
+ * on a clock that starts at that time and moves forward. By default it is a living demo: the 83-unit
+ * registry, 90 days of history on the first start, then live traffic. `npm start -- --empty` or EMC_DEMO=0
+ * starts with a clean registry instead.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
 const port = Number(process.env.PORT ?? 3000);
 const every = Number(process.env.EMC_EVALUATE_EVERY ?? 60);
-const { values: flags } = parseArgs({ options: { now: { type: 'string' } }, strict: false });
+const { values: flags } = parseArgs({
+  options: { now: { type: 'string' }, empty: { type: 'boolean' } },
+  strict: false,
+});
 const startAt = typeof flags.now === 'string' ? flags.now : process.env.EMC_NOW;
 const clock = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, '--now')) : new ShiftedClock(0);
+const demoMode = process.env.EMC_DEMO !== '0' && flags.empty !== true;
+let demo: Demo | undefined;
 
 if (spawnSync('java', ['-version']).error) {
   console.error('DynamoDB Local needs Java 17 or later: apt-get install -y default-jre-headless');
@@ -32,6 +40,7 @@ const stop = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
   log('stopping…');
+  await demo?.stop();
   await stack.stop();
   process.exit(0);
 };
@@ -39,7 +48,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 const demoMarker = join(dataDir, 'demo-registry');
-if (process.env.EMC_DEMO !== '0' && !existsSync(demoMarker)) {
+if (demoMode && !existsSync(demoMarker)) {
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
   const { demoRegistry } = await import('../cli/simulate/registry.ts');
   const registry = new DynamoRegistry(stack.file.tables.state);
@@ -48,9 +57,41 @@ if (process.env.EMC_DEMO !== '0' && !existsSync(demoMarker)) {
   log('seeded the demo registry: 20 ministries and sectors, 63 provinces');
 }
 
+if (demoMode) {
+  const { startDemo } = await import('./demo.ts');
+  demo = await startDemo({
+    url: stack.url,
+    tables: stack.file.tables,
+    dataDir,
+    clock,
+    log,
+    settle: async () => {
+      log('backfill accepted; counting it…');
+      await stack.drained(600_000);
+      const summary = await stack.evaluateNow();
+      log(
+        `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent; live traffic starts`,
+      );
+    },
+  });
+  demo.backfilled.then(
+    (result) => {
+      if (result)
+        log(
+          `backfilled 90 days: ${result.events} events in ${result.seconds.toFixed(0)} s, counted and published`,
+        );
+    },
+    (error: unknown) =>
+      log(`warning: the demo backfill stopped: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+// The first snapshot, so the dashboard has something at once; with the demo it fills as the backfill runs.
 await stack.evaluateNow().then(
   (summary) =>
-    log(`first evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected`),
+    log(
+      `first evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${join(dataDir, 'alerts.log')})`,
+    ),
   (error: unknown) =>
     log(`first evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
 );
@@ -63,7 +104,7 @@ EMC monitor is running.
   snapshots   ${stack.url}/snapshots/latest.json   (evaluated every ${every} s)
   data        ${dataDir}
 
-Get a unit's API key:   npm run emc -- keys issue H01
+${demoMode ? 'Live demo traffic:     on (npm start -- --empty for a clean registry)\n' : ''}Get a unit's API key:   npm run emc -- keys issue H01
 Fill it with traffic:   npm run emc -- simulate
 Evaluate right now:     npm run emc -- evaluate
 Stop:                   Ctrl-C

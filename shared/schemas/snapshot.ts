@@ -152,6 +152,22 @@ export const unitRowSchema = z.object({
 });
 export type UnitRow = z.infer<typeof unitRowSchema>;
 
+/** One day of the national trend: the three headline rates with the counts behind them. */
+export const nationalDaySchema = kpisSchema
+  .pick({
+    dossiersReceived: true,
+    dossiersReceivedOnline: true,
+    onlineRate: true,
+    fullOnlineEligible: true,
+    fullOnlineDossiers: true,
+    fullOnlineRate: true,
+    dossiersWithDueDate: true,
+    dossiersOnTime: true,
+    onTimeRate: true,
+  })
+  .extend({ date: z.string().meta({ description: 'The day, YYYY-MM-DD in Vietnam time.' }) });
+export type NationalDay = z.infer<typeof nationalDaySchema>;
+
 export const latestSnapshotSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -169,6 +185,21 @@ export const latestSnapshotSchema = z
     national: z.object({
       kpis: periodKpisSchema,
       previous7Days: kpisSchema.meta({ description: 'The 7 days before last7Days, to show the change.' }),
+      previous: z
+        .object({
+          today: kpisSchema.meta({ description: 'Yesterday.' }),
+          last7Days: kpisSchema.meta({ description: 'The 7 days before last7Days (equals previous7Days).' }),
+          monthToDate: kpisSchema.meta({
+            description: 'The previous month, from its first day to the same day of the month (or its end).',
+          }),
+        })
+        .meta({
+          description:
+            'The period before each short period, summed from day counters. Quarter and year to date have no previous period here: the day counters kept cover 90 days.',
+        }),
+      series: z
+        .array(nationalDaySchema)
+        .meta({ description: 'The national trend, one entry per day, oldest first, 90 days.' }),
       targets: targetsSchema,
       score: scoreSchema,
     }),

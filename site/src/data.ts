@@ -1,4 +1,4 @@
-import type { Kpis, LatestSnapshot, UnitRow } from '../../shared/schemas/snapshot.ts';
+import type { Kpis, LatestSnapshot, Period, UnitRow } from '../../shared/schemas/snapshot.ts';
 
 export type Lang = 'vi' | 'en';
 export const LOCALES: Record<Lang, string> = { vi: 'vi-VN', en: 'en-GB' };
@@ -25,6 +25,8 @@ export interface TableQuery {
   status: string;
   sort: SortKey;
   descending: boolean;
+  /** The period whose figures are shown and sorted on; year to date when absent. */
+  period?: Period;
 }
 
 export type SortKey =
@@ -38,7 +40,7 @@ export type SortKey =
 
 const STATUS_ORDER: Record<string, number> = { never_connected: 0, interrupted: 1, partial: 2, connected: 3 };
 
-function sortValue(row: UnitRow, key: SortKey): string | number | null {
+function sortValue(row: UnitRow, key: SortKey, period: Period): string | number | null {
   switch (key) {
     case 'unitCode':
       return row.unitCode;
@@ -49,7 +51,7 @@ function sortValue(row: UnitRow, key: SortKey): string | number | null {
     case 'score':
       return row.score.scaled;
     default:
-      return row.kpis.yearToDate[key];
+      return row.kpis[period][key];
   }
 }
 
@@ -66,8 +68,8 @@ export function queryRows(rows: readonly UnitRow[], query: TableQuery): UnitRow[
       (needle === '' || fold(searchText(row)).includes(needle)),
   );
   return filtered.sort((a, b) => {
-    const x = sortValue(a, query.sort);
-    const y = sortValue(b, query.sort);
+    const x = sortValue(a, query.sort, query.period ?? 'yearToDate');
+    const y = sortValue(b, query.sort, query.period ?? 'yearToDate');
     if (x === null && y === null) return 0;
     if (x === null) return 1;
     if (y === null) return -1;
@@ -77,7 +79,7 @@ export function queryRows(rows: readonly UnitRow[], query: TableQuery): UnitRow[
 }
 
 export function formatPercent(value: number | null, lang: Lang): string {
-  if (value === null) return lang === 'vi' ? 'không áp dụng' : 'n/a';
+  if (value === null) return '—';
   return new Intl.NumberFormat(LOCALES[lang], {
     style: 'percent',
     minimumFractionDigits: 1,
@@ -86,7 +88,7 @@ export function formatPercent(value: number | null, lang: Lang): string {
 }
 
 export function formatNumber(value: number | null, lang: Lang): string {
-  if (value === null) return lang === 'vi' ? 'không áp dụng' : 'n/a';
+  if (value === null) return '—';
   return new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 2 }).format(value);
 }
 
@@ -160,4 +162,43 @@ export function page<T>(
   const pages = Math.max(1, Math.ceil(items.length / size));
   const clamped = Math.min(Math.max(0, index), pages - 1);
   return { items: items.slice(clamped * size, clamped * size + size), pages, index: clamped };
+}
+
+/** A unit that the last evaluation could not judge; its row carries its previous figures. */
+export interface FailedUnit {
+  unitCode: string;
+  name: string;
+  reason: string | null;
+}
+
+export interface EvaluationHealth {
+  /** The last evaluation failed, so these figures are from an earlier one. */
+  lastFailed: boolean;
+  lastSuccessAt: string | null;
+  failedUnits: FailedUnit[];
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * Reads a snapshot's failure markers: units whose row carries `evaluation.failed` (or that
+ * `evaluation.failedUnits` names), and, where the snapshot says when the last successful evaluation ran
+ * (`lastSuccessfulEvaluationAt`), whether the last one failed. Older snapshots have neither and read as
+ * healthy.
+ */
+export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
+  const named = new Set(snapshot.evaluation?.failedUnits ?? []);
+  const failedUnits = snapshot.units.flatMap((row) =>
+    row.evaluation?.failed === true || named.has(row.unitCode)
+      ? [{ unitCode: row.unitCode, name: row.name, reason: row.evaluation?.reason ?? null }]
+      : [],
+  );
+  const lastSuccessAt = text(
+    (snapshot as { lastSuccessfulEvaluationAt?: unknown }).lastSuccessfulEvaluationAt,
+  );
+  return {
+    lastFailed: lastSuccessAt !== null && Date.parse(lastSuccessAt) < Date.parse(snapshot.generatedAt),
+    lastSuccessAt,
+    failedUnits,
+  };
 }

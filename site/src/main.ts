@@ -1,11 +1,9 @@
-import type { Kpis, LatestSnapshot, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import type { LatestSnapshot, Period, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
 import {
-  change,
   clockOffsetMs,
+  evaluationHealth,
   formatDateTime,
-  formatNumber,
   formatPercent,
-  formatVnd,
   isStale,
   type Lang,
   page,
@@ -14,7 +12,10 @@ import {
   type TableQuery,
   toCsv,
 } from './data.ts';
+import { esc, label, missing, num, pct } from './html.ts';
 import { type StringKey, t, tr } from './i18n.ts';
+import { MAP_FIGURES, type MapFigure, provinceMap } from './map.ts';
+import { ministries, nationalTrends, PERIODS, periodSelect, rankings, tiles } from './overview.ts';
 import './style.css';
 
 const params = new URLSearchParams(location.search);
@@ -24,13 +25,10 @@ let lang: Lang = (localStorage.getItem('emc-lang') as Lang | null) ?? 'vi';
 let latest: LatestSnapshot | undefined;
 const query: TableQuery = { search: '', kind: '', status: '', sort: 'unitCode', descending: false };
 let agencyPage = 0;
+let period: Period = 'yearToDate';
+let mapFigure: MapFigure = 'status';
 
-const esc = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-const L = (key: StringKey): string => t(lang, key);
+const L = (key: StringKey): string => esc(t(lang, key));
 
 function download(name: string, csv: string): void {
   const link = document.createElement('a');
@@ -45,9 +43,10 @@ function statusBadge(status: string): string {
 }
 
 function header(snapshot: LatestSnapshot | undefined): string {
-  const stale = snapshot && isStale(snapshot, Date.now() + serverOffsetMs);
+  const stale =
+    snapshot && isStale(snapshot, Date.now() + serverOffsetMs, snapshot.evaluation?.everyMinutes ?? 15);
   return `
-  <a class="skip" href="#main">${lang === 'vi' ? 'Bỏ qua đến nội dung' : 'Skip to content'}</a>
+  <a class="skip" href="#main">${L('skip')}</a>
   <header class="top">
     <div>
       <p class="title"><a href="#/">${L('title')}</a></p>
@@ -60,42 +59,34 @@ function header(snapshot: LatestSnapshot | undefined): string {
     </nav>
     ${snapshot ? `<p class="asof">${L('asOf')} <time datetime="${esc(snapshot.generatedAt)}">${esc(formatDateTime(snapshot.generatedAt, lang))}</time></p>` : ''}
     ${stale && snapshot ? `<div class="stale" role="alert" data-test="stale">${L('stale')} ${esc(formatDateTime(snapshot.generatedAt, lang))}.</div>` : ''}
+    ${snapshot ? failureBanner(snapshot) : ''}
   </header>`;
 }
 
-function tile(id: string, label: string, value: string, extra: string): string {
-  return `<section class="tile" data-test="tile-${id}" aria-label="${esc(label)}"><h2>${esc(label)}</h2><p class="value">${value}</p>${extra}</section>`;
-}
-
-function rateTile(id: keyof Kpis & string, snapshot: LatestSnapshot): string {
-  const ytd = snapshot.national.kpis.yearToDate[id] as number | null;
-  const week = snapshot.national.kpis.last7Days[id] as number | null;
-  const delta = change(week, snapshot.national.previous7Days[id] as number | null);
-  const target = snapshot.national.targets[id];
-  const targetLine = target
-    ? `<p class="target ${target.met ? 'met' : target.met === false ? 'missed' : ''}">${L('target')} ${esc(formatPercent(target.target, lang))}: ${target.met === null ? esc(formatPercent(null, lang)) : target.met ? L('met') : L('notMet')}</p>`
+/** Says so when the last evaluation failed, or when some units could not be evaluated. */
+function failureBanner(snapshot: LatestSnapshot): string {
+  const health = evaluationHealth(snapshot);
+  if (!health.lastFailed && health.failedUnits.length === 0) return '';
+  const since = health.lastSuccessAt
+    ? ` ${L('lastSuccess')}: <time datetime="${esc(health.lastSuccessAt)}">${esc(formatDateTime(health.lastSuccessAt, lang))}</time>.`
     : '';
-  const deltaLine = `<p class="delta">${L('last7')}: ${esc(formatPercent(week, lang))}${delta === null ? '' : ` (${delta >= 0 ? '▲ +' : '▼ '}${esc(formatNumber(delta, lang))} ${L('points')} ${L('vsPrevious')})`}</p>`;
-  return tile(
-    id,
-    L(id as StringKey),
-    `<span data-value>${esc(formatPercent(ytd, lang))}</span>`,
-    `${targetLine}${deltaLine}<p class="period">${L('yearToDate')}</p>`,
-  );
+  const units =
+    health.failedUnits.length > 0
+      ? `<p>${L('unitsFailed')}: ${health.failedUnits.map((u) => `<a href="#/unit/${esc(u.unitCode)}">${esc(u.name)}</a>`).join(', ')}.</p>`
+      : '';
+  return `<div class="stale failure" role="alert" data-test="failure">${health.lastFailed ? `<p>${L('evalFailed')}${since}</p>` : ''}${units}</div>`;
 }
 
-function tiles(snapshot: LatestSnapshot): string {
-  const c = snapshot.connection;
-  const ytd = snapshot.national.kpis.yearToDate;
-  return `<div class="tiles">
-    ${tile('connected', L('connected'), `<span data-value>${c.connected}/${c.registered}</span>`, `<p><a href="#/compliance">${c.notConnected} ${L('notConnected').toLowerCase()}</a></p>`)}
-    ${rateTile('onlineRate', snapshot)}
-    ${rateTile('fullOnlineRate', snapshot)}
-    ${rateTile('onlineServicesWithDossiersRate', snapshot)}
-    ${rateTile('onTimeRate', snapshot)}
-    ${tile('onlinePayments', L('onlinePayments'), `<span data-value>${esc(formatNumber(ytd.onlinePayments, lang))}</span>`, `<p>${esc(formatVnd(ytd.onlinePaymentAmountVnd, lang))} · ${esc(formatPercent(ytd.onlinePaymentRate, lang))}</p><p class="period">${L('yearToDate')}</p>`)}
-    ${rateTile('digitizedRate', snapshot)}
-  </div>`;
+function unitTile(id: string, name: string, value: string, extra: string): string {
+  return `<section class="tile" data-test="tile-${id}" aria-label="${name}"><h2>${name}</h2><p class="value">${value}</p>${extra}</section>`;
+}
+
+/** What the unit's integrator must do about one reason, in plain words; a system's id is shown as code. */
+function fixFor(code: string): string {
+  const [kind = '', system] = code.split(':');
+  const text = tr(lang, `fix_${kind}`);
+  const known = text !== `fix_${kind}`;
+  return `${known ? esc(text) : L('fix_other')}${system ? ` <code>${esc(system)}</code>.` : ''}`;
 }
 
 const COLUMNS: [SortKey, StringKey][] = [
@@ -109,7 +100,7 @@ const COLUMNS: [SortKey, StringKey][] = [
 ];
 
 function unitTable(snapshot: LatestSnapshot, compliance: boolean): string {
-  const q = compliance ? { ...query, status: query.status || 'not_connected' } : query;
+  const q = { ...(compliance ? { ...query, status: query.status || 'not_connected' } : query), period };
   const rows = queryRows(snapshot.units, q);
   const kinds = [...new Set(snapshot.units.map((u) => u.kind))];
   const head = COLUMNS.map(([key, label]) => {
@@ -118,16 +109,16 @@ function unitTable(snapshot: LatestSnapshot, compliance: boolean): string {
   }).join('');
   const body = rows
     .map((row) => {
-      const y = row.kpis.yearToDate;
+      const y = row.kpis[period];
       const reasons = row.connection.reasons.map((r) => esc(r.message[lang])).join('<br>');
       return `<tr data-unit="${esc(row.unitCode)}">
         <td>${esc(row.unitCode)}</td>
         <th scope="row"><a href="#/unit/${esc(row.unitCode)}">${esc(row.name)}</a></th>
         <td>${statusBadge(row.connection.status)}${row.connection.alertsHeld ? ` <small>(${esc(row.connection.alertsHeld)})</small>` : ''}${compliance || row.connection.status !== 'connected' ? `<div class="reasons">${reasons}</div>` : ''}</td>
-        <td class="num">${esc(formatPercent(y.onlineRate, lang))}</td>
-        <td class="num">${esc(formatPercent(y.fullOnlineRate, lang))}</td>
-        <td class="num">${esc(formatPercent(y.onTimeRate, lang))}</td>
-        <td class="num">${esc(formatNumber(row.score.scaled, lang))}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</td>
+        <td class="num">${pct(y.onlineRate, lang)}</td>
+        <td class="num">${pct(y.fullOnlineRate, lang)}</td>
+        <td class="num">${pct(y.onTimeRate, lang)}</td>
+        <td class="num">${num(row.score.scaled, lang, 'na_score')}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</td>
       </tr>`;
     })
     .join('');
@@ -146,8 +137,24 @@ function unitTable(snapshot: LatestSnapshot, compliance: boolean): string {
 
 function renderOverview(compliance: boolean): void {
   if (!latest) return;
-  app.innerHTML = `${header(latest)}<main id="main" tabindex="-1"><h1>${compliance ? L('compliance') : L('overview')}</h1>${compliance ? '' : tiles(latest)}${unitTable(latest, compliance)}</main>`;
+  const asOfDay = new Date(Date.parse(latest.asOf) + 7 * 3_600_000).toISOString().slice(0, 10);
+  const overview = compliance
+    ? ''
+    : `${tiles(latest, period, lang)}${nationalTrends(latest, lang)}<div class="geo">${provinceMap(latest.units, asOfDay, mapFigure, period, lang)}${ministries(latest, lang)}</div>${rankings(latest, lang)}`;
+  app.innerHTML = `${header(latest)}<main id="main" tabindex="-1"><div class="heading"><h1>${compliance ? L('compliance') : L('overview')}</h1>${periodSelect(period, lang)}</div>${overview}${unitTable(latest, compliance)}</main>`;
   const snapshot = latest;
+  document.getElementById('period')?.addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value as Period;
+    period = PERIODS.includes(value) ? value : 'yearToDate';
+    rerender('period');
+  });
+  document.getElementById('map-figure')?.addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value as MapFigure;
+    mapFigure = MAP_FIGURES.includes(value) ? value : 'status';
+    rerender('map-figure');
+  });
+  if (!compliance && snapshot.national.series?.length)
+    void import('./charts.ts').then(({ drawNationalTrends }) => drawNationalTrends(snapshot, lang));
   const rerender = (focusId?: string) => {
     renderOverview(compliance);
     if (focusId) {
@@ -179,10 +186,10 @@ function renderOverview(compliance: boolean): void {
     });
   }
   document.getElementById('download')?.addEventListener('click', () => {
-    const rows = queryRows(
-      snapshot.units,
-      compliance ? { ...query, status: query.status || 'not_connected' } : query,
-    );
+    const rows = queryRows(snapshot.units, {
+      ...(compliance ? { ...query, status: query.status || 'not_connected' } : query),
+      period,
+    });
     download(
       'emc-units.csv',
       toCsv(
@@ -204,9 +211,9 @@ function renderOverview(compliance: boolean): void {
           r.kind,
           r.connection.status,
           r.connection.reasons.map((x) => x.code).join(' '),
-          r.kpis.yearToDate.onlineRate,
-          r.kpis.yearToDate.fullOnlineRate,
-          r.kpis.yearToDate.onTimeRate,
+          r.kpis[period].onlineRate,
+          r.kpis[period].fullOnlineRate,
+          r.kpis[period].onTimeRate,
           r.score.scaled,
           r.score.band,
         ]),
@@ -223,18 +230,32 @@ async function renderUnit(code: string): Promise<void> {
   }
   const unit = (await response.json()) as UnitSnapshot;
   const row: UnitRow = unit.unit;
-  const y = row.kpis.yearToDate;
+  const y = row.kpis[period];
   const agencies = page(unit.agencies, agencyPage, 50);
+  const published = latest?.units.find((u) => u.unitCode === row.unitCode);
+  const failed =
+    evaluationHealth({
+      ...(latest ?? ({} as LatestSnapshot)),
+      units: [row, ...(published ? [published] : [])],
+    }).failedUnits.length > 0;
   const seriesRows = unit.series
     .map(
       (d) =>
-        `<tr><th scope="row">${esc(d.date)}</th><td class="num">${d.kpis.dossiersReceived}</td><td class="num">${d.kpis.dossiersReceivedOnline}</td><td class="num">${esc(formatPercent(d.kpis.onlineRate, lang))}</td><td class="num">${d.kpis.dossiersResolved}</td><td class="num">${esc(formatPercent(d.kpis.onTimeRate, lang))}</td></tr>`,
+        `<tr><th scope="row">${esc(d.date)}</th><td class="num">${d.kpis.dossiersReceived}</td><td class="num">${d.kpis.dossiersReceivedOnline}</td><td class="num">${pct(d.kpis.onlineRate, lang)}</td><td class="num">${d.kpis.dossiersResolved}</td><td class="num">${pct(d.kpis.onTimeRate, lang)}</td></tr>`,
     )
     .join('');
+  const groups = Object.entries(row.score.groups)
+    .map(
+      ([g, v]) =>
+        `<li>${esc(label(lang, 'g_', g))}: ${v.measured ? `${num(v.score, lang, 'na_group')}/${v.max}` : missing(lang, 'na_group')}</li>`,
+    )
+    .join('');
+  const periodLabel = `<p class="period">${L(`p_${period}` as StringKey)}</p>`;
   app.innerHTML = `${header(latest)}<main id="main" tabindex="-1">
     <p><a href="#/">← ${L('back')}</a></p>
-    <h1>${esc(row.name)} <small>(${esc(row.unitCode)})</small></h1>
+    <div class="heading"><h1>${esc(row.name)} <small>(${esc(row.unitCode)})</small></h1>${periodSelect(period, lang)}</div>
     <p>${statusBadge(row.connection.status)}</p>
+    ${failed ? `<p class="stale" role="alert" data-test="unit-failure">${L('unitFailed')}</p>` : ''}
     ${
       row.predecessors && row.predecessors.length > 0
         ? `<p class="lineage">${L('predecessors')}: ${row.predecessors
@@ -246,23 +267,15 @@ async function renderUnit(code: string): Promise<void> {
         : ''
     }
     ${row.connection.reasons.length > 0 ? `<ul class="reasons">${row.connection.reasons.map((r) => `<li>${esc(r.message[lang])}</li>`).join('')}</ul>` : ''}
+    <section aria-labelledby="fixes-heading" data-test="fixes">
+      <h2 id="fixes-heading">${L('fixes')}</h2>
+      ${row.connection.reasons.length === 0 ? `<p>${L('nothingToFix')}</p>` : `<ol class="fixes">${row.connection.reasons.map((r) => `<li>${fixFor(r.code)}</li>`).join('')}</ol>`}
+    </section>
     <div class="tiles">
-      ${tile('u-online', L('onlineRate'), esc(formatPercent(y.onlineRate, lang)), `<p class="period">${L('yearToDate')}</p>`)}
-      ${tile('u-full', L('fullOnlineRate'), esc(formatPercent(y.fullOnlineRate, lang)), `<p class="period">${L('yearToDate')}</p>`)}
-      ${tile('u-ontime', L('onTimeRate'), esc(formatPercent(y.onTimeRate, lang)), `<p class="period">${L('yearToDate')}</p>`)}
-      ${tile(
-        'u-score',
-        L('score'),
-        esc(formatNumber(row.score.scaled, lang)),
-        `<p>${row.score.band ? esc(tr(lang, `b_${row.score.band}`)) : ''}</p><p class="period">${Object.entries(
-          row.score.groups,
-        )
-          .map(
-            ([g, v]) =>
-              `${esc(g)}: ${v.measured ? `${esc(formatNumber(v.score, lang))}/${v.max}` : L('notMeasured')}`,
-          )
-          .join(' · ')}</p>`,
-      )}
+      ${unitTile('u-online', L('onlineRate'), pct(y.onlineRate, lang), periodLabel)}
+      ${unitTile('u-full', L('fullOnlineRate'), pct(y.fullOnlineRate, lang), periodLabel)}
+      ${unitTile('u-ontime', L('onTimeRate'), pct(y.onTimeRate, lang), periodLabel)}
+      ${unitTile('u-score', L('score'), num(row.score.scaled, lang, 'na_score'), `<p>${row.score.band ? esc(tr(lang, `b_${row.score.band}`)) : ''}</p><ul class="groups" aria-label="${L('groups')}">${groups}</ul><p class="period">${L('p_yearToDate')}</p>`)}
     </div>
     <section aria-labelledby="trends-heading">
       <h2 id="trends-heading">${L('trends')}</h2>
@@ -275,13 +288,18 @@ async function renderUnit(code: string): Promise<void> {
       </details>
       <button type="button" id="download-series">${L('downloadCsv')}</button>
     </section>
+    <section aria-labelledby="procedures-heading">
+      <h2 id="procedures-heading">${L('procedures')}</h2>
+      <p data-test="procedures">${L('noProcedureBreakdown')}</p>
+    </section>
     <section aria-labelledby="agencies-heading">
       <h2 id="agencies-heading">${L('agencies')} (${unit.agencies.length})</h2>
       <div class="scroll"><table data-test="agencies"><caption class="sr-only">${L('agencies')}</caption><thead><tr><th scope="col">${L('code')}</th><th scope="col">${L('name')}</th><th scope="col">${L('level')}</th><th scope="col">${L('received')}</th><th scope="col">${L('onlineRate')}</th><th scope="col">${L('target')}</th></tr></thead><tbody>
       ${agencies.items
         .map((a) => {
           const target = a.targets.onlineRate;
-          return `<tr><td>${esc(a.agencyCode)}</td><th scope="row">${esc(a.name ?? '—')}</th><td>${esc(a.level ?? '—')}</td><td class="num">${a.kpis.yearToDate.dossiersReceived}</td><td class="num">${esc(formatPercent(a.kpis.yearToDate.onlineRate, lang))}</td><td>${target ? `${esc(formatPercent(target.target, lang))}: ${target.met === null ? '—' : target.met ? L('met') : L('notMet')}` : '—'}</td></tr>`;
+          const k = a.kpis[period];
+          return `<tr><td>${esc(a.agencyCode)}</td><th scope="row">${a.name ? esc(a.name) : missing(lang, 'na_value')}</th><td>${a.level ? esc(label(lang, 'lv_', a.level)) : missing(lang, 'na_value')}</td><td class="num">${k.dossiersReceived}</td><td class="num">${pct(k.onlineRate, lang)}</td><td>${target ? `${esc(formatPercent(target.target, lang))}: ${target.met === null ? missing(lang) : target.met ? L('met') : L('notMet')}` : missing(lang, 'na_value')}</td></tr>`;
         })
         .join('')}
       </tbody></table></div>
@@ -298,6 +316,11 @@ async function renderUnit(code: string): Promise<void> {
         .join('')}</ol>
     </section>
   </main>`;
+  document.getElementById('period')?.addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value as Period;
+    period = PERIODS.includes(value) ? value : 'yearToDate';
+    void renderUnit(code).then(() => document.getElementById('period')?.focus());
+  });
   document.getElementById('prev')?.addEventListener('click', () => {
     agencyPage--;
     void renderUnit(code);

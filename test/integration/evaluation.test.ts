@@ -303,6 +303,34 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(file.agencies.map((a) => a.agencyCode)).toEqual(['000.00.10.H18']);
   });
 
+  it('publishes the national 90-day trend and the figures of the period before each short period', async () => {
+    const w = await world([unit('H23'), unit('H24'), unit('G02', { kind: 'ministry' }), unit('G03')]);
+    const day = (iso: string) => Date.parse(`${iso}T10:00:00+07:00`);
+    await w.dossierEvents('H23', T0 - HOUR, 3, 1); // today, 2026-11-23
+    await w.dossierEvents('G02', T0 - 24 * HOUR, 1, 1); // yesterday
+    await w.dossierEvents('H24', day('2026-10-23'), 1, 3); // the last day of October's month to date
+    await w.dossierEvents('G03', day('2026-10-24'), 5, 0); // one day after it
+    await evaluate(w.deps(T0));
+    const national = (await w.latest()).national;
+    expect(national.series).toHaveLength(90);
+    expect(national.series[0]?.date).toBe('2026-08-26');
+    expect(national.series.at(-1)).toMatchObject({
+      date: '2026-11-23',
+      dossiersReceived: 4,
+      dossiersReceivedOnline: 3,
+      onlineRate: 0.75,
+    });
+    expect(national.series.find((d) => d.date === '2026-11-22')).toMatchObject({
+      dossiersReceived: 2,
+      onlineRate: 0.5,
+    });
+    expect(national.series.find((d) => d.date === '2026-11-21')?.onlineRate).toBeNull();
+    expect(national.previous.today).toMatchObject({ dossiersReceived: 2, onlineRate: 0.5 });
+    expect(national.previous.monthToDate).toMatchObject({ dossiersReceived: 4, onlineRate: 0.25 });
+    expect(national.previous.last7Days.dossiersReceived).toBe(0);
+    expect(national.previous.last7Days.onlineRate).toBeNull();
+  });
+
   it('publishes output that validates against the published JSON Schemas, with the right Cache-Control', async () => {
     const w = await world([unit('H19'), unit('H20')]);
     await connect(w, 'H19', T0);

@@ -95,8 +95,8 @@ describe('dashboard data logic', () => {
   it('formats per locale: 38,5% in Vietnamese, 38.5% in English, and never shows 0% for not applicable', () => {
     expect(formatPercent(0.385, 'vi').replace(/\s/g, '')).toBe('38,5%');
     expect(formatPercent(0.385, 'en')).toBe('38.5%');
-    expect(formatPercent(null, 'vi')).toBe('không áp dụng');
-    expect(formatPercent(null, 'en')).toBe('n/a');
+    expect(formatPercent(null, 'vi')).toBe('—');
+    expect(formatPercent(null, 'en')).toBe('—');
     expect(formatVnd(4_990_000, 'vi')).toMatch(/4\.990\.000/);
   });
 

@@ -6,6 +6,7 @@ import {
   connectionStatuses,
   type Kpis,
   type LatestSnapshot,
+  type NationalDay,
   type Period,
   type PeriodKpis,
   periods,
@@ -163,6 +164,28 @@ function periodKpis(
   return Object.fromEntries(
     periods.map((p) => [p, kpis(counters[p], catalog, servicesFor[p])]),
   ) as PeriodKpis;
+}
+
+/** The previous month's days from its 1st to today's day of the month, cut at the month's end. */
+export function previousMonthToDate(today: string): string[] {
+  const lastOfPrevious = addDays(`${today.slice(0, 7)}-01`, -1);
+  const length = Math.min(Number(today.slice(8, 10)), Number(lastOfPrevious.slice(8, 10)));
+  return Array.from({ length }, (_, i) => `${lastOfPrevious.slice(0, 8)}${String(i + 1).padStart(2, '0')}`);
+}
+
+function nationalDay(date: string, k: Kpis): NationalDay {
+  return {
+    date,
+    dossiersReceived: k.dossiersReceived,
+    dossiersReceivedOnline: k.dossiersReceivedOnline,
+    onlineRate: k.onlineRate,
+    fullOnlineEligible: k.fullOnlineEligible,
+    fullOnlineDossiers: k.fullOnlineDossiers,
+    fullOnlineRate: k.fullOnlineRate,
+    dossiersWithDueDate: k.dossiersWithDueDate,
+    dossiersOnTime: k.dossiersOnTime,
+    onTimeRate: k.onTimeRate,
+  };
 }
 
 const NO_CATALOG: CatalogFigures = { procedures: 0, online: 0, fullOnline: 0 };
@@ -459,6 +482,8 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
     connectionStatuses.map((s) => [s, rows.filter((r) => r.connection.status === s).length]),
   );
   const kinds = [...new Set(units.map((u) => u.kind))];
+  const nationalOver = (days: readonly string[]): Kpis =>
+    kpis(sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, days))), NO_CATALOG, null);
   const generatedAt = new Date(now).toISOString();
   const latest: LatestSnapshot = {
     schemaVersion: 1,
@@ -478,6 +503,12 @@ export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary>
         NO_CATALOG,
         null,
       ),
+      previous: {
+        today: nationalOver([addDays(cal.today, -1)]),
+        last7Days: nationalOver(cal.seriesDays.slice(-14, -7)),
+        monthToDate: nationalOver(previousMonthToDate(cal.today)),
+      },
+      series: cal.seriesDays.map((date) => nationalDay(date, nationalOver([date]))),
       targets: targetResults(nationalKpis.yearToDate, config.targets.default),
       score: indexScore(nationalKpis.yearToDate, config.index),
     },

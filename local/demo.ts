@@ -1,0 +1,303 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { prng } from '../cli/simulate/random.ts';
+import { demoRegistry } from '../cli/simulate/registry.ts';
+import { type Fault, simulate } from '../cli/simulate/simulate.ts';
+import { loadKeyPepper } from '../shared/adapters/key-pepper.ts';
+import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
+import { issueKey } from '../shared/domain/auth/api-keys.ts';
+import type { UnitInput } from '../shared/schemas/registry.ts';
+
+/** The one clock the demo reads; the local stack passes its own, so a shifted clock shifts the demo too. */
+export interface Clock {
+  now(): number;
+}
+
+export interface DemoOptions {
+  url: string;
+  tables: { state: string; keys: string };
+  dataDir: string;
+  clock: Clock;
+  log: (line: string) => void;
+  /** Dossiers sent by the first start's backfill, spread over `days`. */
+  dossiers?: number;
+  days?: number;
+  /** Dossier events a second at the busiest hour of a working day. */
+  eventsPerSecond?: number;
+  seed?: number;
+  /**
+   * Runs after the backfill and before live traffic starts, so the backfill can be counted and published
+   * while the queues can still drain.
+   */
+  settle?: () => Promise<void>;
+}
+
+export interface Demo {
+  /** Resolves once the backfill (first start only) has been accepted by the API. */
+  backfilled: Promise<{ seconds: number; events: number } | null>;
+  stop(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HEARTBEAT_EVERY = 5 * MINUTE;
+const QUIET_EVERY = 20 * MINUTE;
+const QUIET_FOR = 25 * MINUTE;
+
+const stateSchema = z.object({
+  backfilledAt: z.string(),
+  faults: z.record(z.string(), z.string().nullable()),
+});
+
+/**
+ * How busy a unit's offices are at `ms`, from 0 to 1: Vietnam's working hours (7:30–11:30 and 13:30–17:00,
+ * Monday to Friday) are busy, a Saturday morning less so, nights and Sundays nearly still.
+ */
+export function officeHoursWeight(ms: number): number {
+  const local = new Date(ms + 7 * HOUR);
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const weekday = local.getUTCDay();
+  const working = (minutes >= 450 && minutes < 690) || (minutes >= 810 && minutes < 1020);
+  if (weekday === 0) return 0.02;
+  if (weekday === 6) return working && minutes < 690 ? 0.3 : 0.02;
+  return working ? 1 : 0.05;
+}
+
+const iso = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
+
+interface Open {
+  unitCode: string;
+  dossierCode: string;
+  procedureCode: string;
+  agencyCode: string;
+  receivedAt: number;
+  dueAt: number;
+  channel: 1 | 2;
+  onlineLevel: 'full' | 'partial' | 'none';
+  status: number;
+}
+
+/**
+ * The living demo behind `npm start`: on the first start, 90 days of history calibrated to the seed
+ * figures go through the real API (ingest, queues, workers); then live traffic follows office hours,
+ * every system's heartbeat comes every five minutes, and now and then one or two units go quiet long
+ * enough to be flagged, so alerts happen.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const { clock, log } = options;
+  const units = demoRegistry();
+  const random = prng(options.seed ?? 17);
+  const store = new DynamoKeyStore(options.tables.keys);
+  const pepper = await loadKeyPepper();
+  const keys = new Map<string, string>();
+  for (const unit of units) {
+    const { key, record } = issueKey(pepper, unit.unitCode, clock.now());
+    await store.put(record);
+    keys.set(unit.unitCode, key);
+  }
+
+  const statePath = join(options.dataDir, 'demo.json');
+  let faults = new Map<string, Fault | null>();
+  let stopped = false;
+  const send = async (unitCode: string, method: string, path: string, body: unknown): Promise<boolean> => {
+    if (stopped) return false;
+    try {
+      const response = await fetch(`${options.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${keys.get(unitCode) ?? ''}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await response.arrayBuffer();
+      if (response.ok || response.status === 429) return response.ok;
+      log(
+        `warning: the demo's ${method} ${path} for ${unitCode} was refused (${response.status}); see the API log`,
+      );
+      return false;
+    } catch (error) {
+      if (!stopped)
+        log(
+          `warning: the demo could not reach the API: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      return false;
+    }
+  };
+
+  const backfill = async (): Promise<{ seconds: number; events: number } | null> => {
+    if (existsSync(statePath)) {
+      const state = stateSchema.parse(JSON.parse(readFileSync(statePath, 'utf8')));
+      faults = new Map(Object.entries(state.faults) as [string, Fault | null][]);
+      return null;
+    }
+    const started = clock.now();
+    let shown = -1;
+    const truth = await simulate({
+      url: options.url,
+      units,
+      keys,
+      seed: options.seed ?? 17,
+      dossiers: options.dossiers ?? 4000,
+      days: options.days ?? 90,
+      now: started,
+      concurrency: 4,
+      progress: (done, total) => {
+        const percent = Math.floor((done / total) * 10) * 10;
+        if (percent === shown) return;
+        shown = percent;
+        log(`backfilling 90 days of history through the API: ${percent}% (${done}/${total} requests)`);
+      },
+    });
+    faults = new Map(Object.entries(truth.units).map(([code, unit]) => [code, unit.fault]));
+    const seconds = (clock.now() - started) / 1000;
+    writeFileSync(
+      statePath,
+      JSON.stringify(
+        { backfilledAt: new Date(started).toISOString(), faults: Object.fromEntries(faults) },
+        null,
+        2,
+      ),
+    );
+    return { seconds, events: truth.sent.events };
+  };
+
+  const open: Open[] = [];
+  let sequence = 0;
+  const quiet = new Map<string, number>();
+  let lastHeartbeat = 0;
+  let lastQuiet = clock.now();
+  let catalogDay = '';
+  const sending = (unit: UnitInput, at: number): boolean =>
+    faults.get(unit.unitCode) !== 'never_connected' && (quiet.get(unit.unitCode) ?? 0) <= at;
+
+  const heartbeats = async (at: number): Promise<void> => {
+    const day = iso(at).slice(0, 10);
+    const unitHeartbeats = async (unit: UnitInput): Promise<void> => {
+      if (!sending(unit, at)) return;
+      const fault = faults.get(unit.unitCode);
+      const systems =
+        fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
+      for (const systemId of systems)
+        await send(unit.unitCode, 'POST', '/v1/heartbeats', {
+          systemId,
+          sentAt: iso(at),
+          softwareVersion: 'demo-1.0',
+        });
+      if (catalogDay !== day && fault !== 'catalog_missing')
+        await send(unit.unitCode, 'PUT', '/v1/catalog', {
+          procedures: Array.from({ length: 40 }, (_, i) => ({
+            procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,
+            name: `Thủ tục hành chính số ${i + 1}`,
+            onlineLevel: i % 4 === 3 ? 'none' : i % 2 === 0 ? 'full' : 'partial',
+            feeBearing: i % 3 === 0,
+          })),
+        });
+    };
+    for (let i = 0; i < units.length; i += 8) await Promise.all(units.slice(i, i + 8).map(unitHeartbeats));
+    catalogDay = day;
+  };
+
+  const goQuiet = (at: number): void => {
+    const candidates = units.filter((u) => faults.get(u.unitCode) === null && sending(u, at));
+    const count = 1 + Math.floor(random() * 2);
+    for (let i = 0; i < count && candidates.length > 0; i++) {
+      const [unit] = candidates.splice(Math.floor(random() * candidates.length), 1);
+      if (unit) quiet.set(unit.unitCode, at + QUIET_FOR);
+    }
+  };
+
+  /** One second of dossier traffic: new receipts and the next step of some open dossiers. */
+  const dossierTraffic = async (at: number): Promise<void> => {
+    const expected = (options.eventsPerSecond ?? 4) * officeHoursWeight(at);
+    let count = Math.floor(expected) + (random() < expected % 1 ? 1 : 0);
+    const batches = new Map<string, Record<string, unknown>[]>();
+    const add = (unitCode: string, event: Record<string, unknown>) =>
+      batches.set(unitCode, [...(batches.get(unitCode) ?? []), event]);
+    while (count-- > 0) {
+      const advance = open.length > 0 && random() < 0.6;
+      if (advance) {
+        const index = Math.floor(random() * open.length);
+        const dossier = open[index] as Open;
+        const unit = units.find((u) => u.unitCode === dossier.unitCode);
+        if (!unit || !sending(unit, at)) continue;
+        dossier.status = dossier.status === 2 ? 4 : dossier.status === 4 ? 9 : 10;
+        if (dossier.status === 10) open.splice(index, 1);
+        add(dossier.unitCode, {
+          eventId: `${dossier.dossierCode}-${dossier.status}`,
+          dossierCode: dossier.dossierCode,
+          procedureCode: dossier.procedureCode,
+          agencyCode: dossier.agencyCode,
+          status: dossier.status,
+          channel: dossier.channel,
+          onlineLevel: dossier.onlineLevel,
+          occurredAt: iso(at),
+          receivedAt: iso(dossier.receivedAt),
+          ...(dossier.status >= 9 ? { dueAt: iso(dossier.dueAt) } : {}),
+        });
+        continue;
+      }
+      const live = units.filter((u) => sending(u, at));
+      const unit = live[Math.floor(random() * live.length)];
+      if (!unit) continue;
+      const agency = unit.agencies?.[Math.floor(random() * (unit.agencies?.length ?? 1))];
+      const agencyCode = agency?.agencyCode ?? `000.00.10.${unit.unitCode}`;
+      const dossier: Open = {
+        unitCode: unit.unitCode,
+        dossierCode: `${agencyCode}-${iso(at).slice(2, 10).replaceAll('-', '')}-L${String(sequence++).padStart(6, '0')}`,
+        procedureCode: `1.00${String(1000 + Math.floor(random() * random() * 40)).padStart(4, '0')}`,
+        agencyCode,
+        receivedAt: at,
+        dueAt: at + Math.floor(24 + random() * 200) * HOUR,
+        channel: random() < 0.385 ? 2 : 1,
+        onlineLevel: (['full', 'full', 'partial', 'none'] as const)[Math.floor(random() * 4)] ?? 'full',
+        status: 2,
+      };
+      open.push(dossier);
+      if (open.length > 5000) open.shift();
+      add(unit.unitCode, {
+        eventId: `${dossier.dossierCode}-2`,
+        dossierCode: dossier.dossierCode,
+        procedureCode: dossier.procedureCode,
+        agencyCode,
+        status: 2,
+        channel: dossier.channel,
+        onlineLevel: dossier.onlineLevel,
+        occurredAt: iso(at),
+        receivedAt: iso(at),
+      });
+    }
+    await Promise.all(
+      [...batches].map(([code, events]) => send(code, 'POST', '/v1/dossier-events', { events })),
+    );
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = async (): Promise<void> => {
+    const at = clock.now();
+    const due = at - lastHeartbeat >= HEARTBEAT_EVERY;
+    if (due) lastHeartbeat = at;
+    if (at - lastQuiet >= QUIET_EVERY) {
+      lastQuiet = at;
+      goQuiet(at);
+    }
+    await Promise.all([due ? heartbeats(at) : Promise.resolve(), dossierTraffic(at)]);
+  };
+  const backfilled = backfill().then(async (result) => {
+    if (result && !stopped) await options.settle?.();
+    if (stopped) return result;
+    timer = setInterval(() => {
+      ticking = ticking.then(tick).catch((error: unknown) => {
+        log(`warning: the demo traffic failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, 1000);
+    return result;
+  });
+  return {
+    backfilled,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await ticking;
+    },
+  };
+}
