@@ -61,6 +61,10 @@ emc keys rotate <unitCode> [--overlap 7d]
 emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; immediate`,
   dlq: `emc dlq inspect [--feed dossier-events] [--limit 100] [--json] [--save <dir>]
   Each dead letter: id, unit, events, receive count, and why it failed. --save writes the bodies.
+  For dossier-events, also each event the worker set aside (it broke the queue contract while the rest of
+  its message was counted), with its message id, position and reason.
+emc dlq inspect --set-aside [--json]
+  Only the set-aside events, with the event itself in the JSON.
 emc dlq redrive [--feed F] (--all | --ids id1,id2)
   Sends them back to the main queue (send, then delete). Letters that still break the queue contract stay.
   Counting is idempotent: a redriven event that was already counted changes nothing.
@@ -122,6 +126,7 @@ async function main(argv: string[]): Promise<void> {
       swap: { type: 'boolean' },
       'lookback-days': { type: 'string' },
       'hold-seconds': { type: 'string' },
+      'set-aside': { type: 'boolean' },
     },
   });
   const [command = '', sub = '', arg] = positionals;

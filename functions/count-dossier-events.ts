@@ -13,6 +13,7 @@ const env = readEnv(z.object({ STATE_TABLE: z.string().min(3), ARCHIVE_BUCKET: z
 const store = new DynamoDossierStore(env.STATE_TABLE);
 const archive = new S3Archive(env.ARCHIVE_BUCKET);
 const options = countOptions(settings());
+const failureLog = new DynamoFailureLog(env.STATE_TABLE);
 
 /** SQS dossier-events queue → exact counters in DynamoDB, and the raw archive in S3. */
 export const handler = sqsHandler(
@@ -21,6 +22,7 @@ export const handler = sqsHandler(
     processDossierEventBatch(records, {
       store,
       archive,
+      setAside: failureLog,
       options,
       clock: Date.now,
       ...report,
@@ -31,5 +33,5 @@ export const handler = sqsHandler(
         metrics.addMetric('IngestToCountLag', MetricUnit.Milliseconds, summary.maxLagMs);
       },
     }),
-  new DynamoFailureLog(env.STATE_TABLE),
+  failureLog,
 );
