@@ -49,6 +49,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EmcFunction } from './emc-function.ts';
+import { PrefixScopedS3Origin } from './snapshots-origin.ts';
 
 export type StageName = 'dev' | 'prod';
 
@@ -303,7 +304,7 @@ export class EmcStack extends Stack {
       },
       additionalBehaviors: {
         'snapshots/*': {
-          origin: S3BucketOrigin.withOriginAccessControl(data),
+          origin: new PrefixScopedS3Origin(data, 'snapshots/'),
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
           cachePolicy: CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS,

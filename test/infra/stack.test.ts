@@ -132,6 +132,25 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('lets CloudFront read only snapshots/* of the data bucket, never the alert or raw archives', () => {
+    const cloudFrontReads = Object.values(resources('AWS::S3::BucketPolicy')).flatMap((policy) =>
+      (
+        policy as { Properties: { PolicyDocument: { Statement: (Statement & { Principal?: unknown })[] } } }
+      ).Properties.PolicyDocument.Statement.filter(
+        (statement) =>
+          JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com') &&
+          statement.Effect === 'Allow',
+      ),
+    );
+    const dataGrants = cloudFrontReads.filter((statement) =>
+      JSON.stringify(statement.Resource).includes('Data'),
+    );
+    expect(dataGrants).toHaveLength(1);
+    expect(dataGrants[0]?.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(dataGrants[0]?.Resource)).toMatch(/\/snapshots\/\*"\]\]\}$/);
+    expect(JSON.stringify(dataGrants[0]?.Resource)).not.toMatch(/"\/\*"/);
+  });
+
   it('lets an ingest function send to its queue, look up keys and record only their last use', () => {
     const statements = policyFor('ingest-dossier-events');
     const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
