@@ -143,16 +143,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'keys') {
     const { DynamoKeyStore } = await import('../shared/adapters/key-store.ts');
     const store = new DynamoKeyStore(target.tables.keys);
+    const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
+    const keyDeps = { store, registry, pepper: loadKeyPepper };
     if (sub === 'issue') {
       if (!arg) throw new CliError('keys issue needs a unit code: emc keys issue H01');
-      const unit = await registry.getUnit(arg);
-      if (!unit) throw new CliError(`Unit ${arg} is not registered; import it first.`);
-      if (unit.status === 'retired')
-        throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
-      const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
-      const { issueKey } = await import('../shared/domain/auth/api-keys.ts');
-      const { key, record } = issueKey(await loadKeyPepper(), arg, Date.now());
-      await store.put(record);
+      const { issueUnitKey } = await import('./keys.ts');
+      const { key } = await issueUnitKey(keyDeps, arg, Date.now());
       console.log(key);
       return;
     }
@@ -178,13 +174,7 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'rotate') {
       if (!arg) throw new CliError('keys rotate needs a unit code: emc keys rotate H01 --overlap 7d');
       const { rotateKey } = await import('./keys.ts');
-      const rotated = await rotateKey(
-        store,
-        registry,
-        arg,
-        parseDuration(values.overlap ?? '7d'),
-        Date.now(),
-      );
+      const rotated = await rotateKey(keyDeps, arg, parseDuration(values.overlap ?? '7d'), Date.now());
       console.log(rotated.key);
       for (const prefix of rotated.expiring)
         console.error(`key ${prefix} keeps working until ${new Date(rotated.until).toISOString()}`);

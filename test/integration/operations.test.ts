@@ -17,6 +17,7 @@ import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.t
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
@@ -253,7 +254,12 @@ describe('operating the pipeline through the emc commands, on the local stack', 
   it('rotates a key with overlap: both keys work, then only the new one', async () => {
     const oldKey = await issue('H48');
     const heartbeat = { systemId: 'tthc', sentAt: new Date().toISOString() };
-    const rotated = await rotateKey(keyStore, ops.registry, 'H48', 4_000, Date.now());
+    const rotated = await rotateKey(
+      { store: keyStore, registry: ops.registry, pepper: () => loadKeyPepper() },
+      'H48',
+      4_000,
+      Date.now(),
+    );
     expect((await post('/v1/heartbeats', oldKey, heartbeat)).status).toBe(202);
     expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
     const listed = await keyStore.listForUnit('H48');
