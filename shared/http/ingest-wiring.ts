@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { loadKeyPepper } from '../adapters/key-pepper.ts';
+import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
+import { CachedPepperSource } from '../domain/auth/pepper.ts';
 import { RateLimiter } from '../domain/ingest/rate-limit.ts';
 import { IngestService } from '../domain/ingest/service.ts';
 import { apiSchemas } from '../schemas/api.ts';
@@ -39,17 +40,16 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
   });
   const service = new IngestService({ queue, schemas: apiSchemas(config), config, clock: Date.now });
   const keys = new DynamoKeyStore(env.KEYS_TABLE);
-  let verifier: Promise<KeyVerifier> | undefined;
+  // The pepper ring is read with a bounded age, never once per container: a rotation reaches warm functions.
+  const peppers = new CachedPepperSource(
+    () => loadPepperRing(),
+    PEPPER_MAX_AGE_MS,
+    PEPPER_MIN_REFRESH_MS,
+    Date.now,
+  );
+  const verifier = new KeyVerifier(keys, peppers, config.ingest.keyCacheSeconds, Date.now, keyPolicy(config));
   const deps = {
-    verifier: () => {
-      verifier ??= loadKeyPepper().then(
-        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, Date.now, keyPolicy(config)),
-      );
-      verifier.catch(() => {
-        verifier = undefined;
-      });
-      return verifier;
-    },
+    verifier: async () => verifier,
     limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst),
     maxBodyBytes: config.ingest.maxBodyBytes,
   };

@@ -2,6 +2,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError, UnitRetiredError } from '../errors.ts';
 import type { Clock, KeyLookupPort, StoredKey } from '../ports.ts';
 import { dayOf } from '../time.ts';
+import {
+  LEGACY_PEPPER_VERSION,
+  type PepperRing,
+  type PepperSource,
+  parsePepperRing,
+  staticPepperSource,
+} from './pepper.ts';
 
 const KEY_PATTERN = /^emc_([A-Za-z0-9]{12})_([A-Za-z0-9]{40})$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -26,11 +33,31 @@ export function hashKey(pepper: string, key: string): string {
   return createHmac('sha256', pepper).update(key).digest('hex');
 }
 
-/** A new key and the record to store for it. The key itself is returned once and never stored. */
-export function issueKey(pepper: string, unitCode: string, now: number): { key: string; record: StoredKey } {
+/**
+ * A new key and the record to store for it, hashed under the ring's current pepper and naming its version.
+ * `pepper` is the ring or the secret's text (`parsePepperRing`). The key itself is returned once and never
+ * stored.
+ */
+export function issueKey(
+  pepper: string | PepperRing,
+  unitCode: string,
+  now: number,
+): { key: string; record: StoredKey } {
+  const ring = typeof pepper === 'string' ? parsePepperRing(pepper) : pepper;
+  const secret = ring.peppers[ring.current] ?? '';
   const prefix = randomToken(12);
   const key = `emc_${prefix}_${randomToken(40)}`;
-  return { key, record: { prefix, unitCode, hash: hashKey(pepper, key), status: 'active', createdAt: now } };
+  return {
+    key,
+    record: {
+      prefix,
+      unitCode,
+      hash: hashKey(secret, key),
+      pepperVersion: ring.current,
+      status: 'active',
+      createdAt: now,
+    },
+  };
 }
 
 /** The lookup prefix of a presented key, or undefined when it is not shaped like one of ours. */
@@ -55,21 +82,25 @@ interface CacheEntry {
 
 /**
  * Verifies presented keys. Only the stored record is cached (for `cacheSeconds`, so a revocation takes effect
- * within that time); the HMAC and the constant-time comparison run on every request.
+ * within that time); the HMAC and the constant-time comparison run on every request. The key is hashed under
+ * the pepper version its record names, read from a source of bounded age, so a rotation of the secret
+ * reaches a warm function: a version removed from the secret stops verifying within that age, and a key
+ * naming a version the ring does not have yet makes the source read the secret again first.
  */
 export class KeyVerifier {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly touched = new Map<string, number>();
-  private readonly decoyHash: Buffer;
+  private readonly decoyHash = randomBytes(32);
+  private readonly peppers: PepperSource;
 
   constructor(
     private readonly lookup: KeyLookupPort,
-    private readonly pepper: string,
+    pepper: string | PepperSource,
     private readonly cacheSeconds: number,
     private readonly clock: Clock = Date.now,
     private readonly policy: KeyPolicy = DEFAULT_POLICY,
   ) {
-    this.decoyHash = Buffer.from(hashKey(pepper, 'emc_decoy'), 'hex');
+    this.peppers = typeof pepper === 'string' ? staticPepperSource(parsePepperRing(pepper)) : pepper;
   }
 
   async verify(presented: string | undefined): Promise<Principal> {
@@ -78,10 +109,15 @@ export class KeyVerifier {
     if (!prefix)
       throw new UnauthorizedError('The API key is malformed: keys look like emc_<12 chars>_<40 chars>.');
     const record = await this.record(prefix);
-    const presentedHash = Buffer.from(hashKey(this.pepper, presented), 'hex');
-    const expected = record ? Buffer.from(record.hash, 'hex') : this.decoyHash;
+    const version = record?.pepperVersion ?? LEGACY_PEPPER_VERSION;
+    let ring = await this.peppers.ring();
+    if (record && ring.peppers[version] === undefined) ring = await this.peppers.refresh();
+    const pepper = ring.peppers[version];
+    // Unknown prefix or retired version: the same work against a decoy, so timing tells nothing.
+    const presentedHash = Buffer.from(hashKey(pepper ?? ring.peppers[ring.current] ?? '', presented), 'hex');
+    const expected = record && pepper !== undefined ? Buffer.from(record.hash, 'hex') : this.decoyHash;
     const matches = expected.length === presentedHash.length && timingSafeEqual(expected, presentedHash);
-    if (!record || !matches) throw new UnauthorizedError('The API key is not valid.');
+    if (!record || pepper === undefined || !matches) throw new UnauthorizedError('The API key is not valid.');
     if (record.status !== 'active') throw new UnauthorizedError('The API key has been revoked.');
     const now = this.clock();
     if (record.expiresAt !== undefined && record.expiresAt <= now) {
