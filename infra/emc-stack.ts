@@ -87,6 +87,15 @@ export class EmcStack extends Stack {
       deletionProtection: prod,
       removalPolicy,
     });
+    // Per-unit request counts per second, shared by every ingest instance (docs/deploy.md, rate limits).
+    const rateWindows = new TableV2(this, 'RateWindows', {
+      partitionKey: { name: 'window', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: prod,
+      removalPolicy,
+    });
     const keys = new TableV2(this, 'Keys', {
       partitionKey: { name: 'prefix', type: AttributeType.STRING },
       billing: Billing.onDemand(),
@@ -189,6 +198,7 @@ export class EmcStack extends Stack {
         ...fnDefaults,
       })
         .lookUpKeys(keys)
+        .countRate(rateWindows)
         .readSecret(pepper);
     const ingestEvents = ingest('ingest-dossier-events').sendTo(
       queues['dossier-events'].queue,

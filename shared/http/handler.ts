@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { KeyVerifier, Principal } from '../domain/auth/api-keys.ts';
 import { ClientError } from '../domain/errors.ts';
-import type { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import type { UnitLimiter } from '../domain/ingest/rate-limit.ts';
 import type { IngestResult } from '../domain/ingest/service.ts';
 import { logger } from '../observability/index.ts';
 import { type MediaType, parseBody } from './body.ts';
@@ -19,7 +19,7 @@ export interface RouteSpec {
 
 export interface HttpDeps {
   verifier: () => Promise<KeyVerifier>;
-  limiter: RateLimiter;
+  limiter: UnitLimiter;
   maxBodyBytes: number;
 }
 
@@ -46,7 +46,7 @@ export function httpHandler(spec: RouteSpec, deps: HttpDeps): HttpHandler {
     const verifier = await deps.verifier();
     const principal = await verifier.verify(presentedKey(event, spec.auth));
     logger.appendKeys({ unitCode: principal.unitCode });
-    deps.limiter.take(principal.unitCode);
+    await deps.limiter.take(principal.unitCode);
     const body = parseBody(event, spec.accept, deps.maxBodyBytes);
     const result = await spec.handle(body, principal, requestId);
     return jsonResponse(result.status, result.body);

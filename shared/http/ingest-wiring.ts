@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DynamoRateWindow } from '../adapters/dynamo-rate-window.ts';
 import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
@@ -6,13 +7,15 @@ import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
 import { CachedPepperSource } from '../domain/auth/pepper.ts';
-import { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import { RateLimiter, SharedRateLimiter, type UnitLimiter } from '../domain/ingest/rate-limit.ts';
 import { IngestService } from '../domain/ingest/service.ts';
+import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import { apiSchemas } from '../schemas/api.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
 const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
+  RATE_TABLE: z.string().min(3).optional(),
   DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
   HEARTBEATS_QUEUE_URL: z.url().optional(),
   REPORTS_QUEUE_URL: z.url().optional(),
@@ -24,6 +27,27 @@ export function keyPolicy(config: Settings): KeyPolicy {
     utcOffsetMinutes: config.time.utcOffsetMinutes,
     touchEverySeconds: config.ingest.keyLastUsedEverySeconds,
   };
+}
+
+/**
+ * The per-unit limit: shared across instances through the rate table where there is one (leases of a tenth
+ * of the rate, so about ten writes a second for a unit at its limit), behind the per-instance bucket.
+ */
+function unitLimiter(config: Settings, rateTable: string | undefined): UnitLimiter {
+  const { requestsPerSecond, burst } = config.ingest.rateLimit;
+  const local = new RateLimiter(requestsPerSecond, burst);
+  if (!rateTable) return local;
+  return new SharedRateLimiter(
+    local,
+    new DynamoRateWindow(rateTable),
+    requestsPerSecond,
+    Math.max(1, Math.floor(requestsPerSecond / 10)),
+    Date.now,
+    (error) => {
+      logger.warn('rate window unavailable; request admitted', { error: String(error) });
+      metrics.addMetric('RateWindowErrors', MetricUnit.Count, 1);
+    },
+  );
 }
 
 /** The composition root of the ingest functions: configuration and adapters, built once per cold start. */
@@ -50,7 +74,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
   const verifier = new KeyVerifier(keys, peppers, config.ingest.keyCacheSeconds, Date.now, keyPolicy(config));
   const deps = {
     verifier: async () => verifier,
-    limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst),
+    limiter: unitLimiter(config, env.RATE_TABLE),
     maxBodyBytes: config.ingest.maxBodyBytes,
   };
   return { service, route: (spec) => httpHandler(spec, deps) };

@@ -75,7 +75,7 @@ describe('the CDK stack', () => {
   });
 
   it('keeps the tables on demand, with point-in-time recovery, TTL and, in prod, deletion protection', () => {
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
     template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [
@@ -153,7 +153,18 @@ describe('the CDK stack', () => {
 
   it('lets an ingest function send to its queue, look up keys and record only their last use', () => {
     const statements = policyFor('ingest-dossier-events');
-    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const all = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const rate = all.filter((s) => JSON.stringify(s.Resource).includes('RateWindows'));
+    expect(rate.map((s) => [s.Action, s.Condition])).toEqual([
+      [
+        'dynamodb:UpdateItem',
+        {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['window', 'n', 'expiresAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      ],
+    ]);
+    const dynamo = all.filter((s) => !rate.includes(s));
     expect(dynamo.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     for (const statement of dynamo) {
       expect(JSON.stringify(statement.Resource)).toContain('Keys');

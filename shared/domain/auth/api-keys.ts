@@ -76,7 +76,7 @@ export interface KeyPolicy {
 const DEFAULT_POLICY: KeyPolicy = { retiredCodes: 'remap', utcOffsetMinutes: 420, touchEverySeconds: 300 };
 
 interface CacheEntry {
-  record: StoredKey | undefined;
+  record: StoredKey;
   expiresAt: number;
 }
 
@@ -89,6 +89,7 @@ interface CacheEntry {
  */
 export class KeyVerifier {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly unknown = new Map<string, number>();
   private readonly touched = new Map<string, number>();
   private readonly decoyHash = randomBytes(32);
   private readonly peppers: PepperSource;
@@ -147,15 +148,46 @@ export class KeyVerifier {
     await this.lookup.touch(prefix, now).catch(() => undefined);
   }
 
+  /**
+   * Known keys live in an LRU of `KNOWN_KEYS` records; unknown prefixes in a separate, smaller negative
+   * cache, so a flood of made-up keys costs one lookup each at most once per `cacheSeconds`, and can never
+   * push the known keys out.
+   */
   private async record(prefix: string): Promise<StoredKey | undefined> {
     const now = this.clock();
     const cached = this.cache.get(prefix);
-    if (cached && cached.expiresAt > now) return cached.record;
+    if (cached && cached.expiresAt > now) {
+      this.cache.delete(prefix);
+      this.cache.set(prefix, cached);
+      return cached.record;
+    }
+    const unknownUntil = this.unknown.get(prefix);
+    if (unknownUntil !== undefined && unknownUntil > now) return undefined;
     const record = await this.lookup.findByPrefix(prefix);
     if (this.cacheSeconds > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(prefix, { record, expiresAt: now + this.cacheSeconds * 1000 });
+      const expiresAt = now + this.cacheSeconds * 1000;
+      if (record) {
+        this.cache.delete(prefix);
+        this.cache.set(prefix, { record, expiresAt });
+        evictOldest(this.cache, KNOWN_KEYS);
+      } else {
+        this.unknown.delete(prefix);
+        this.unknown.set(prefix, expiresAt);
+        evictOldest(this.unknown, UNKNOWN_KEYS);
+      }
     }
     return record;
+  }
+}
+
+/** Bounds of the two key caches: every unit's keys fit in the first many times over. */
+export const KNOWN_KEYS = 10_000;
+export const UNKNOWN_KEYS = 5_000;
+
+function evictOldest<V>(map: Map<string, V>, limit: number): void {
+  while (map.size > limit) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) return;
+    map.delete(oldest);
   }
 }
