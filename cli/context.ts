@@ -9,6 +9,10 @@ export interface Target {
   tables: { state: string; keys: string };
   bucket: string;
   queues: Record<string, { url: string; dlqUrl: string }>;
+  /** The deployed compliance-alert topic (`--aws`); locally alerts go to the stack's alert log. */
+  alertTopicArn?: string;
+  /** The local stack's data directory. */
+  dataDir?: string;
 }
 
 /** CDK outputs (`cdk deploy --outputs-file`) of a deployed stack: what the CLI needs to work against AWS. */
@@ -20,6 +24,7 @@ const outputsSchema = z.record(
     KeysTable: z.string(),
     DataBucket: z.string(),
     KeyPepperSecretId: z.string(),
+    AlertTopicArn: z.string().optional(),
     DossierEventsQueueUrl: z.string(),
     DossierEventsDlqUrl: z.string(),
     HeartbeatsQueueUrl: z.string(),
@@ -52,6 +57,7 @@ export function connect(aws: boolean): Target {
       url: outputs.ApiUrl.replace(/\/$/, ''),
       tables: { state: outputs.StateTable, keys: outputs.KeysTable },
       bucket: outputs.DataBucket,
+      ...(outputs.AlertTopicArn ? { alertTopicArn: outputs.AlertTopicArn } : {}),
       queues: {
         'dossier-events': { url: outputs.DossierEventsQueueUrl, dlqUrl: outputs.DossierEventsDlqUrl },
         heartbeats: { url: outputs.HeartbeatsQueueUrl, dlqUrl: outputs.HeartbeatsDlqUrl },
@@ -65,5 +71,12 @@ export function connect(aws: boolean): Target {
     throw new CliError(`No local stack is running for ${dataDir}. Start it with: npm start`);
   const file = stackFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   Object.assign(process.env, localEnvironment(file, dataDir));
-  return { kind: 'local', url: file.url, tables: file.tables, bucket: file.bucket, queues: file.queues };
+  return {
+    kind: 'local',
+    url: file.url,
+    tables: file.tables,
+    bucket: file.bucket,
+    queues: file.queues,
+    dataDir,
+  };
 }

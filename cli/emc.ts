@@ -77,7 +77,9 @@ emc dlq discard [--feed F] --ids id1,id2
   The unit's dossier commits are held back during the comparison and swap; its messages wait in the queue.
   Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
-  Evaluates every unit and publishes the snapshots now. --at evaluates as of that time.`,
+  Evaluates every unit and publishes the snapshots now; alerts go to SNS with --aws, else to the local
+  stack's alerts.log. --at evaluates as of that time, read-only: no status change, no alert, and the
+  snapshots only under snapshots/as-of/<time>/, never latest.json.`,
   simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
@@ -193,12 +195,12 @@ async function main(argv: string[]): Promise<void> {
     if (Number.isNaN(at)) throw new CliError(`--at ${values.at} is not an ISO-8601 time`);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
-    const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
-    const deps = evaluationDeps(
-      { STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket },
-      (s3) => new LocalAlertPublisher(s3, target.bucket, (alert) => console.error(`alert: ${alert.subject}`)),
+    const { evaluationAlerts } = await import('./evaluate-alerts.ts');
+    const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
+      evaluationAlerts(target, s3),
     );
-    const summary = await evaluate({ ...deps, at, now: Date.now() });
+    const mode = values.at === undefined ? 'live' : 'asOf';
+    const summary = await evaluate({ ...deps, at, now: Date.now(), mode });
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     else {
       console.log(
@@ -212,7 +214,9 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         `  ${summary.transitions} status change(s), ${summary.alertsSent} alert(s) sent, ${summary.snapshotObjects} objects published`,
       );
-      console.log(`  ${target.url}/snapshots/latest.json`);
+      const { asOfPath } = await import('../shared/adapters/s3-snapshots.ts');
+      const published = mode === 'asOf' ? `${asOfPath(summary.asOf)}latest.json` : 'snapshots/latest.json';
+      console.log(`  ${target.url}/${published}`);
     }
     return;
   }

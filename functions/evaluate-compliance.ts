@@ -10,7 +10,8 @@ const deps = lambdaEvaluationDeps();
 const inputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 /**
- * Scheduled every 15 minutes. `{ "at": "<ISO time>" }` evaluates as of that time. A failure is logged,
+ * Scheduled every 15 minutes. `{ "at": "<ISO time>" }` evaluates as of that time, read-only: no status
+ * change, no alert, and snapshots only under `snapshots/as-of/`. A failure is logged,
  * counted (the alarm watches EvaluationFailed) and rethrown; the next run recovers by itself.
  */
 export const handler = middy<unknown, EvaluationSummary>()
@@ -22,7 +23,7 @@ export const handler = middy<unknown, EvaluationSummary>()
     const at = input.success && input.data.at ? Date.parse(input.data.at) : now;
     const started = Date.now();
     try {
-      const summary = await evaluate({ ...deps, at, now });
+      const summary = await evaluate({ ...deps, at, now, mode: at === now ? 'live' : 'asOf' });
       metrics.addMetric('EvaluationSucceeded', MetricUnit.Count, 1);
       metrics.addMetric(
         'UnitsNotConnected',

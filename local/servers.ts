@@ -120,7 +120,7 @@ export async function startDynamoLocal(
     waitFor(async () => {
       const response = await fetch(endpoint, { method: 'POST' });
       return response.status > 0;
-    }, 'DynamoDB Local'),
+    }, 'DynamoDB Local', 55_000),
     failed,
   ]);
   return { endpoint, port, stop: () => stopChild(child) };

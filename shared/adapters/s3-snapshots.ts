@@ -6,10 +6,17 @@ const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'tru
 const SHORT = 'public, max-age=60, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** The path of a snapshot's generation: every file of one evaluation, immutable once written. */
+export const generationPath = (generatedAt: string): string =>
+  `snapshots/${generatedAt.replaceAll(':', '-')}/`;
+/** Where an evaluation of the past goes: never `snapshots/latest.json` nor the current unit files. */
+export const asOfPath = (asOf: string): string => `snapshots/as-of/${asOf.replaceAll(':', '-')}/`;
+
 /**
  * Publishes a snapshot: the dated objects under `snapshots/<generatedAt>/` first (immutable), then the current
- * per-unit files and CSV, and `snapshots/latest.json` last. If anything before it fails, the previous latest
- * stays as it was and the next run publishes again from scratch.
+ * per-unit files and CSV, and `snapshots/latest.json` last, naming its generation so that readers take unit
+ * files from that generation and never mix two. If anything before it fails, the previous latest stays as it
+ * was and the next run publishes again from scratch.
  */
 export class S3SnapshotPublisher implements SnapshotPort {
   constructor(
@@ -18,8 +25,21 @@ export class S3SnapshotPublisher implements SnapshotPort {
   ) {}
 
   async publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
-    const stamp = files.latest.generatedAt.replaceAll(':', '-');
-    const latestJson = JSON.stringify(files.latest);
+    return this.write(files, generationPath(files.latest.generatedAt), true);
+  }
+
+  async publishAsOf(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
+    return this.write(files, asOfPath(files.latest.asOf), false);
+  }
+
+  private async write(
+    files: SnapshotFiles,
+    generation: string,
+    current: boolean,
+  ): Promise<{ bytes: number; objects: number }> {
+    const latestJson = JSON.stringify({ ...files.latest, generation });
+    // A generation never changes; an as-of evaluation run again later may know more.
+    const fixed = current ? IMMUTABLE : SHORT;
     const unitJson = files.units.map((unit) => [unit.unit.unitCode, JSON.stringify(unit)] as const);
     let bytes = 0;
     let objects = 0;
@@ -49,11 +69,12 @@ export class S3SnapshotPublisher implements SnapshotPort {
       ...unitJson.map(
         ([code, body]) =>
           () =>
-            put(`snapshots/${stamp}/units/${code}.json`, body, 'application/json', IMMUTABLE),
+            put(`${generation}units/${code}.json`, body, 'application/json', fixed),
       ),
-      () => put(`snapshots/${stamp}/units.csv`, files.csv, 'text/csv; charset=utf-8', IMMUTABLE),
-      () => put(`snapshots/${stamp}/latest.json`, latestJson, 'application/json', IMMUTABLE),
+      () => put(`${generation}units.csv`, files.csv, 'text/csv; charset=utf-8', fixed),
+      () => put(`${generation}latest.json`, latestJson, 'application/json', fixed),
     ]);
+    if (!current) return { bytes, objects };
     await all([
       ...unitJson.map(
         ([code, body]) =>
