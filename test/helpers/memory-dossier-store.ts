@@ -29,7 +29,11 @@ export class MemoryDossierStore implements DossierStorePort {
     );
     if (stale.length > 0) return { ok: false, stale: stale.map((change) => change.key) };
     for (const change of changes)
-      this.dossiers.set(dossierId(change.key), { state: change.state, version: change.expectedVersion + 1 });
+      this.dossiers.set(dossierId(change.key), {
+        state: change.state,
+        version: change.expectedVersion + 1,
+        contribution: change.contribution,
+      });
     this.deltas.push(delta);
     return { ok: true };
   }
