@@ -117,10 +117,14 @@ export async function startDynamoLocal(
   });
   failed.catch(() => undefined);
   await Promise.race([
-    waitFor(async () => {
-      const response = await fetch(endpoint, { method: 'POST' });
-      return response.status > 0;
-    }, 'DynamoDB Local', 55_000),
+    waitFor(
+      async () => {
+        const response = await fetch(endpoint, { method: 'POST' });
+        return response.status > 0;
+      },
+      'DynamoDB Local',
+      55_000,
+    ),
     failed,
   ]);
   return { endpoint, port, stop: () => stopChild(child) };
