@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../shared/adapters/dynamo-evaluation-reader.ts';
-import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
+import { DynamoFailureLog, type StoredSetAsideEvent } from '../shared/adapters/dynamo-failure-log.ts';
 import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
@@ -45,6 +45,7 @@ export interface Flags {
   'lookback-days'?: string;
   'hold-seconds'?: string;
   sender?: string;
+  'set-aside'?: boolean;
 }
 
 /** `--sender <profile>`: one of the legacy sender profiles, or undefined when the flag is not given. */
@@ -191,16 +192,16 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
 }
 
 export async function dlqCommand(target: Target, sub: string, flags: Flags): Promise<void> {
-  const dlq = new DeadLetterQueue(
-    new SQSClient({}),
-    target,
-    flags.feed ?? 'dossier-events',
-    new DynamoFailureLog(target.tables.state),
-  );
+  const failureLog = new DynamoFailureLog(target.tables.state);
+  const dlq = new DeadLetterQueue(new SQSClient({}), target, flags.feed ?? 'dossier-events', failureLog);
   const ids = new Set((flags.ids ?? '').split(',').filter(Boolean));
   const selected = (letter: { messageId: string }) => flags.all === true || ids.has(letter.messageId);
   switch (sub) {
     case 'inspect': {
+      if (flags['set-aside']) {
+        printSetAside(await failureLog.setAsideEvents('dossier-events', Number(flags.limit ?? 100)), flags);
+        return;
+      }
       const letters = await dlq.inspect(Number(flags.limit ?? 100));
       if (flags.save) {
         mkdirSync(flags.save, { recursive: true });
@@ -221,6 +222,8 @@ export async function dlqCommand(target: Target, sub: string, flags: Flags): Pro
             `${l.messageId}\t${l.unitCode ?? '?'}\t${l.events ?? '-'} event(s)\treceived ${l.receiveCount}×\t${l.valid ? 'valid' : 'INVALID'}\t${l.reason}`,
           );
         console.log(`${letters.length} dead letter(s) in ${dlq.feed}`);
+        if (dlq.feed === 'dossier-events')
+          printSetAside(await failureLog.setAsideEvents('dossier-events', Number(flags.limit ?? 100)), flags);
       }
       return;
     }
@@ -240,6 +243,22 @@ export async function dlqCommand(target: Target, sub: string, flags: Flags): Pro
     default:
       throw new CliError(`Unknown dlq command: ${sub}. See: emc dlq --help`);
   }
+}
+
+/**
+ * Events a worker set aside because the queue contract refused them, while it counted the rest of their
+ * message: each with its message, position, unit and reason, and the event itself in JSON.
+ */
+function printSetAside(events: readonly StoredSetAsideEvent[], flags: Flags): void {
+  if (flags.json) {
+    console.log(JSON.stringify(events, null, 2));
+    return;
+  }
+  for (const e of events)
+    console.log(
+      `set aside\t${e.messageId}[${e.index}]\t${e.unitCode}\t${e.eventId ?? '?'}\t${new Date(e.at).toISOString()}\t${e.reason}`,
+    );
+  console.log(`${events.length} event(s) set aside in dossier-events in the last 14 days`);
 }
 
 export async function rebuildCommand(target: Target, unitCode: string, flags: Flags): Promise<void> {

@@ -12,6 +12,10 @@ export interface Target {
   queues: Record<string, { url: string; dlqUrl: string }>;
   /** The one clock of this command: `--now`, else `EMC_NOW`, else the local stack's, else the real time. */
   clock: Clock;
+  /** The deployed compliance-alert topic (`--aws`); locally alerts go to the stack's alert log. */
+  alertTopicArn?: string;
+  /** The local stack's data directory. */
+  dataDir?: string;
 }
 
 /** CDK outputs (`cdk deploy --outputs-file`) of a deployed stack: what the CLI needs to work against AWS. */
@@ -23,6 +27,7 @@ const outputsSchema = z.record(
     KeysTable: z.string(),
     DataBucket: z.string(),
     KeyPepperSecretId: z.string(),
+    AlertTopicArn: z.string().optional(),
     DossierEventsQueueUrl: z.string(),
     DossierEventsDlqUrl: z.string(),
     HeartbeatsQueueUrl: z.string(),
@@ -59,6 +64,7 @@ export function connect(aws: boolean, now?: string): Target {
       url: outputs.ApiUrl.replace(/\/$/, ''),
       tables: { state: outputs.StateTable, keys: outputs.KeysTable },
       bucket: outputs.DataBucket,
+      ...(outputs.AlertTopicArn ? { alertTopicArn: outputs.AlertTopicArn } : {}),
       queues: {
         'dossier-events': { url: outputs.DossierEventsQueueUrl, dlqUrl: outputs.DossierEventsDlqUrl },
         heartbeats: { url: outputs.HeartbeatsQueueUrl, dlqUrl: outputs.HeartbeatsDlqUrl },
@@ -80,5 +86,6 @@ export function connect(aws: boolean, now?: string): Target {
     bucket: file.bucket,
     queues: file.queues,
     clock: chosen ?? new ShiftedClock(file.clockOffsetMs).now,
+    dataDir,
   };
 }

@@ -9,14 +9,15 @@ import {
 import type { z } from 'zod';
 import { parseRecords } from '../shared/domain/worker/sqs-batch.ts';
 import {
-  dossierEventsMessageSchema,
+  dossierEventsEnvelopeSchema,
   heartbeatMessageSchema,
   reportMessageSchema,
 } from '../shared/schemas/queue.ts';
 import { CliError, type Target } from './context.ts';
 
+/** A dossier-events message is judged by its envelope: the worker sets an invalid event aside on its own. */
 const CONTRACTS: Record<string, z.ZodType> = {
-  'dossier-events': dossierEventsMessageSchema,
+  'dossier-events': dossierEventsEnvelopeSchema,
   heartbeats: heartbeatMessageSchema,
   reports: reportMessageSchema,
 };

@@ -75,6 +75,10 @@ emc keys revoke <keyPrefix>   the 12-character prefix, as "keys list" shows it; 
                               within the key-cache time (ingest.keyCacheSeconds, 30 s by default)`,
   dlq: `emc dlq inspect [--feed dossier-events] [--limit 100] [--json] [--save <dir>]
   Each dead letter: id, unit, events, receive count, and why it failed. --save writes the bodies.
+  For dossier-events, also each event the worker set aside (it broke the queue contract while the rest of
+  its message was counted), with its message id, position and reason.
+emc dlq inspect --set-aside [--json]
+  Only the set-aside events, with the event itself in the JSON.
 emc dlq redrive [--feed F] (--all | --ids id1,id2)
   Sends them back to the main queue (send, then delete). Letters that still break the queue contract stay.
   Counting is idempotent: a redriven event that was already counted changes nothing.
@@ -87,7 +91,9 @@ emc dlq discard [--feed F] --ids id1,id2
   The unit's dossier commits are held back during the comparison and swap; its messages wait in the queue.
   Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
-  Evaluates every unit and publishes the snapshots now. --at evaluates as of that time.`,
+  Evaluates every unit and publishes the snapshots now; alerts go to SNS with --aws, else to the local
+  stack's alerts.log. --at evaluates as of that time, read-only: no status change, no alert, and the
+  snapshots only under snapshots/as-of/<time>/, never latest.json.`,
   simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
@@ -149,6 +155,7 @@ async function main(argv: string[]): Promise<void> {
       'lookback-days': { type: 'string' },
       'hold-seconds': { type: 'string' },
       sender: { type: 'string' },
+      'set-aside': { type: 'boolean' },
     },
   });
   const [command = '', sub = '', arg] = positionals;
@@ -166,18 +173,13 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'keys') {
     const { DynamoKeyStore } = await import('../shared/adapters/key-store.ts');
     const store = new DynamoKeyStore(target.tables.keys);
+    const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
+    const keyDeps = { store, registry, pepper: loadKeyPepper };
     if (sub === 'issue') {
       if (!arg) throw new CliError('keys issue needs a unit code: emc keys issue H01');
-      const unit = await registry.getUnit(arg);
-      if (!unit) throw new CliError(`Unit ${arg} is not registered; import it first.`);
-      if (unit.status === 'retired')
-        throw new CliError(`Unit ${arg} is retired; issue keys to its successor.`);
-      const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
-      const { issueKey } = await import('../shared/domain/auth/api-keys.ts');
+      const { issueUnitKey } = await import('./keys.ts');
       const { senderFlag } = await import('./commands.ts');
-      const sender = senderFlag(values.sender) ?? unit.sender;
-      const { key, record } = issueKey(await loadKeyPepper(), arg, clock(), sender);
-      await store.put(record);
+      const { key } = await issueUnitKey(keyDeps, arg, clock(), senderFlag(values.sender));
       console.log(key);
       return;
     }
@@ -203,7 +205,7 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'rotate') {
       if (!arg) throw new CliError('keys rotate needs a unit code: emc keys rotate H01 --overlap 7d');
       const { rotateKey } = await import('./keys.ts');
-      const rotated = await rotateKey(store, registry, arg, parseDuration(values.overlap ?? '7d'), clock());
+      const rotated = await rotateKey(keyDeps, arg, parseDuration(values.overlap ?? '7d'), clock());
       console.log(rotated.key);
       for (const old of rotated.expiring)
         console.error(`key ${old.prefix} keeps working until ${new Date(old.expiresAt).toISOString()}`);
@@ -222,12 +224,12 @@ async function main(argv: string[]): Promise<void> {
     const at = parseAsOf(values.at, now);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
-    const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
-    const deps = evaluationDeps(
-      { STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket },
-      (s3) => new LocalAlertPublisher(s3, target.bucket, (alert) => console.error(`alert: ${alert.subject}`)),
+    const { evaluationAlerts } = await import('./evaluate-alerts.ts');
+    const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
+      evaluationAlerts(target, s3),
     );
-    const summary = await evaluate({ ...deps, at, now });
+    const mode = values.at === undefined ? 'live' : 'asOf';
+    const summary = await evaluate({ ...deps, at, now, mode });
     if (values.json) console.log(JSON.stringify(summary, null, 2));
     else {
       console.log(
@@ -243,7 +245,9 @@ async function main(argv: string[]): Promise<void> {
       );
       for (const failure of summary.failures)
         console.log(`  not evaluated: ${failure.unitCode}: ${failure.reason}`);
-      console.log(`  ${target.url}/snapshots/latest.json`);
+      const { asOfPath } = await import('../shared/adapters/s3-snapshots.ts');
+      const published = mode === 'asOf' ? `${asOfPath(summary.asOf)}latest.json` : 'snapshots/latest.json';
+      console.log(`  ${target.url}/${published}`);
     }
     return;
   }

@@ -104,11 +104,16 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     const rebuilt = countersFrom(states.values(), months, deps.rules, deps.dayOf);
     const differences = compareCounters(live, rebuilt);
     const stored = await deps.store.loadStates(options.unitCode, [...states.keys()]);
+    // The rebuild applies today's rules on purpose: every dossier whose state or counted contribution
+    // differs is written with the contribution it now has, so later changes subtract exactly that.
     const changes: StateChange[] = [...states].flatMap(([dossierCode, state]) => {
       const current = stored.get(`${options.unitCode}#${dossierCode}`);
-      return sameState(current?.state, state)
+      const contribution = contributions(state, deps.rules, deps.dayOf);
+      return sameState(current?.state, state) &&
+        current?.contribution !== undefined &&
+        JSON.stringify(current.contribution) === JSON.stringify(contribution)
         ? []
-        : [{ dossierCode, expectedVersion: current?.version ?? 0, state }];
+        : [{ dossierCode, expectedVersion: current?.version ?? 0, state, contribution }];
     });
     const inRange = new Set(months);
     const outside = (state: DossierState | undefined): boolean =>

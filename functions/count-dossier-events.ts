@@ -15,6 +15,7 @@ const clock = processClock();
 const store = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
 const archive = new S3Archive(env.ARCHIVE_BUCKET);
 const options = countOptions(settings());
+const failureLog = new DynamoFailureLog(env.STATE_TABLE, undefined, clock);
 
 /** SQS dossier-events queue → exact counters in DynamoDB, and the raw archive in S3. */
 export const handler = sqsHandler(
@@ -23,6 +24,7 @@ export const handler = sqsHandler(
     processDossierEventBatch(records, {
       store,
       archive,
+      setAside: failureLog,
       options,
       clock,
       ...report,
@@ -33,5 +35,5 @@ export const handler = sqsHandler(
         metrics.addMetric('IngestToCountLag', MetricUnit.Milliseconds, summary.maxLagMs);
       },
     }),
-  new DynamoFailureLog(env.STATE_TABLE, undefined, clock),
+  failureLog,
 );

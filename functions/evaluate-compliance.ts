@@ -14,9 +14,10 @@ const lease = lambdaEvaluationLease();
 const inputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 /**
- * Scheduled every 15 minutes. `{ "at": "<ISO time>" }` evaluates as of that time. A failure is logged,
- * counted (the alarm watches EvaluationFailed) and rethrown; the next run recovers by itself. A run that finds
- * another still holding the evaluation lease (until that run's deadline) does nothing and says so.
+ * Scheduled every 15 minutes. `{ "at": "<ISO time>" }` evaluates as of that time, read-only: no status
+ * change, no alert, and snapshots only under `snapshots/as-of/`. A failure is logged, counted (the alarm
+ * watches EvaluationFailed) and rethrown; the next run recovers by itself. A run that finds another still
+ * holding the evaluation lease (until that run's deadline) does nothing and says so.
  */
 export const handler = middy<unknown, EvaluationSummary | { skipped: true }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -31,7 +32,7 @@ export const handler = middy<unknown, EvaluationSummary | { skipped: true }>()
         lease,
         context.awsRequestId,
         { now, until: now + context.getRemainingTimeInMillis() },
-        () => evaluate({ ...deps, at, now }),
+        () => evaluate({ ...deps, at, now, mode: at === now ? 'live' : 'asOf' }),
       );
       if (!run.ran) {
         metrics.addMetric('EvaluationSkipped', MetricUnit.Count, 1);

@@ -107,6 +107,22 @@ export class EmcFunction extends Construct {
     return this;
   }
 
+  /** The shared rate windows: a conditional ADD on one window item per unit and second, nothing else. */
+  countRate(table: ITable): this {
+    this.fn.addEnvironment('RATE_TABLE', table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['window', 'n', 'expiresAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
+    );
+    return this;
+  }
+
   /** Reads objects under the given prefixes of a bucket, and nothing else. */
   readObjects(bucket: IBucket, variable: string, ...prefixes: string[]): this {
     this.fn.addEnvironment(variable, bucket.bucketName);

@@ -34,6 +34,7 @@ import type { Construct } from 'constructs';
 import { FEEDS, type TopologyFeed, topology, visibilityTimeoutSeconds } from '../shared/topology.ts';
 import { EmcAlarms } from './alarms.ts';
 import { EmcFunction } from './emc-function.ts';
+import { PrefixScopedS3Origin } from './snapshots-origin.ts';
 import { EmcTopics } from './topics.ts';
 
 export type StageName = 'dev' | 'prod';
@@ -116,6 +117,15 @@ export class EmcStack extends Stack {
     const state = new TableV2(this, 'State', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: prod,
+      removalPolicy,
+    });
+    // Per-unit request counts per second, shared by every ingest instance (docs/deploy.md, rate limits).
+    const rateWindows = new TableV2(this, 'RateWindows', {
+      partitionKey: { name: 'window', type: AttributeType.STRING },
       billing: Billing.onDemand(),
       timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -229,6 +239,7 @@ export class EmcStack extends Stack {
       });
       if ('sendsTo' in spec) {
         fn.lookUpKeys(keys)
+          .countRate(rateWindows)
           .readSecret(pepper)
           .readRegistryLogRefusals(state)
           .sendTo(queues[spec.sendsTo].queue, queueVariable[spec.sendsTo]);
@@ -355,7 +366,7 @@ export class EmcStack extends Stack {
       },
       additionalBehaviors: {
         'snapshots/*': {
-          origin: S3BucketOrigin.withOriginAccessControl(data),
+          origin: new PrefixScopedS3Origin(data, 'snapshots/'),
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
           cachePolicy: CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS,

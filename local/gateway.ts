@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -139,6 +139,26 @@ function toEvent(
 }
 
 /**
+ * The bucket key a `/snapshots/…` path names, or undefined unless it is plainly inside `snapshots/`. The
+ * path is decoded before it becomes a key, so an encoded `..%2F` (or a backslash, an empty or a dot segment)
+ * could otherwise reach the alert and raw archives that share the bucket; CloudFront's grant in AWS is
+ * likewise `snapshots/*` only.
+ */
+export function snapshotKey(pathname: string): string | undefined {
+  let key: string;
+  try {
+    key = decodeURIComponent(pathname.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (!key.startsWith('snapshots/') || /[\\%]/.test(key)) return undefined;
+  if ([...key].some((char) => char.charCodeAt(0) < 0x20)) return undefined;
+  const segments = key.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) return undefined;
+  return key;
+}
+
+/**
  * The local stand-in for API Gateway and CloudFront: API routes become payload-v2 events for the real
  * handlers; `/snapshots/…` is served from the snapshot bucket; everything else from the built dashboard.
  */
@@ -201,10 +221,10 @@ export function createGateway(options: GatewayOptions): Server {
         return;
       }
       if (url.pathname.startsWith('/snapshots/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        const key = snapshotKey(url.pathname);
         try {
-          const object = await options.s3.send(
-            new GetObjectCommand({ Bucket: options.bucket, Key: decodeURIComponent(url.pathname.slice(1)) }),
-          );
+          if (key === undefined) throw new Error('not a snapshot key');
+          const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
           const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
           const { encoding, body } = compressed(bytes, req.headers['accept-encoding']);
           res.writeHead(200, {
@@ -229,7 +249,7 @@ export function createGateway(options: GatewayOptions): Server {
       }
       const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
       let file = join(options.siteDir, relative);
-      if (!file.startsWith(options.siteDir) || !existsSync(file) || statSync(file).isDirectory())
+      if (!file.startsWith(`${options.siteDir}${sep}`) || !existsSync(file) || statSync(file).isDirectory())
         file = join(options.siteDir, 'index.html');
       if (!existsSync(file)) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqsServer } from 'local-aws-sqs';
 
@@ -53,8 +54,33 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * AWS's own DynamoDB Local (shipped in the amplify-dynamodb-simulator package), run by the machine's Java.
- * It supports every operation the workers use, transactions included. With `dataDir` it persists there.
+ * Java arguments that start DynamoDB Local through `LoopbackDynamoDB.java`, which binds it to 127.0.0.1:
+ * its own launcher listens on every interface. Compiled once per version of the source where `javac`
+ * exists; otherwise Java runs the source file directly (a few seconds more per start).
+ */
+function loopbackLauncher(jar: string): string[] {
+  const source = join(here, 'LoopbackDynamoDB.java');
+  const version = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
+  const compiled = join(tmpdir(), `emc-loopback-dynamodb-${version}`);
+  if (!existsSync(join(compiled, 'LoopbackDynamoDB.class'))) {
+    const staging = `${compiled}.${process.pid}`;
+    const javac = spawnSync('javac', ['-nowarn', '-cp', jar, '-d', staging, source], { stdio: 'ignore' });
+    try {
+      if (javac.status === 0) renameSync(staging, compiled);
+    } catch {
+      // Another process compiled it first.
+    }
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return existsSync(join(compiled, 'LoopbackDynamoDB.class'))
+    ? ['-cp', `${jar}${delimiter}${compiled}`, 'LoopbackDynamoDB']
+    : ['-cp', jar, source];
+}
+
+/**
+ * AWS's own DynamoDB Local (shipped in the amplify-dynamodb-simulator package), run by the machine's Java
+ * and bound to loopback only. It supports every operation the workers use, transactions included. With
+ * `dataDir` it persists there.
  */
 export async function startDynamoLocal(
   options: { dataDir?: string; port?: number } = {},
@@ -68,8 +94,7 @@ export async function startDynamoLocal(
     'java',
     [
       `-Djava.library.path=${join(pkg, 'emulator', 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(pkg, 'emulator', 'DynamoDBLocal.jar'),
+      ...loopbackLauncher(join(pkg, 'emulator', 'DynamoDBLocal.jar')),
       ...storage,
       '-port',
       String(port),
@@ -92,10 +117,14 @@ export async function startDynamoLocal(
   });
   failed.catch(() => undefined);
   await Promise.race([
-    waitFor(async () => {
-      const response = await fetch(endpoint, { method: 'POST' });
-      return response.status > 0;
-    }, 'DynamoDB Local'),
+    waitFor(
+      async () => {
+        const response = await fetch(endpoint, { method: 'POST' });
+        return response.status > 0;
+      },
+      'DynamoDB Local',
+      55_000,
+    ),
     failed,
   ]);
   return { endpoint, port, stop: () => stopChild(child) };

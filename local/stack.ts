@@ -29,7 +29,7 @@ export const stackFileSchema = z.object({
   s3: z.string(),
   sqs: z.string(),
   bucket: z.string(),
-  tables: z.object({ state: z.string(), keys: z.string() }),
+  tables: z.object({ state: z.string(), keys: z.string(), rate: z.string().optional() }),
   queues: z.record(z.string(), z.object({ url: z.string(), dlqUrl: z.string() })),
   /** The stack's clock is the real time plus this; the CLI follows it, so both agree on "now". */
   clockOffsetMs: z.number().default(0),
@@ -87,6 +87,7 @@ export function localEnvironment(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     EMC_S3_PATH_STYLE: 'true',
     KEYS_TABLE: file.tables.keys,
+    ...(file.tables.rate ? { RATE_TABLE: file.tables.rate } : {}),
     STATE_TABLE: file.tables.state,
     ARCHIVE_BUCKET: file.bucket,
     SNAPSHOT_BUCKET: file.bucket,

@@ -8,9 +8,11 @@ import {
 export interface TableNames {
   state: string;
   keys: string;
+  /** Shared per-unit rate windows; without it ingest limits each process on its own. */
+  rate?: string;
 }
 
-export const defaultTableNames: TableNames = { state: 'emc-state', keys: 'emc-keys' };
+export const defaultTableNames: TableNames = { state: 'emc-state', keys: 'emc-keys', rate: 'emc-rate' };
 
 /** The same tables the CDK stack defines; creating one that exists is not an error. */
 export async function createTables(
@@ -60,4 +62,12 @@ export async function createTables(
       },
     ],
   });
+  if (names.rate) {
+    await create({
+      TableName: names.rate,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'window', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'window', KeyType: 'HASH' }],
+    });
+  }
 }

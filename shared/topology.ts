@@ -55,7 +55,9 @@ export interface ScheduledFunction {
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** Keys to authenticate; the state table for the registry (warnings) and the refusal log. */
-const INGEST_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID', 'STATE_TABLE'] as const;
+const AUTHENTICATED_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID', 'STATE_TABLE'] as const;
+/** … and the shared per-unit rate windows. */
+const INGEST_ENV = [...AUTHENTICATED_ENV, 'RATE_TABLE'] as const;
 
 export const topology = {
   ingest: [
@@ -111,7 +113,7 @@ export const topology = {
       describesOwnUnit: true,
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'SNAPSHOT_BUCKET'],
+      env: [...AUTHENTICATED_ENV, 'SNAPSHOT_BUCKET'],
     },
     {
       name: 'health',

@@ -68,6 +68,11 @@ async function main(): Promise<void> {
         const response = await processDossierEventBatch(pending, {
           store,
           archive,
+          setAside: {
+            setAside: async () => {
+              throw new Error('the bench sends only valid events; none should be set aside');
+            },
+          },
           options,
           onPoison: () => undefined,
           onFailure: () => undefined,

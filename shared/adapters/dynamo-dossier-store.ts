@@ -35,7 +35,22 @@ import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
 import { checkTransaction, MAX_TRANSACTION_ITEMS, type TransactItem } from './transaction-guard.ts';
 
-const dossierItemSchema = z.object({ pk: z.string(), s: z.string(), v: z.number().int() });
+const dossierItemSchema = z.object({
+  pk: z.string(),
+  s: z.string(),
+  v: z.number().int(),
+  c: z.string().optional(),
+});
+const contributionsSchema = z.object({
+  cells: z.array(
+    z.object({
+      agencyCode: z.string(),
+      day: z.string(),
+      values: z.partialRecord(z.enum(COUNTERS), z.number()),
+    }),
+  ),
+  onlineService: z.object({ procedureCode: z.string(), month: z.string() }).optional(),
+});
 const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string() });
 
 /**
@@ -79,7 +94,10 @@ export class DynamoDossierStore implements DossierStorePort {
         for (const raw of result.Responses?.[this.table] ?? []) {
           const item = dossierItemSchema.parse(raw);
           const key = byPk.get(item.pk);
-          if (key) found.set(dossierId(key), { state: JSON.parse(item.s) as DossierState, version: item.v });
+          if (!key) continue;
+          const stored: StoredDossier = { state: JSON.parse(item.s) as DossierState, version: item.v };
+          if (item.c !== undefined) stored.contribution = contributionsSchema.parse(JSON.parse(item.c));
+          found.set(dossierId(key), stored);
         }
         request = result.UnprocessedKeys as typeof request;
       }
@@ -101,6 +119,7 @@ export class DynamoDossierStore implements DossierStorePort {
         Item: {
           ...keys.dossier(change.key.unitCode, change.key.dossierCode),
           s: JSON.stringify(change.state),
+          c: JSON.stringify(change.contribution),
           v: change.expectedVersion + 1,
           expiresAt: Math.floor(now / 1000) + this.retentionSeconds,
         },

@@ -1,9 +1,25 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Clock } from '../domain/ports.ts';
+import type { SetAsideEvent, SetAsidePort } from '../domain/worker/dossier-batch.ts';
 import type { FailureLogPort, RecordFailure } from '../domain/worker/sqs-batch.ts';
 import { dynamo } from './dynamo-client.ts';
+import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
+
+const setAsideItemSchema = z.object({
+  messageId: z.string(),
+  index: z.number().int(),
+  unitCode: z.string(),
+  eventId: z.string().optional(),
+  reason: z.string(),
+  event: z.string(),
+  at: z.number(),
+});
+export type StoredSetAsideEvent = SetAsideEvent & { at: number };
+
+const DAY_MS = 86_400_000;
 
 /** SQS keeps a message at most 14 days, in its queue and then its DLQ. */
 const KEEP_SECONDS = 14 * 86_400;
@@ -12,7 +28,7 @@ const KEEP_SECONDS = 14 * 86_400;
  * The last failure reason of each record, one small item per message id (spread over partitions, never one
  * hot key), written only when a record fails and read by `emc dlq inspect`.
  */
-export class DynamoFailureLog implements FailureLogPort {
+export class DynamoFailureLog implements FailureLogPort, SetAsidePort {
   constructor(
     private readonly table: string,
     private readonly client: DynamoDBDocumentClient = dynamo,
@@ -21,20 +37,66 @@ export class DynamoFailureLog implements FailureLogPort {
 
   async record(feed: string, failures: readonly RecordFailure[]): Promise<void> {
     const at = this.clock();
-    for (let start = 0; start < failures.length; start += 25) {
-      let request: Record<string, unknown>[] | undefined = failures
+    await this.putAll(
+      failures.map((failure) => ({
+        ...keys.failure(feed, failure.messageId),
+        reason: failure.reason.slice(0, 1000),
+        receiveCount: failure.receiveCount,
+        at,
+        expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+      })),
+      false,
+    );
+  }
+
+  /**
+   * Keeps each set-aside event for as long as a dead letter could live, under the day it was set aside.
+   * Throws unless every item was written, so the worker retries the message rather than lose an event.
+   */
+  async setAside(feed: 'dossier-events', events: readonly SetAsideEvent[]): Promise<void> {
+    const at = this.clock();
+    const day = new Date(at).toISOString().slice(0, 10);
+    await this.putAll(
+      events.map((event) => ({
+        pk: keys.setAsidePartition(feed, day),
+        sk: keys.setAsideSort(event.messageId, event.index),
+        ...event,
+        reason: event.reason.slice(0, 1000),
+        event: event.event.slice(0, 8000),
+        at,
+        expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+      })),
+      true,
+    );
+  }
+
+  /** The events set aside in the last 14 days, newest day first. */
+  async setAsideEvents(feed: 'dossier-events', limit = 100): Promise<StoredSetAsideEvent[]> {
+    const found: StoredSetAsideEvent[] = [];
+    const now = this.clock();
+    for (let back = 0; back <= KEEP_SECONDS / 86_400 && found.length < limit; back++) {
+      const day = new Date(now - back * DAY_MS).toISOString().slice(0, 10);
+      const items = await queryAll(this.client, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.setAsidePartition(feed, day) },
+      });
+      for (const item of items) {
+        const parsed = setAsideItemSchema.safeParse(item);
+        if (parsed.success && found.length < limit) {
+          const { eventId, ...rest } = parsed.data;
+          found.push(eventId === undefined ? rest : { ...rest, eventId });
+        }
+      }
+    }
+    return found;
+  }
+
+  private async putAll(items: Record<string, unknown>[], mustWriteAll: boolean): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let request: Record<string, unknown>[] | undefined = items
         .slice(start, start + 25)
-        .map((failure) => ({
-          PutRequest: {
-            Item: {
-              ...keys.failure(feed, failure.messageId),
-              reason: failure.reason.slice(0, 1000),
-              receiveCount: failure.receiveCount,
-              at,
-              expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
-            },
-          },
-        }));
+        .map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; request && request.length > 0 && attempt < 5; attempt++) {
         const batch: Record<string, unknown>[] = request;
         const result = await withRetry(() =>
@@ -42,6 +104,8 @@ export class DynamoFailureLog implements FailureLogPort {
         );
         request = result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
       }
+      if (mustWriteAll && request && request.length > 0)
+        throw new SetAsideWriteError(`${request.length} set-aside event(s) were not written`);
     }
   }
 
@@ -65,4 +129,9 @@ export class DynamoFailureLog implements FailureLogPort {
     }
     return found;
   }
+}
+
+/** DynamoDB kept refusing part of a set-aside write; the message is retried so no event is lost. */
+export class SetAsideWriteError extends Error {
+  override readonly name = 'SetAsideWriteError';
 }

@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COUNTERS } from '../domain/dossier/counters.ts';
-import type { DossierState } from '../domain/dossier/state.ts';
+import type { Contributions, DossierState } from '../domain/dossier/state.ts';
 import { type CounterRow, daysOf, type RebuiltCounters, rowId } from '../domain/operations/rebuild.ts';
 import type { StoredDossier } from '../domain/worker/count-dossier-events.ts';
 import { dynamo } from './dynamo-client.ts';
@@ -25,6 +25,8 @@ export interface StateChange {
   dossierCode: string;
   expectedVersion: number;
   state: DossierState;
+  /** The contribution under the rules the rebuild applied, stored with the state. */
+  contribution: Contributions;
 }
 
 /**
@@ -162,6 +164,7 @@ export class DynamoRebuildStore {
             Item: {
               ...keys.dossier(unitCode, change.dossierCode),
               s: JSON.stringify(change.state),
+              c: JSON.stringify(change.contribution),
               v: change.expectedVersion + 1,
               expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
             },

@@ -1,26 +1,45 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigurationError } from '../config/settings.ts';
+import { type PepperRing, parsePepperRing } from '../domain/auth/pepper.ts';
+
+/** How old the pepper ring a function verifies with may be: a rotation reaches every function within this. */
+export const PEPPER_MAX_AGE_MS = 300_000;
+/** A key naming an unknown version makes a function read the secret early, at most this often. */
+export const PEPPER_MIN_REFRESH_MS = 30_000;
 
 /**
- * The server secret that keys are hashed with. In AWS it is read from Secrets Manager and cached for five
- * minutes, so a rotation reaches every function without a deploy; on one machine it comes from the
- * environment the local runtime sets.
+ * The text of the server secret that keys are hashed with: a plain string (version 1) or a versioned ring
+ * (`shared/domain/auth/pepper.ts`). In AWS it is read from Secrets Manager; with `fresh`, past any cache, so
+ * the caller's own bound on age is the only one. On one machine it comes from the environment the local
+ * runtime sets.
  */
-export async function loadKeyPepper(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function loadKeyPepper(env: NodeJS.ProcessEnv = process.env, fresh = false): Promise<string> {
   if (env.KEY_PEPPER_SECRET_ID) {
-    const secret = await getSecret(env.KEY_PEPPER_SECRET_ID, { maxAge: 300 });
-    if (typeof secret !== 'string' || secret.length < 32) {
-      throw new ConfigurationError(
-        'KEY_PEPPER_SECRET_ID must name a secret string of at least 32 characters',
-      );
+    const secret = await getSecret(env.KEY_PEPPER_SECRET_ID, { maxAge: 300, forceFetch: fresh });
+    if (typeof secret !== 'string') {
+      throw new ConfigurationError('KEY_PEPPER_SECRET_ID must name a secret string');
     }
-    return secret;
+    return validated(secret, 'KEY_PEPPER_SECRET_ID');
   }
   const local = env.EMC_KEY_PEPPER;
-  if (!local || local.length < 32) {
+  if (!local) {
     throw new ConfigurationError(
       'Set KEY_PEPPER_SECRET_ID (AWS) or EMC_KEY_PEPPER (local, at least 32 characters)',
     );
   }
-  return local;
+  return validated(local, 'EMC_KEY_PEPPER');
+}
+
+/** The parsed ring, read past every cache: for the verifier's own bounded-age source. */
+export async function loadPepperRing(env: NodeJS.ProcessEnv = process.env): Promise<PepperRing> {
+  return parsePepperRing(await loadKeyPepper(env, true));
+}
+
+function validated(text: string, variable: string): string {
+  try {
+    parsePepperRing(text);
+  } catch (error) {
+    throw new ConfigurationError(`${variable}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return text;
 }

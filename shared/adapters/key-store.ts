@@ -14,6 +14,7 @@ const storedKeySchema = z.object({
   prefix: z.string(),
   unitCode: z.string(),
   hash: z.string(),
+  pepperVersion: z.string().optional(),
   status: z.enum(['active', 'revoked']),
   createdAt: z.number(),
   lastUsedAt: z.number().optional(),

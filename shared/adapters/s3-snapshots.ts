@@ -14,11 +14,18 @@ const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 const vietnamDay = (iso: string): string =>
   new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 
+/** The path of a snapshot's generation: every file of one evaluation, immutable once written. */
+export const generationPath = (generatedAt: string): string =>
+  `snapshots/${generatedAt.replaceAll(':', '-')}/`;
+/** Where an evaluation of the past goes: never `snapshots/latest.json` nor the current unit files. */
+export const asOfPath = (asOf: string): string => `snapshots/as-of/${asOf.replaceAll(':', '-')}/`;
+
 /**
  * Publishes a snapshot: the dated objects under `snapshots/<generatedAt>/` first (immutable), and the day's
  * copy `snapshots/daily/<day>/latest.json`; then the current per-unit files and CSV, and
- * `snapshots/latest.json` last. If anything before it fails, the previous latest stays as it was and the next
- * run publishes again from scratch.
+ * `snapshots/latest.json` last, naming its generation so that readers take unit files from that generation
+ * and never mix two. If anything before it fails, the previous latest stays as it was and the next run
+ * publishes again from scratch.
  *
  * Dated and daily objects are history, read rarely and kept long, so they are stored gzipped with
  * `Content-Encoding: gzip` (they compress about 7×); browsers, fetch and CloudFront inflate them on the way.
@@ -32,8 +39,21 @@ export class S3SnapshotPublisher implements SnapshotPort {
   ) {}
 
   async publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
-    const stamp = files.latest.generatedAt.replaceAll(':', '-');
-    const latestJson = JSON.stringify(files.latest);
+    return this.write(files, generationPath(files.latest.generatedAt), true);
+  }
+
+  async publishAsOf(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
+    return this.write(files, asOfPath(files.latest.asOf), false);
+  }
+
+  private async write(
+    files: SnapshotFiles,
+    generation: string,
+    current: boolean,
+  ): Promise<{ bytes: number; objects: number }> {
+    const latestJson = JSON.stringify({ ...files.latest, generation });
+    // A generation never changes; an as-of evaluation run again later may know more.
+    const fixed = current ? IMMUTABLE : SHORT;
     const unitJson = files.units.map((unit) => [unit.unit.unitCode, JSON.stringify(unit)] as const);
     let bytes = 0;
     let objects = 0;
@@ -66,18 +86,23 @@ export class S3SnapshotPublisher implements SnapshotPort {
       ...unitJson.map(
         ([code, body]) =>
           () =>
-            put(`snapshots/${stamp}/units/${code}.json`, body, 'application/json', IMMUTABLE),
+            put(`${generation}units/${code}.json`, body, 'application/json', fixed),
       ),
-      () => put(`snapshots/${stamp}/units.csv`, files.csv, 'text/csv; charset=utf-8', IMMUTABLE),
-      () => put(`snapshots/${stamp}/latest.json`, latestJson, 'application/json', IMMUTABLE),
-      () =>
-        put(
-          `snapshots/daily/${vietnamDay(files.latest.asOf)}/latest.json`,
-          latestJson,
-          'application/json',
-          DAILY,
-        ),
+      () => put(`${generation}units.csv`, files.csv, 'text/csv; charset=utf-8', fixed),
+      () => put(`${generation}latest.json`, latestJson, 'application/json', fixed),
+      ...(current
+        ? [
+            () =>
+              put(
+                `snapshots/daily/${vietnamDay(files.latest.asOf)}/latest.json`,
+                latestJson,
+                'application/json',
+                DAILY,
+              ),
+          ]
+        : []),
     ]);
+    if (!current) return { bytes, objects };
     await all([
       ...unitJson.map(
         ([code, body]) =>

@@ -7,6 +7,9 @@ export const keys = {
   pendingPartition: (unit: string) => `P#${unit}`,
   /** Why a queue record last failed, kept while it may sit in a DLQ. */
   failure: (feed: string, messageId: string) => ({ pk: `F#${messageId}`, sk: feed }),
+  /** Events a worker set aside, one partition per feed and UTC day, so none is hot and a sweep is bounded. */
+  setAsidePartition: (feed: string, day: string) => `X#${feed}#${day}`,
+  setAsideSort: (messageId: string, index: number) => `${messageId}#${String(index).padStart(4, '0')}`,
   /** While a rebuild swaps a unit's counters, this item holds the unit's dossier commits back. */
   hold: (unit: string) => ({ pk: `W#${unit}`, sk: 'hold' }),
   /** Day and month partitions hold one item per agency plus the unit total `U`. */

@@ -15,6 +15,8 @@ export interface StoredKey {
   unitCode: string;
   /** Hex HMAC-SHA256 of the whole key under the server secret. */
   hash: string;
+  /** The version of the server secret the hash is under; absent on keys made before versions (version 1). */
+  pepperVersion?: string;
   status: 'active' | 'revoked';
   createdAt: number;
   /** Updated at most every few minutes per key, so it costs ingest next to nothing. */

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { KeyVerifier, Principal } from '../domain/auth/api-keys.ts';
 import { ClientError, ValidationError } from '../domain/errors.ts';
-import type { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import type { UnitLimiter } from '../domain/ingest/rate-limit.ts';
 import { refusalsOfError } from '../domain/ingest/refusals.ts';
 import type { IngestResult, RequestMode } from '../domain/ingest/service.ts';
 import type { Clock, Refusal, RefusalLogPort } from '../domain/ports.ts';
@@ -21,7 +21,7 @@ export interface RouteSpec {
 
 export interface HttpDeps {
   verifier: () => Promise<KeyVerifier>;
-  limiter: RateLimiter;
+  limiter: UnitLimiter;
   maxBodyBytes: number;
   /** Where refusals of authenticated requests are counted, so the unit can read them back (GET /v1/me). */
   refusals?: RefusalLogPort;
@@ -70,7 +70,7 @@ export function httpHandler(spec: RouteSpec, deps: HttpDeps): HttpHandler {
     const verifier = await deps.verifier();
     const principal = await verifier.verify(presentedKey(event, spec.auth));
     logger.appendKeys({ unitCode: principal.unitCode });
-    deps.limiter.take(principal.unitCode);
+    await deps.limiter.take(principal.unitCode);
     const mode = requestMode(event);
     let body: unknown;
     let result: IngestResult;

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
+import { DynamoRateWindow } from '../adapters/dynamo-rate-window.ts';
 import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
-import { loadKeyPepper } from '../adapters/key-pepper.ts';
+import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
-import { processClock } from '../config/clock.ts';
+import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
-import { RateLimiter } from '../domain/ingest/rate-limit.ts';
+import { CachedPepperSource } from '../domain/auth/pepper.ts';
+import { RateLimiter, SharedRateLimiter, type UnitLimiter } from '../domain/ingest/rate-limit.ts';
 import { IngestService } from '../domain/ingest/service.ts';
+import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import { apiSchemas } from '../schemas/api.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
@@ -18,6 +21,7 @@ const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
   /** The registry (read) and the refusal log (written); without it, no warnings and no refusal log. */
   STATE_TABLE: z.string().min(3).optional(),
+  RATE_TABLE: z.string().min(3).optional(),
   DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
   HEARTBEATS_QUEUE_URL: z.url().optional(),
   REPORTS_QUEUE_URL: z.url().optional(),
@@ -29,6 +33,27 @@ export function keyPolicy(config: Settings): KeyPolicy {
     utcOffsetMinutes: config.time.utcOffsetMinutes,
     touchEverySeconds: config.ingest.keyLastUsedEverySeconds,
   };
+}
+
+/**
+ * The per-unit limit: shared across instances through the rate table where there is one (leases of a tenth
+ * of the rate, so about ten writes a second for a unit at its limit), behind the per-instance bucket.
+ */
+function unitLimiter(config: Settings, rateTable: string | undefined, clock: Clock): UnitLimiter {
+  const { requestsPerSecond, burst } = config.ingest.rateLimit;
+  const local = new RateLimiter(requestsPerSecond, burst, clock);
+  if (!rateTable) return local;
+  return new SharedRateLimiter(
+    local,
+    new DynamoRateWindow(rateTable),
+    requestsPerSecond,
+    Math.max(1, Math.floor(requestsPerSecond / 10)),
+    clock,
+    (error) => {
+      logger.warn('rate window unavailable; request admitted', { error: String(error) });
+      metrics.addMetric('RateWindowErrors', MetricUnit.Count, 1);
+    },
+  );
 }
 
 /** The composition root of the ingest functions: configuration and adapters, built once per cold start. */
@@ -59,18 +84,17 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     }),
   });
   const keys = new DynamoKeyStore(env.KEYS_TABLE);
-  let verifier: Promise<KeyVerifier> | undefined;
+  // The pepper ring is read with a bounded age, never once per container: a rotation reaches warm functions.
+  const peppers = new CachedPepperSource(
+    () => loadPepperRing(),
+    PEPPER_MAX_AGE_MS,
+    PEPPER_MIN_REFRESH_MS,
+    clock,
+  );
+  const verifier = new KeyVerifier(keys, peppers, config.ingest.keyCacheSeconds, clock, keyPolicy(config));
   const deps = {
-    verifier: () => {
-      verifier ??= loadKeyPepper().then(
-        (pepper) => new KeyVerifier(keys, pepper, config.ingest.keyCacheSeconds, clock, keyPolicy(config)),
-      );
-      verifier.catch(() => {
-        verifier = undefined;
-      });
-      return verifier;
-    },
-    limiter: new RateLimiter(config.ingest.rateLimit.requestsPerSecond, config.ingest.rateLimit.burst, clock),
+    verifier: async () => verifier,
+    limiter: unitLimiter(config, env.RATE_TABLE, clock),
     maxBodyBytes: config.ingest.maxBodyBytes,
     clock,
     ...(state && { refusals: new DynamoRefusalLog(state, config.time.utcOffsetMinutes) }),

@@ -1,19 +1,67 @@
 import { z } from 'zod';
 import type { Settings } from '../config/settings.ts';
+import {
+  amountVndField,
+  eventIdField,
+  INSTANT_RANGE_TEXT,
+  isNoDatePlaceholder,
+  isWithinInstantBounds,
+  NO_DATE_MESSAGE,
+  nationalStatus,
+  onlineLevelField,
+  satisfactionField,
+  submissionChannel,
+  supplementRequestsField,
+} from './event-fields.ts';
 import { identifierSchemas } from './identifiers.ts';
 
-/** ISO-8601 with an explicit offset, carried inside the pipeline as epoch milliseconds. */
-export function timestamp(description: string, example: string) {
+function isoText(description: string, example: string) {
   return z.iso
     .datetime({
       offset: true,
       message: 'must be an ISO-8601 time with an offset, such as 2026-11-23T09:30:00+07:00',
     })
-    .meta({ description, examples: [example] })
-    .transform((iso) => Date.parse(iso));
+    .meta({ description, examples: [example] });
 }
 
-const onlineLevel = z.enum(['none', 'partial', 'full']).meta({
+/**
+ * ISO-8601 with an explicit offset, carried inside the pipeline as epoch milliseconds, within the instant
+ * bounds the queue contract also holds (`event-fields.ts`), so nothing ingest accepts is poison downstream.
+ */
+export function timestamp(description: string, example: string) {
+  return isoText(description, example).transform((iso, ctx) => {
+    if (isNoDatePlaceholder(iso)) {
+      ctx.addIssue({ code: 'custom', message: NO_DATE_MESSAGE });
+      return z.NEVER;
+    }
+    const ms = Date.parse(iso);
+    if (!isWithinInstantBounds(ms)) {
+      ctx.addIssue({ code: 'custom', message: `must be ${INSTANT_RANGE_TEXT}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/**
+ * An optional time: as `timestamp`, except that .NET's "no date" (0001-01-01T00:00:00 in any offset) reads
+ * as absent, so the status rules decide whether the field was needed.
+ */
+export function optionalTimestamp(description: string, example: string) {
+  return isoText(description, example)
+    .transform((iso, ctx): number | undefined => {
+      if (isNoDatePlaceholder(iso)) return undefined;
+      const ms = Date.parse(iso);
+      if (!isWithinInstantBounds(ms)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${INSTANT_RANGE_TEXT}` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional();
+}
+
+const onlineLevel = onlineLevelField.meta({
   description: 'Online level of the procedure’s service: none, partial-online or full-online.',
   examples: ['full'],
 });
@@ -47,12 +95,7 @@ export function apiSchemas(config: Settings) {
     .object({
       required: z.boolean().meta({ description: 'The dossier carries a fee or charge.', examples: [true] }),
       online: z.boolean().meta({ description: 'The fee was paid online.', examples: [true] }),
-      amountVnd: z
-        .number()
-        .int('must be a whole number of đồng')
-        .min(0)
-        .max(1e13)
-        .meta({ description: 'Amount paid, in VND.', examples: [50000] }),
+      amountVnd: amountVndField.meta({ description: 'Amount paid, in VND.', examples: [50000] }),
     })
     .meta({
       description: 'Fee and payment of the dossier.',
@@ -61,62 +104,41 @@ export function apiSchemas(config: Settings) {
 
   const dossierEvent = z
     .object({
-      eventId: z
-        .string()
-        .min(1)
-        .max(128)
-        .regex(/^[A-Za-z0-9._:-]+$/, 'must use only letters, digits, dot, colon, dash or underscore')
-        .meta({
-          description: 'Unique per unit. A retry must reuse it; downstream processing is idempotent on it.',
-          examples: ['H48-0099-2'],
-        }),
+      eventId: eventIdField.meta({
+        description: 'Unique per unit. A retry must reuse it; downstream processing is idempotent on it.',
+        examples: ['H48-0099-2'],
+      }),
       dossierCode: ids.dossierCode,
       procedureCode: ids.procedureCode,
       agencyCode: ids.agencyCode.optional().meta({
         description: 'Agency inside the unit that handles the dossier. Defaults to the unit itself.',
         examples: ['000.00.10.H48'],
       }),
-      status: z
-        .number()
-        .int()
-        .min(1, 'must be a national status code from 1 to 10')
-        .max(10, 'must be a national status code from 1 to 10')
-        .meta({
-          description: `National dossier status: ${Object.entries(NATIONAL_STATUSES)
-            .map(([code, name]) => `${code} ${name}`)
-            .join(', ')}.`,
-          examples: [2],
-        }),
-      channel: z
-        .union([z.literal(1), z.literal(2), z.literal(3)], {
-          message: 'must be 1 (in person), 2 (online) or 3 (postal)',
-        })
-        .optional()
-        .meta({
-          description:
-            'Submission channel: 1 in person, 2 online, 3 public postal service. Required from receipt on.',
-          examples: [2],
-        }),
+      status: nationalStatus.meta({
+        description: `National dossier status: ${Object.entries(NATIONAL_STATUSES)
+          .map(([code, name]) => `${code} ${name}`)
+          .join(', ')}.`,
+        examples: [2],
+      }),
+      channel: submissionChannel.optional().meta({
+        description:
+          'Submission channel: 1 in person, 2 online, 3 public postal service. Required from receipt on.',
+        examples: [2],
+      }),
       onlineLevel: onlineLevel.optional(),
       occurredAt: timestamp('When the status change happened.', '2026-11-23T09:30:00+07:00'),
-      receivedAt: timestamp(
-        'When the dossier was received. Required from receipt on.',
+      receivedAt: optionalTimestamp(
+        'When the dossier was received. Required from receipt on. 0001-01-01T00:00:00 (any offset) means absent.',
         '2026-11-20T08:00:00+07:00',
-      ).optional(),
-      dueAt: timestamp(
-        'Due date (NgayHenTra), already extended by any clock stop for a supplement. Required with statuses 9 and 10.',
+      ),
+      dueAt: optionalTimestamp(
+        'Due date (NgayHenTra), already extended by any clock stop for a supplement. Required with statuses 9 and 10. 0001-01-01T00:00:00 (any offset) means absent.',
         '2026-11-27T17:00:00+07:00',
-      ).optional(),
-      supplementRequests: z
-        .number()
-        .int()
-        .min(0)
-        .max(100)
-        .optional()
-        .meta({
-          description: 'How many times documents were requested from the citizen so far.',
-          examples: [0],
-        }),
+      ),
+      supplementRequests: supplementRequestsField.optional().meta({
+        description: 'How many times documents were requested from the citizen so far.',
+        examples: [0],
+      }),
       payment: payment.optional(),
       digitized: z
         .boolean()
@@ -133,16 +155,10 @@ export function apiSchemas(config: Settings) {
           description: 'The dossier came through the national public-service portal (DVCQG).',
           examples: [false],
         }),
-      satisfaction: z
-        .number()
-        .int()
-        .min(1)
-        .max(5)
-        .optional()
-        .meta({
-          description: 'The citizen’s rating, 1 (very dissatisfied) to 5 (very satisfied).',
-          examples: [5],
-        }),
+      satisfaction: satisfactionField.optional().meta({
+        description: 'The citizen’s rating, 1 (very dissatisfied) to 5 (very satisfied).',
+        examples: [5],
+      }),
       resultByPost: z
         .boolean()
         .optional()

@@ -1,40 +1,58 @@
 import { z } from 'zod';
+import {
+  amountVndField,
+  eventIdField,
+  instantMillis,
+  nationalStatus,
+  onlineLevelField,
+  satisfactionField,
+  submissionChannel,
+  supplementRequestsField,
+} from './event-fields.ts';
 
 /**
  * The contract between the ingest functions and the workers. Times are epoch milliseconds, codes are
  * already normalised, and every event names its agency, so a worker never re-derives what ingest decided.
+ * Every field is built from the same definitions as the public schema (`event-fields.ts`).
  */
-const millis = z.number().int().nonnegative();
+const millis = instantMillis;
 
 export const queuedEventSchema = z.object({
-  eventId: z.string().min(1),
+  eventId: eventIdField,
   dossierCode: z.string().min(1),
   procedureCode: z.string().min(1),
   agencyCode: z.string().min(1),
-  status: z.number().int().min(1).max(10),
-  channel: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  onlineLevel: z.enum(['none', 'partial', 'full']).optional(),
+  status: nationalStatus,
+  channel: submissionChannel.optional(),
+  onlineLevel: onlineLevelField.optional(),
   occurredAt: millis,
   receivedAt: millis.optional(),
   dueAt: millis.optional(),
-  supplementRequests: z.number().int().nonnegative().optional(),
-  payment: z
-    .object({ required: z.boolean(), online: z.boolean(), amountVnd: z.number().int().nonnegative() })
-    .optional(),
+  supplementRequests: supplementRequestsField.optional(),
+  payment: z.object({ required: z.boolean(), online: z.boolean(), amountVnd: amountVndField }).optional(),
   digitized: z.boolean().optional(),
   electronicResult: z.boolean().optional(),
   fromNationalPortal: z.boolean().optional(),
-  satisfaction: z.number().int().min(1).max(5).optional(),
+  satisfaction: satisfactionField.optional(),
   resultByPost: z.boolean().optional(),
 });
 export type QueuedEvent = z.infer<typeof queuedEventSchema>;
 
-export const dossierEventsMessageSchema = z.object({
+/**
+ * A dossier-events message as the worker first reads it: the envelope is checked, each event on its own,
+ * so that one event the contract refuses is set aside with its reason while the rest are counted.
+ */
+export const dossierEventsEnvelopeSchema = z.object({
   v: z.literal(1),
   kind: z.literal('dossier-events'),
   unitCode: z.string().min(1),
   requestId: z.string().min(1),
   acceptedAt: millis,
+  events: z.array(z.unknown()).min(1),
+});
+export type DossierEventsEnvelope = z.infer<typeof dossierEventsEnvelopeSchema>;
+
+export const dossierEventsMessageSchema = dossierEventsEnvelopeSchema.extend({
   events: z.array(queuedEventSchema).min(1),
 });
 export type DossierEventsMessage = z.infer<typeof dossierEventsMessageSchema>;

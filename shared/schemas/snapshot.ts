@@ -172,6 +172,10 @@ export const latestSnapshotSchema = z
   .object({
     schemaVersion: z.literal(1),
     generatedAt: z.string(),
+    generation: z.string().optional().meta({
+      description:
+        'The path of this snapshot’s own generation, such as snapshots/2026-11-23T03-30-00.000Z/: its unit files are there, written before this file, and never change. Read unit files from it, not from snapshots/units/, so a page never mixes two generations.',
+    }),
     asOf: z
       .string()
       .meta({ description: 'The time the evaluation ran as of; equals generatedAt unless run with --at.' }),

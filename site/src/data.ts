@@ -202,3 +202,19 @@ export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
     failedUnits,
   };
 }
+
+/**
+ * Where a unit's page reads its file: in the generation `latest.json` names, whose files were written before
+ * it and never change, so a page never mixes two evaluations. A snapshot that names none (published before
+ * generations were named) falls back to the current files.
+ */
+export function unitSnapshotUrl(
+  base: string,
+  latest: Pick<LatestSnapshot, 'generation'>,
+  code: string,
+): string {
+  const generation = latest.generation;
+  const folder =
+    generation !== undefined && /^snapshots\/[0-9TZ.-]+\/$/.test(generation) ? generation : 'snapshots/';
+  return `${base}${folder}units/${encodeURIComponent(code)}.json`;
+}

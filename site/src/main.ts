@@ -11,6 +11,7 @@ import {
   type SortKey,
   type TableQuery,
   toCsv,
+  unitSnapshotUrl,
 } from './data.ts';
 import { esc, label, missing, num, pct } from './html.ts';
 import { type StringKey, t, tr } from './i18n.ts';
@@ -223,7 +224,7 @@ function renderOverview(compliance: boolean): void {
 }
 
 async function renderUnit(code: string): Promise<void> {
-  const response = await fetch(`${base}snapshots/units/${encodeURIComponent(code)}.json`);
+  const response = await fetch(unitSnapshotUrl(base, latest ?? {}, code));
   if (!response.ok) {
     app.innerHTML = `${header(latest)}<main id="main"><p role="alert">${L('loadFailed')}</p><p><a href="#/">${L('back')}</a></p></main>`;
     return;

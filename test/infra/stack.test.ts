@@ -74,7 +74,7 @@ describe('the CDK stack', () => {
   });
 
   it('keeps the tables on demand, with point-in-time recovery, TTL and, in prod, deletion protection', () => {
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
     template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [
@@ -164,14 +164,44 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('lets CloudFront read only snapshots/* of the data bucket, never the alert or raw archives', () => {
+    const cloudFrontReads = Object.values(resources('AWS::S3::BucketPolicy')).flatMap((policy) =>
+      (
+        policy as { Properties: { PolicyDocument: { Statement: (Statement & { Principal?: unknown })[] } } }
+      ).Properties.PolicyDocument.Statement.filter(
+        (statement) =>
+          JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com') &&
+          statement.Effect === 'Allow',
+      ),
+    );
+    const dataGrants = cloudFrontReads.filter((statement) =>
+      JSON.stringify(statement.Resource).includes('Data'),
+    );
+    expect(dataGrants).toHaveLength(1);
+    expect(dataGrants[0]?.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(dataGrants[0]?.Resource)).toMatch(/\/snapshots\/\*"\]\]\}$/);
+    expect(JSON.stringify(dataGrants[0]?.Resource)).not.toMatch(/"\/\*"/);
+  });
+
   it('lets an ingest function send to its queue, look up keys and record only their last use', () => {
     const statements = policyFor('ingest-dossier-events');
-    const onKeys = statements.filter(
-      (s) =>
-        actionsOf([s]).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes('Keys'),
-    );
-    expect(onKeys.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    const dynamo = onKeys;
+    const all = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const rate = all.filter((s) => JSON.stringify(s.Resource).includes('RateWindows'));
+    expect(rate.map((s) => [s.Action, s.Condition])).toEqual([
+      [
+        'dynamodb:UpdateItem',
+        {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['window', 'n', 'expiresAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      ],
+    ]);
+    const dynamo = all.filter((s) => !rate.includes(s));
+    expect(dynamo.map((s) => s.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const statement of dynamo) {
+      expect(JSON.stringify(statement.Resource)).toContain('Keys');
+      expect(JSON.stringify(statement.Resource)).not.toContain('State');
+    }
     expect(dynamo[1]?.Condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['prefix', 'lastUsedAt'] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },

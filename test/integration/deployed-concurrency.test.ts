@@ -37,7 +37,8 @@ describe('the dossier worker at the deployed concurrency', () => {
       options: countOptions(loadSettings({})),
       onPoison: () => undefined,
       onFailure: () => undefined,
-      clock: Date.now,
+      setAside: { setAside: () => Promise.reject(new Error('nothing is set aside here')) },
+      clock: () => Date.parse('2026-11-23T03:05:00Z'),
     };
     // Like the event-source mapping: `concurrency` pollers, and a record reported as failed (a lost
     // transaction race, say) comes back until it succeeds. Four messages per invocation, rather than the full

@@ -380,6 +380,55 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(after?.kpis.yearToDate.proceduresTotal).toBe(1);
   });
 
+  it('evaluates the past read-only: no status change, no alert, only an as-of path, never latest', async () => {
+    const w = await world([unit('H23')]);
+    await connect(w, 'H23', T0);
+    await evaluate(w.deps(T0));
+    await evaluate(w.deps(T0 + 2 * HOUR));
+    const live = await w.latest();
+    const liveHistory = (await w.unitFile('H23')).history.map((h) => h.status);
+    expect(liveHistory).toEqual(['connected', 'interrupted']);
+    const alertsBefore = w.alerts.length;
+
+    const asOf = T0 + 5 * 60_000;
+    const summary = await evaluate({ ...w.deps(asOf), now: T0 + 3 * HOUR, mode: 'asOf' });
+    expect(summary).toMatchObject({ transitions: 0, alertsSent: 0 });
+    expect(w.alerts).toHaveLength(alertsBefore);
+    expect((await w.latest()).generatedAt).toBe(live.generatedAt);
+    expect((await w.unitFile('H23')).history.map((h) => h.status)).toEqual(liveHistory);
+    const past = await readJson<LatestSnapshot>(
+      aws.s3,
+      aws.bucket,
+      `snapshots/as-of/${new Date(asOf).toISOString().replaceAll(':', '-')}/latest.json`,
+    );
+    expect(past.asOf).toBe(new Date(asOf).toISOString());
+    expect(past.units[0]?.connection).toMatchObject({
+      status: 'connected',
+      since: new Date(T0).toISOString(),
+    });
+
+    await evaluate(w.deps(T0 + 2 * HOUR + 5 * 60_000));
+    expect(w.alerts).toHaveLength(alertsBefore);
+  });
+
+  it('names its generation in latest.json, whose unit files are written before it and never change', async () => {
+    const w = await world([unit('H24')]);
+    await connect(w, 'H24', T0);
+    await evaluate(w.deps(T0));
+    const first = await w.latest();
+    expect(first.generation).toBe('snapshots/2026-11-23T03-00-00.000Z/');
+    const unitInGeneration = await readJson<UnitSnapshot>(
+      aws.s3,
+      aws.bucket,
+      `${first.generation}units/H24.json`,
+    );
+    expect(unitInGeneration.generatedAt).toBe(first.generatedAt);
+    await evaluate(w.deps(T0 + HOUR));
+    const again = await readJson<UnitSnapshot>(aws.s3, aws.bucket, `${first.generation}units/H24.json`);
+    expect(again.generatedAt).toBe(first.generatedAt);
+    expect((await w.latest()).generation).toBe('snapshots/2026-11-23T04-00-00.000Z/');
+  });
+
   it('keeps the previous latest.json when a publish fails part-way, and recovers on the next run', async () => {
     const w = await world([unit('H21')]);
     await connect(w, 'H21', T0);

@@ -10,6 +10,7 @@ import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
@@ -302,7 +303,12 @@ describe('GET /v1/me', () => {
     expect((await me(revoked)).status).toBe(401);
 
     const old = await issue('H48');
-    const rotated = await rotateKey(keyStore, registry, 'H48', 2_000, stack.clock.now());
+    const rotated = await rotateKey(
+      { store: keyStore, registry, pepper: () => loadKeyPepper() },
+      'H48',
+      2_000,
+      stack.clock.now(),
+    );
     const oldView = await me(old);
     expect(oldView.body?.key.prefix).toBe(old.split('_')[1]);
     expect(oldView.body?.key.expiresAt).not.toBeNull();

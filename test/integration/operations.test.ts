@@ -17,6 +17,7 @@ import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.t
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
 import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
@@ -263,7 +264,12 @@ describe('operating the pipeline through the emc commands, on the local stack', 
   it('rotates a key with overlap: both keys work, then only the new one', async () => {
     const oldKey = await issue('H48');
     const heartbeat = { systemId: 'tthc', sentAt: new Date(now()).toISOString() };
-    const rotated = await rotateKey(keyStore, ops.registry, 'H48', 4_000, now());
+    const rotated = await rotateKey(
+      { store: keyStore, registry: ops.registry, pepper: () => loadKeyPepper() },
+      'H48',
+      4_000,
+      now(),
+    );
     expect((await post('/v1/heartbeats', oldKey, heartbeat)).status).toBe(202);
     expect((await post('/v1/heartbeats', rotated.key, heartbeat)).status).toBe(202);
     const listed = await keyStore.listForUnit('H48');
@@ -272,7 +278,12 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(listed.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(expiry);
     await until(async () => (await keyStore.listForUnit('H48')).every((k) => k.lastUsedAt !== undefined));
     // A second rotation with a longer overlap keeps the earlier expiry, and says so.
-    const again = await rotateKey(keyStore, ops.registry, 'H48', 3_600_000, now());
+    const again = await rotateKey(
+      { store: keyStore, registry: ops.registry, pepper: () => loadKeyPepper() },
+      'H48',
+      3_600_000,
+      now(),
+    );
     expect(again.expiring.find((k) => k.prefix !== rotated.prefix)?.expiresAt).toBe(expiry);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - now() + 100)));
     const refused = await post('/v1/heartbeats', oldKey, heartbeat);

@@ -29,6 +29,9 @@ async function setup() {
   return { store, get };
 }
 
+/** Times inside the queue contract's instant bounds. */
+const T = Date.parse('2026-11-23T03:00:00Z');
+
 const heartbeat = (receivedAt: number, version: string): HeartbeatMessage => ({
   v: 1,
   kind: 'heartbeat',
@@ -44,16 +47,16 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
     const { store, get } = await setup();
     const response = await processHeartbeatBatch(
       [
-        record(heartbeat(3000, 'v3'), 'a'),
-        record(heartbeat(1000, 'v1'), 'b'),
-        record(heartbeat(3000, 'v3'), 'c'),
+        record(heartbeat(T + 3000, 'v3'), 'a'),
+        record(heartbeat(T + 1000, 'v1'), 'b'),
+        record(heartbeat(T + 3000, 'v3'), 'c'),
       ],
       { store, ...quiet },
     );
-    await processHeartbeatBatch([record(heartbeat(2000, 'v2'), 'd')], { store, ...quiet });
+    await processHeartbeatBatch([record(heartbeat(T + 2000, 'v2'), 'd')], { store, ...quiet });
     expect(response.batchItemFailures).toEqual([]);
     expect(await get(keys.heartbeat('H48', 'tthc-core'))).toMatchObject({
-      lastSeenAt: 3000,
+      lastSeenAt: T + 3000,
       softwareVersion: 'v3',
     });
   });
@@ -77,7 +80,7 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
       kind: 'catalog-part',
       unitCode: 'H48',
       syncId: 'sync-1',
-      receivedAt: 5000,
+      receivedAt: T + 5000,
       part: index,
       parts: 2,
       procedures: levels.map((onlineLevel, i) => ({
@@ -93,7 +96,7 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
     await processReportBatch([record(part(0, ['partial', 'full', 'full']), 'p0-again')], { store, ...quiet });
     expect(await get(keys.catalog('H48'))).toMatchObject({
       syncId: 'sync-1',
-      syncedAt: 5000,
+      syncedAt: T + 5000,
       procedures: 5,
       online: 4,
       fullOnline: 3,
@@ -110,13 +113,13 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
       receivedAt,
       days: [{ date: '2026-11-22', received, receivedOnline: 1, resolved: 1, resolvedOnTime: 1 }],
     });
-    await processReportBatch([record(totals(2000, 20), 'n'), record(totals(1000, 10), 'o')], {
+    await processReportBatch([record(totals(T + 2000, 20), 'n'), record(totals(T + 1000, 10), 'o')], {
       store,
       ...quiet,
     });
     expect(await get(keys.dailyTotals('H48', '2026-11-22'))).toMatchObject({
       received: 20,
-      reportedAt: 2000,
+      reportedAt: T + 2000,
     });
   });
 });

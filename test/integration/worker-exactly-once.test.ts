@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { processDossierEventBatch } from '../../shared/domain/worker/dossier-batch.ts';
@@ -75,6 +76,7 @@ async function setup(faults: Faults = { throttle: 0 }, seed = 1) {
   const deps = {
     store,
     archive,
+    setAside: new DynamoFailureLog(names.state, doc),
     options,
     onPoison: (p: { reason: string }) => poison.push(p.reason),
     onFailure: () => undefined,
@@ -197,6 +199,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
     const response = await processDossierEventBatch([poison, ...good], {
       store,
       archive: new S3Archive(aws.bucket, aws.s3),
+      setAside: new DynamoFailureLog(names.state, doc),
       options,
       onPoison: (p) => reasons.push(p.reason),
       onFailure: () => undefined,
@@ -207,6 +210,40 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
     for (const unit of units(events)) await store.fold(unit, 1);
     expect(storedCounters(await scanAll(raw, names.state))).toEqual(expectedCounters(events));
     expect(t.poison).toEqual([]);
+  });
+
+  it('sets aside one event the contract refuses, with its reason, and counts the rest of its message', async () => {
+    const events = generateStream(17, { dossiers: 8, units: ['H33'] });
+    const [message] = toMessages(events, events.length);
+    if (!message) throw new Error('no message generated');
+    const bad = { ...message.events[0], eventId: 'pre-1970', dueAt: -1000 };
+    const record = {
+      messageId: 'mixed-1',
+      body: JSON.stringify({ ...message, events: [...message.events, bad] }),
+      receiveCount: 1,
+    };
+    const { names, raw, doc } = await aws.tables();
+    const store = new DynamoDossierStore(names.state, doc);
+    const log = new DynamoFailureLog(names.state, doc);
+    const poison: string[] = [];
+    const response = await processDossierEventBatch([record], {
+      store,
+      archive: new S3Archive(aws.bucket, aws.s3),
+      setAside: log,
+      options,
+      onPoison: (p) => poison.push(p.reason),
+      onFailure: () => undefined,
+      clock: Date.now,
+    });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(poison).toEqual([]);
+    for (const unit of units(events)) await store.fold(unit, 1);
+    expect(storedCounters(await scanAll(raw, names.state))).toEqual(expectedCounters(events));
+    const aside = await log.setAsideEvents('dossier-events');
+    expect(aside.map((entry) => [entry.messageId, entry.index, entry.eventId])).toEqual([
+      ['mixed-1', message.events.length, 'pre-1970'],
+    ]);
+    expect(aside[0]?.reason).toContain(`events[${message.events.length}].dueAt`);
   });
 
   it('archives each message once: a redelivery overwrites the same object', async () => {

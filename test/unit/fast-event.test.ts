@@ -4,6 +4,7 @@ import { loadSettings } from '../../shared/config/settings.ts';
 import { compileFastEventParser, fastTimestamp } from '../../shared/domain/ingest/fast-event.ts';
 import { serializeQueuedEvent } from '../../shared/domain/ingest/serialize.ts';
 import { apiSchemas, timestamp } from '../../shared/schemas/api.ts';
+import { EARLIEST_INSTANT_MS, LATEST_INSTANT_MS } from '../../shared/schemas/event-fields.ts';
 import { queuedEventSchema } from '../../shared/schemas/queue.ts';
 import { validEvent } from '../helpers/ingest-harness.ts';
 
@@ -129,20 +130,22 @@ describe('the fast event parser', () => {
   });
 });
 
+const instant = fc.integer({ min: EARLIEST_INSTANT_MS, max: LATEST_INSTANT_MS });
+
 describe('serializeQueuedEvent', () => {
   it('writes JSON that parses back to the same event, whatever the strings hold', () => {
     const queued = fc.record(
       {
-        eventId: fc.string({ minLength: 1 }),
+        eventId: fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
         dossierCode: fc.string({ minLength: 1 }),
         procedureCode: fc.string({ minLength: 1 }),
         agencyCode: fc.string({ minLength: 1 }),
         status: fc.integer({ min: 1, max: 10 }),
         channel: fc.constantFrom(1 as const, 2 as const, 3 as const),
         onlineLevel: fc.constantFrom('none' as const, 'partial' as const, 'full' as const),
-        occurredAt: fc.nat(),
-        receivedAt: fc.nat(),
-        dueAt: fc.nat(),
+        occurredAt: instant,
+        receivedAt: instant,
+        dueAt: instant,
         supplementRequests: fc.nat({ max: 100 }),
         payment: fc.record({ required: fc.boolean(), online: fc.boolean(), amountVnd: fc.nat() }),
         digitized: fc.boolean(),

@@ -10,6 +10,7 @@ import {
   page,
   queryRows,
   toCsv,
+  unitSnapshotUrl,
 } from '../../site/src/data.ts';
 
 function row(
@@ -128,5 +129,24 @@ describe('dashboard data logic', () => {
     expect(page(items, 0, 50)).toMatchObject({ pages: 200, index: 0 });
     expect(page(items, 999, 50).index).toBe(199);
     expect(page(items, 199, 50).items).toHaveLength(50);
+  });
+});
+
+describe('unit files come from the generation latest.json names', () => {
+  it('reads the unit file of that generation, never the current one', () => {
+    expect(unitSnapshotUrl('/', { generation: 'snapshots/2026-11-23T03-00-00.000Z/' }, 'H48')).toBe(
+      '/snapshots/2026-11-23T03-00-00.000Z/units/H48.json',
+    );
+  });
+
+  it('falls back to the current files for a snapshot that names no generation', () => {
+    expect(unitSnapshotUrl('/', {}, 'H48')).toBe('/snapshots/units/H48.json');
+  });
+
+  it('ignores a generation that is not a snapshot folder', () => {
+    expect(unitSnapshotUrl('/', { generation: '../alerts/' }, 'H48')).toBe('/snapshots/units/H48.json');
+    expect(unitSnapshotUrl('/', { generation: 'snapshots/as-of/x/' }, 'H48')).toBe(
+      '/snapshots/units/H48.json',
+    );
   });
 });

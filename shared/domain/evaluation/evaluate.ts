@@ -17,6 +17,7 @@ import type { CounterValues } from '../dossier/counters.ts';
 import { SENDER_PROFILES } from '../ingest/sender-profiles.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { addDays, dayOf, quarterMonths } from '../time.ts';
+import { asOfDeps } from './as-of.ts';
 import {
   criteriaFor,
   evaluateConnection,
@@ -55,6 +56,8 @@ export interface EvaluationDeps {
   concurrency?: number;
   /** How often the evaluation runs (default 15 minutes); the dashboard calls figures stale after three. */
   everyMinutes?: number;
+  /** `asOf` (for `--at`) reads only: no status change, no alert, snapshots to an as-of path (`as-of.ts`). */
+  mode?: 'live' | 'asOf';
 }
 
 export interface EvaluationSummary {
@@ -319,7 +322,8 @@ async function mapLimit<T, R>(
  * One evaluation: every registered unit's connection status and figures, alerts for every change (exactly
  * once, even when two evaluations race), reminders and digests, then the snapshot files, latest last.
  */
-export async function evaluate(deps: EvaluationDeps): Promise<EvaluationSummary> {
+export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary> {
+  const deps = input.mode === 'asOf' ? asOfDeps(input) : input;
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
   const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at);

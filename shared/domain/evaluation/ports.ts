@@ -109,4 +109,6 @@ export interface SnapshotFiles {
 /** Writes dated objects first and `latest.json` last, so a failure leaves the previous latest intact. */
 export interface SnapshotPort {
   publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }>;
+  /** An evaluation of the past: only under `snapshots/as-of/<asOf>/`, never the current files or `latest`. */
+  publishAsOf(files: SnapshotFiles): Promise<{ bytes: number; objects: number }>;
 }

@@ -1,5 +1,6 @@
 import type { Settings } from '../../config/settings.ts';
 import type { DossierEvent } from '../../schemas/api.ts';
+import { isWithinInstantBounds } from '../../schemas/event-fields.ts';
 
 /**
  * A conservative fast path for the dossier-event schema, for the 1000-event hot path. It accepts only events
@@ -29,7 +30,8 @@ function digits(text: string, from: number, count: number): number {
 }
 
 /**
- * Epoch milliseconds of `YYYY-MM-DDTHH:MM:SS[.s{1,3}](Z|±HH:MM)`, or NaN for anything else. Read by hand
+ * Epoch milliseconds of `YYYY-MM-DDTHH:MM:SS[.s{1,3}](Z|±HH:MM)` within the instant bounds, or NaN for
+ * anything else. Read by hand
  * rather than by regular expression: it runs three times per event on the hot path.
  */
 export function fastTimestamp(value: unknown): number {
@@ -43,7 +45,7 @@ export function fastTimestamp(value: unknown): number {
   const hour = digits(value, 11, 2);
   const minute = digits(value, 14, 2);
   const second = digits(value, 17, 2);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return Number.NaN;
+  if (year < 1999 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return Number.NaN;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
   const limit = month === 2 && isLeap(year) ? 29 : (DAYS[month - 1] ?? 0);
   if (day > limit) return Number.NaN;
@@ -62,7 +64,7 @@ export function fastTimestamp(value: unknown): number {
   }
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const rest = value.length - at;
-  if (rest === 1 && value[at] === 'Z') return utc;
+  if (rest === 1 && value[at] === 'Z') return bounded(utc);
   if (rest !== 6 || value[at + 3] !== ':') return Number.NaN;
   const sign = value[at];
   const offsetHours = digits(value, at + 1, 2);
@@ -77,7 +79,12 @@ export function fastTimestamp(value: unknown): number {
     return Number.NaN;
   }
   const offset = (offsetHours * 60 + offsetMinutes) * 60_000;
-  return sign === '+' ? utc - offset : utc + offset;
+  return bounded(sign === '+' ? utc - offset : utc + offset);
+}
+
+/** Outside the instant bounds zod reports the error, so the fast path steps aside. */
+function bounded(ms: number): number {
+  return isWithinInstantBounds(ms) ? ms : Number.NaN;
 }
 
 const isBool = (value: unknown): value is boolean => typeof value === 'boolean';

@@ -1,7 +1,13 @@
 import type { DossierEventsMessage, QueuedEvent } from '../../schemas/queue.ts';
 import { addContributions, addDelta, compact, emptyDelta, type UnitDelta } from '../dossier/delta.ts';
 import { footprint } from '../dossier/rollup.ts';
-import { contributions, type DossierRules, type DossierState, merge } from '../dossier/state.ts';
+import {
+  type Contributions,
+  contributions,
+  type DossierRules,
+  type DossierState,
+  merge,
+} from '../dossier/state.ts';
 
 export interface DossierKey {
   unitCode: string;
@@ -12,6 +18,11 @@ export interface StoredDossier {
   state: DossierState;
   /** Incremented on every write; a write is conditional on the version it read. */
   version: number;
+  /**
+   * What the dossier adds to the counters, exactly as it was counted when written. Absent on dossiers
+   * written before it was stored; those are recomputed under today's rules.
+   */
+  contribution?: Contributions;
 }
 
 export interface DossierChange {
@@ -19,6 +30,8 @@ export interface DossierChange {
   /** The version read, or 0 for a dossier not yet stored. */
   expectedVersion: number;
   state: DossierState;
+  /** The contribution counted for `state`, stored with it so a later change subtracts exactly this. */
+  contribution: Contributions;
 }
 
 /** `held`: a rebuild is swapping the unit's counters; nothing was written and the messages wait. */
@@ -147,12 +160,21 @@ async function countUnit(
         result.unchangedDossiers++;
         continue;
       }
+      // "Before" is what was counted, not a recomputation under today's rules and time zone, so a
+      // configuration change never subtracts what was never added (`emc rebuild` applies new rules on purpose).
+      const added = contributions(after, options.rules, options.dayOf);
+      const counted = current?.contribution ?? contributions(before, options.rules, options.dayOf);
       const delta = emptyDelta();
-      addContributions(delta, contributions(after, options.rules, options.dayOf), 1);
-      addContributions(delta, contributions(before, options.rules, options.dayOf), -1);
+      addContributions(delta, added, 1);
+      addContributions(delta, counted, -1);
       planned.push({
         dossier,
-        change: { key: dossier.key, expectedVersion: current?.version ?? 0, state: after },
+        change: {
+          key: dossier.key,
+          expectedVersion: current?.version ?? 0,
+          state: after,
+          contribution: added,
+        },
         delta: compact(delta),
       });
     }

@@ -189,6 +189,7 @@ describe('transactions built by the dossier store', () => {
             key: { unitCode: 'H01', dossierCode },
             expectedVersion: 0,
             state: { receivedAt: null } as never,
+            contribution: { cells: [] },
           }));
           await new DynamoDossierStore(TABLE, client).commit('H01', changes, fromStored(delta));
           const [items = []] = table.transactions;
