@@ -375,6 +375,23 @@ describe('evaluateConnection', () => {
       ).toEqual({ status: 'partial', reasons: ['heartbeat_missing:tthc', 'dossier_feed_missing'] });
     });
 
+    it('is not a unit without registered systems whose heartbeats still arrive', () => {
+      const fresh = {
+        systems: [],
+        heartbeats: new Map([['tthc', AT - GRACE]]),
+        previousStatus: 'connected' as const,
+      };
+      expect(codes(healthy({ ...fresh, lastDossierEventAt: undefined }))).toEqual({
+        status: 'partial',
+        reasons: ['dossier_feed_missing'],
+      });
+      const stale = { ...fresh, heartbeats: new Map([['tthc', AT - GRACE - 1]]) };
+      expect(codes(healthy({ ...stale, lastDossierEventAt: undefined }))).toEqual({
+        status: 'interrupted',
+        reasons: ['connection_interrupted', 'dossier_feed_missing'],
+      });
+    });
+
     it('ends when the heartbeats come back within the grace period', () => {
       expect(
         codes(healthy({ heartbeats: new Map([['tthc', AT - GRACE]]), previousStatus: 'interrupted' })),
