@@ -101,8 +101,9 @@ describe('POST /v1/compat/emc/{siteKey}/TrackingMCDT', () => {
     const ids = (h.queue.messages('dossier-events') as { events: { eventId: string }[] }[]).map(
       (m) => m.events[0]?.eventId,
     );
-    expect(ids[0]).toBeDefined();
-    expect(ids[0]).toBe(ids[1]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^emc-[0-9a-f]{32}$/);
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it('refuses an unknown siteKey with 401', async () => {
