@@ -68,22 +68,19 @@ export class InMemoryEvaluationReader implements EvaluationReadPort {
     const byAgency = [...(this.days.get(unitCode) ?? new Map<string, Map<string, CounterValues>>())].filter(
       ([agency]) => agencies === undefined || agencies(agency),
     );
-    const sum = (agencyCode: string | undefined, inPeriod: (day: string) => boolean): CounterValues => {
+    /** A day's counters, or a month's as the sum of its days (a period is YYYY-MM-DD or YYYY-MM). */
+    const sum = (agencyCode: string | undefined, period: string): CounterValues => {
       const total: CounterValues = {};
       for (const [agency, byDay] of byAgency) {
         if (agencyCode !== undefined && agency !== agencyCode) continue;
-        for (const [day, values] of byDay) if (inPeriod(day)) addInto(total, values);
+        if (period.length === 10) addInto(total, byDay.get(period) ?? {});
+        else for (const [day, values] of byDay) if (day.startsWith(`${period}-`)) addInto(total, values);
       }
       return total;
     };
-    const isDay = (period: string) => (day: string) => day === period;
-    const inMonth = (period: string) => (day: string) => day.startsWith(`${period}-`);
-    const perAgency = (periods: string[], inPeriod: (period: string) => (day: string) => boolean) =>
+    const perAgency = (periods: string[]) =>
       new Map(
-        periods.map((period) => [
-          period,
-          new Map(byAgency.map(([agency]) => [agency, sum(agency, inPeriod(period))])),
-        ]),
+        periods.map((period) => [period, new Map(byAgency.map(([agency]) => [agency, sum(agency, period)]))]),
       );
     const signals = this.signals.get(unitCode);
     const services = [...(this.services.get(unitCode) ?? new Map<string, Map<string, number>>())].map(
@@ -101,10 +98,10 @@ export class InMemoryEvaluationReader implements EvaluationReadPort {
       dailyTotals: (signals?.dailyTotals ?? []).filter(
         (day) => day.date >= plan.totalsFrom && day.date <= plan.totalsTo,
       ),
-      unitDays: new Map(plan.unitDays.map((day) => [day, sum(undefined, isDay(day))])),
-      unitMonths: new Map(plan.unitMonths.map((month) => [month, sum(undefined, inMonth(month))])),
-      agencyDays: perAgency(plan.agencyDays, isDay),
-      agencyMonths: perAgency(plan.agencyMonths, inMonth),
+      unitDays: new Map(plan.unitDays.map((day) => [day, sum(undefined, day)])),
+      unitMonths: new Map(plan.unitMonths.map((month) => [month, sum(undefined, month)])),
+      agencyDays: perAgency(plan.agencyDays),
+      agencyMonths: perAgency(plan.agencyMonths),
       services,
     };
   }
