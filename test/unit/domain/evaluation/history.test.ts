@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CounterValues } from '../../../../shared/domain/dossier/counters.ts';
 import { addHistory, readWithHistory } from '../../../../shared/domain/evaluation/history.ts';
 import type { ReadPlan, UnitData } from '../../../../shared/domain/evaluation/ports.ts';
 import { InMemoryEvaluationReader } from '../../../fakes/evaluation.ts';
@@ -96,7 +97,7 @@ describe('addHistory', () => {
     };
     const source: UnitData = {
       ...empty(),
-      agencyMonths: new Map([
+      agencyMonths: new Map<string, Map<string, CounterValues>>([
         [
           '2026-11',
           new Map([
@@ -109,7 +110,7 @@ describe('addHistory', () => {
     };
     addHistory(target, source, false);
     expect(target.agencyMonths).toEqual(
-      new Map([
+      new Map<string, Map<string, CounterValues>>([
         [
           '2026-11',
           new Map([
