@@ -55,8 +55,15 @@ describe('toCsv', () => {
   });
 
   it('quotes a cell with a comma, a quote or a line break, doubling the quotes', () => {
-    const lines = toCsv([row('A, "B"\nC', [])]).split('\r\n');
-    expect(lines[1]?.startsWith('H48,"A, ""B""\nC",province,partial,,')).toBe(true);
+    const nameCell = (name: string) =>
+      toCsv([row(name, [])])
+        .split('\r\n')[1]
+        ?.split(',province,')[0];
+    expect(nameCell('A, "B"\nC')).toBe('H48,"A, ""B""\nC"');
+    expect(nameCell('A,B')).toBe('H48,"A,B"');
+    expect(nameCell('say "hi"')).toBe('H48,"say ""hi"""');
+    expect(nameCell('two\nlines')).toBe('H48,"two\nlines"');
+    expect(nameCell('plain name')).toBe('H48,plain name');
   });
 
   it('is the header alone for no units', () => {
