@@ -392,6 +392,20 @@ describe('evaluateConnection', () => {
       });
     });
 
+    it("counts only registered systems' heartbeats as heard once any system is registered", () => {
+      const input = healthy({
+        heartbeats: new Map([
+          ['tthc', AT - GRACE - 1],
+          ['unregistered', AT],
+        ]),
+        previousStatus: 'connected',
+      });
+      expect(codes(input)).toEqual({
+        status: 'interrupted',
+        reasons: ['connection_interrupted', 'heartbeat_late:tthc'],
+      });
+    });
+
     it('ends when the heartbeats come back within the grace period', () => {
       expect(
         codes(healthy({ heartbeats: new Map([['tthc', AT - GRACE]]), previousStatus: 'interrupted' })),

@@ -35,7 +35,7 @@ function row(name: string, reasons: string[]): UnitRow {
       reasons: reasons.map((code) => ({ code, message: { vi: code, en: code } })),
       since: null,
       lastHeartbeatAt: '2026-11-15T04:59:00.000Z',
-      lastDossierEventAt: null,
+      lastDossierEventAt: '2026-11-15T04:00:00.000Z',
       catalogSyncedAt: null,
       alertsHeld: null,
     },
@@ -49,7 +49,7 @@ describe('toCsv', () => {
   it('writes a byte-order mark, the header and one CRLF line per unit, empty for not applicable', () => {
     expect(toCsv([row('Bắc Ninh', ['catalog_missing', 'dossier_feed_silent'])])).toBe(
       `\uFEFF${HEADER}\r\n` +
-        'H48,Bắc Ninh,province,partial,catalog_missing dossier_feed_silent,2026-11-15T04:59:00.000Z,,4,' +
+        'H48,Bắc Ninh,province,partial,catalog_missing dossier_feed_silent,2026-11-15T04:59:00.000Z,2026-11-15T04:00:00.000Z,4,' +
         '0.25,0.5,0.5,0.75,60000,0.5,0.4,50,average\r\n',
     );
   });
@@ -64,6 +64,15 @@ describe('toCsv', () => {
     expect(nameCell('say "hi"')).toBe('H48,"say ""hi"""');
     expect(nameCell('two\nlines')).toBe('H48,"two\nlines"');
     expect(nameCell('plain name')).toBe('H48,plain name');
+  });
+
+  it('writes a missing value as an empty cell, as it does a null one', () => {
+    const unit = row('Bắc Ninh', []);
+    const missing = {
+      ...unit,
+      connection: { ...unit.connection, lastHeartbeatAt: undefined },
+    } as unknown as UnitRow;
+    expect(toCsv([missing]).split('\r\n')[1]).toContain('partial,,,2026-11-15T04:00:00.000Z,');
   });
 
   it('is the header alone for no units', () => {
