@@ -70,9 +70,9 @@ describe('toCsv', () => {
     const unit = row('Bắc Ninh', []);
     const missing = {
       ...unit,
-      connection: { ...unit.connection, lastHeartbeatAt: undefined },
+      connection: { ...unit.connection, lastHeartbeatAt: undefined, lastDossierEventAt: null },
     } as unknown as UnitRow;
-    expect(toCsv([missing]).split('\r\n')[1]).toContain('partial,,,2026-11-15T04:00:00.000Z,');
+    expect(toCsv([missing]).split('\r\n')[1]).toContain('partial,,,,4,');
   });
 
   it('is the header alone for no units', () => {
