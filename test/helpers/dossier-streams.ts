@@ -10,8 +10,9 @@ const BASE = Date.parse('2026-11-20T01:00:00Z');
 const HOUR = 3_600_000;
 
 /**
- * Dossier lifecycles with the mixes the real feeds have: channels, levels, fees, supplements, late and
- * missing statuses, resolutions on later days, and occasional disagreement between events of one dossier.
+ * Dossier lifecycles with the mixes the real feeds have: channels, levels, fees (required, or said to be
+ * none), supplements, late and missing statuses, resolutions on later days and without a due date, and
+ * occasional disagreement between events of one dossier.
  */
 export function generateStream(
   seed: number,
@@ -31,6 +32,9 @@ export function generateStream(
     const onlineLevel = pick(['none', 'partial', 'full', 'full'] as const);
     const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
     const feeRequired = random() < 0.5;
+    // Some systems send no due date, and some say "no fee" outright instead of leaving payment out.
+    const dueDateKnown = random() < 0.85;
+    const noFeeSaid = random() < 0.5;
     const common = { unitCode, dossierCode, procedureCode, agencyCode };
     const receiptFields = { receivedAt, channel, onlineLevel, fromNationalPortal: random() < 0.3 };
     const lifecycle: number[] = random() < 0.2 ? [1, 2] : [1, 2, 4, ...(random() < 0.3 ? [5] : []), 9, 10];
@@ -45,7 +49,7 @@ export function generateStream(
       };
       if (status !== 1) Object.assign(event, receiptFields);
       if (status === 9 || status === 10) {
-        event.dueAt = dueAt;
+        if (dueDateKnown) event.dueAt = dueAt;
         event.supplementRequests = lifecycle.includes(5) ? pick([1, 2]) : 0;
         if (random() < 0.7) event.digitized = true;
         if (random() < 0.7) event.electronicResult = true;
@@ -57,6 +61,8 @@ export function generateStream(
           online: channel === 2 && random() < 0.8,
           amountVnd: pick([20_000, 50_000, 100_000]),
         };
+      } else if (noFeeSaid && status >= 2) {
+        event.payment = { required: false, online: false, amountVnd: 0 };
       }
       // Now and then an event disagrees with its dossier's receipt, as real feeds sometimes do.
       if (status === 4 && random() < 0.1) event.channel = pick([1, 2, 3] as const);

@@ -23,7 +23,8 @@ describe('ingest logging', () => {
     const key = h.keys.issue('H48');
     const revoked = h.keys.issue('H48');
     const revokedRecord = h.keys.records.get(revoked.split('_')[1] ?? '');
-    if (revokedRecord) revokedRecord.status = 'revoked';
+    if (!revokedRecord) throw new Error('the harness kept no record of the key it issued');
+    revokedRecord.status = 'revoked';
     const body = JSON.stringify({ events: [validEvent()] });
     await h.call('events', { body, headers: bearer(key) });
     await h.call('events', { body: '{"events":[]}', headers: bearer(key) });

@@ -11,7 +11,8 @@ describe('key expiry, last use and retired unit codes', () => {
     const h = ingestHarness({ clock: () => now });
     const oldKey = h.keys.issue('H48');
     const record = h.keys.records.get(keyPrefix(oldKey) ?? '');
-    if (record) record.expiresAt = NOW + 60_000;
+    if (!record) throw new Error('the harness kept no record of the key it issued');
+    record.expiresAt = NOW + 60_000;
     expect((await h.call('events', { body, headers: bearer(oldKey) })).status).toBe(202);
     now = NOW + 60_000;
     const refused = await h.call('events', { body, headers: bearer(oldKey) });

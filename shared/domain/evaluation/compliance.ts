@@ -156,7 +156,12 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
   }
   const applied = { sender: null, applied: API_CRITERIA };
   if (reasons.length === 0) return { status: 'connected', reasons, criteria: applied };
-  const lostAllHeartbeats = input.heartbeats.size > 0 && heardSystems === 0;
+  // With no system registered, any heartbeat still within the grace period shows the connection alive.
+  const heard =
+    input.systems.length > 0
+      ? heardSystems
+      : [...input.heartbeats.values()].filter((seen) => input.at - seen <= grace).length;
+  const lostAllHeartbeats = input.heartbeats.size > 0 && heard === 0;
   const wasConnected = input.previousStatus === 'connected' || input.previousStatus === 'interrupted';
   if (lostAllHeartbeats && wasConnected) {
     return {

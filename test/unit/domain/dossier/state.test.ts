@@ -1,0 +1,411 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../../shared/config/settings.ts';
+import { contributions, type DossierState, merge } from '../../../../shared/domain/dossier/state.ts';
+import type { QueuedEvent } from '../../../../shared/schemas/queue.ts';
+
+const rules = loadSettings({}).dossier;
+/** Vietnam's calendar day, written out here rather than taken from the code under test. */
+const vnDay = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+
+const HOUR = 3_600_000;
+const T = Date.parse('2026-11-10T03:00:00Z'); // 10:00 on 10 Nov in Vietnam
+const AGENCY = '000.00.10.H48';
+
+function event(overrides: Partial<QueuedEvent> & Pick<QueuedEvent, 'eventId' | 'status'>): QueuedEvent {
+  return {
+    dossierCode: '000.00.10.H48-261110-0001',
+    procedureCode: '1.001234',
+    agencyCode: AGENCY,
+    occurredAt: T,
+    ...overrides,
+  };
+}
+
+const received = (overrides: Partial<QueuedEvent> = {}): QueuedEvent =>
+  event({ eventId: 'e-received', status: 2, receivedAt: T, channel: 2, onlineLevel: 'full', ...overrides });
+
+const resolved = (overrides: Partial<QueuedEvent> = {}): QueuedEvent =>
+  event({ eventId: 'e-resolved', status: 9, occurredAt: T + 24 * HOUR, dueAt: T + 48 * HOUR, ...overrides });
+
+const mergeAll = (events: readonly QueuedEvent[]): DossierState =>
+  events.reduce<DossierState>((state, e) => merge(state, e, rules), {});
+
+/** A receipt for contributions tests. */
+const receipt = (overrides: Partial<NonNullable<DossierState['receipt']>> = {}): DossierState['receipt'] => ({
+  key: [T, 'e-received'],
+  receivedAt: T,
+  agencyCode: AGENCY,
+  procedureCode: '1.001234',
+  channel: 1,
+  onlineLevel: 'none',
+  fromNationalPortal: false,
+  ...overrides,
+});
+
+/** The received cell of a dossier received in person with no fee: only `received` is 1. */
+const receivedValues = {
+  received: 1,
+  receivedOnline: 0,
+  receivedPostal: 0,
+  fromNationalPortal: 0,
+  fullOnlineEligible: 0,
+  fullOnline: 0,
+  feeRequired: 0,
+  paidOnline: 0,
+  paidOnlineAmountVnd: 0,
+};
+const resolvedValues = {
+  resolved: 1,
+  resolvedOnline: 0,
+  resolvedWithDueDate: 1,
+  resolvedOnTime: 1,
+  digitized: 0,
+  rated: 0,
+  satisfied: 0,
+};
+
+describe('merge: the receipt', () => {
+  it('comes from an event with a received status, a receipt time and a channel', () => {
+    expect(mergeAll([received()]).receipt).toEqual({
+      key: [T, 'e-received'],
+      receivedAt: T,
+      agencyCode: AGENCY,
+      procedureCode: '1.001234',
+      channel: 2,
+      onlineLevel: 'full',
+      fromNationalPortal: false,
+    });
+  });
+
+  it('needs a received status: "registered" (1) is not a receipt, "received" (2) and "returned" (10) are', () => {
+    expect(mergeAll([received({ status: 1 })]).receipt).toBeUndefined();
+    expect(mergeAll([received({ status: 2 })]).receipt?.receivedAt).toBe(T);
+    expect(mergeAll([received({ status: 10 })]).receipt?.receivedAt).toBe(T);
+  });
+
+  it('needs both the receipt time and the channel', () => {
+    expect(mergeAll([received({ receivedAt: undefined })]).receipt).toBeUndefined();
+    expect(mergeAll([received({ channel: undefined })]).receipt).toBeUndefined();
+  });
+
+  it('defaults the online level to none and the national portal to false', () => {
+    const state = mergeAll([received({ onlineLevel: undefined, fromNationalPortal: undefined })]);
+    expect(state.receipt).toMatchObject({ onlineLevel: 'none', fromNationalPortal: false });
+    expect(mergeAll([received({ fromNationalPortal: true })]).receipt?.fromNationalPortal).toBe(true);
+  });
+
+  it('is the earliest event by time, then by event id, whatever order they arrive in', () => {
+    const first = received({ eventId: 'b', occurredAt: T, agencyCode: 'first' });
+    const tieWinner = received({ eventId: 'a', occurredAt: T, agencyCode: 'tie' });
+    const later = received({ eventId: 'a0', occurredAt: T + 1, agencyCode: 'later' });
+    expect(mergeAll([later, first]).receipt?.agencyCode).toBe('first');
+    expect(mergeAll([first, later]).receipt?.agencyCode).toBe('first');
+    expect(mergeAll([first, tieWinner]).receipt?.agencyCode).toBe('tie');
+    expect(mergeAll([tieWinner, first]).receipt?.agencyCode).toBe('tie');
+  });
+});
+
+describe('merge: the resolution', () => {
+  it('comes from the first end status, keeping its due date and supplement requests', () => {
+    expect(mergeAll([resolved({ supplementRequests: 1 })]).resolution).toEqual({
+      key: [T + 24 * HOUR, 'e-resolved'],
+      resolvedAt: T + 24 * HOUR,
+      dueAt: T + 48 * HOUR,
+      supplementRequests: 1,
+    });
+  });
+
+  it('has no due date when the event carries none, and no supplement requests when it says none', () => {
+    const resolution = mergeAll([resolved({ dueAt: undefined })]).resolution;
+    expect(resolution).toEqual({
+      key: [T + 24 * HOUR, 'e-resolved'],
+      resolvedAt: T + 24 * HOUR,
+      supplementRequests: 0,
+    });
+    expect(resolution).not.toHaveProperty('dueAt');
+  });
+
+  it('ignores statuses that are not an end: processing (4) resolves nothing', () => {
+    expect(mergeAll([resolved({ status: 4 })]).resolution).toBeUndefined();
+    expect(mergeAll([resolved({ status: 10 })]).resolution?.resolvedAt).toBe(T + 24 * HOUR);
+  });
+
+  it('keeps the earliest end status, in either order', () => {
+    const resolvedFirst = resolved({ eventId: 'r9', status: 9, occurredAt: T + HOUR });
+    const returnedLater = resolved({
+      eventId: 'r10',
+      status: 10,
+      occurredAt: T + 2 * HOUR,
+      dueAt: undefined,
+    });
+    expect(mergeAll([returnedLater, resolvedFirst]).resolution?.resolvedAt).toBe(T + HOUR);
+    expect(mergeAll([resolvedFirst, returnedLater]).resolution?.dueAt).toBe(T + 48 * HOUR);
+  });
+});
+
+describe('merge: monotonic facts', () => {
+  it('marks a fee only when an event says one is required', () => {
+    expect(
+      mergeAll([received({ payment: { required: false, online: false, amountVnd: 0 } })]).feeRequired,
+    ).toBeUndefined();
+    expect(
+      mergeAll([received({ payment: { required: true, online: false, amountVnd: 0 } })]).feeRequired,
+    ).toBe(true);
+    expect(mergeAll([received()]).feeRequired).toBeUndefined();
+  });
+
+  it('counts an online payment only for a required fee, keeping the largest amount', () => {
+    const notRequired = mergeAll([
+      received({ payment: { required: false, online: true, amountVnd: 50_000 } }),
+    ]);
+    expect(notRequired.paidOnline).toBeUndefined();
+    expect(notRequired.paidOnlineAmountVnd).toBeUndefined();
+    const paid = mergeAll([
+      received({ eventId: 'p1', payment: { required: true, online: true, amountVnd: 50_000 } }),
+      received({ eventId: 'p2', payment: { required: true, online: true, amountVnd: 20_000 } }),
+      received({ eventId: 'p3', payment: { required: true, online: false, amountVnd: 90_000 } }),
+    ]);
+    expect(paid).toMatchObject({ feeRequired: true, paidOnline: true, paidOnlineAmountVnd: 50_000 });
+  });
+
+  it('keeps digitisation, electronic result and the best satisfaction once seen', () => {
+    const state = mergeAll([
+      resolved({ eventId: 'x1', digitized: true, satisfaction: 4 }),
+      resolved({ eventId: 'x2', digitized: false, electronicResult: true, satisfaction: 2 }),
+    ]);
+    expect(state).toMatchObject({ digitized: true, electronicResult: true, satisfaction: 4 });
+  });
+
+  it('returns the same state for an event that teaches nothing new', () => {
+    const events = [
+      received({ payment: { required: true, online: true, amountVnd: 10_000 } }),
+      resolved({ digitized: true, electronicResult: true, satisfaction: 5 }),
+    ];
+    const state = mergeAll(events);
+    for (const e of events) expect(merge(state, e, rules)).toBe(state);
+    expect(merge(state, event({ eventId: 'other', status: 4 }), rules)).toBe(state);
+  });
+});
+
+describe('contributions', () => {
+  it('counts nothing before the dossier is known to be received, even a resolution', () => {
+    expect(contributions(mergeAll([resolved()]), rules, vnDay)).toEqual({ cells: [] });
+    expect(contributions({}, rules, vnDay)).toEqual({ cells: [] });
+  });
+
+  it('counts a dossier received in person without fee on its day of receipt, and nothing else', () => {
+    expect(contributions({ receipt: receipt() }, rules, vnDay)).toEqual({
+      cells: [{ agencyCode: AGENCY, day: '2026-11-10', values: receivedValues }],
+    });
+  });
+
+  it('counts an online, full-online, national-portal dossier and its online service for the month', () => {
+    const state: DossierState = {
+      receipt: receipt({ channel: 2, onlineLevel: 'full', fromNationalPortal: true }),
+    };
+    expect(contributions(state, rules, vnDay)).toEqual({
+      cells: [
+        {
+          agencyCode: AGENCY,
+          day: '2026-11-10',
+          values: {
+            ...receivedValues,
+            receivedOnline: 1,
+            fromNationalPortal: 1,
+            fullOnlineEligible: 1,
+            fullOnline: 1,
+          },
+        },
+      ],
+      onlineService: { procedureCode: '1.001234', month: '2026-11' },
+    });
+  });
+
+  it('counts full-online eligibility without a full-online dossier when it came in person or by post', () => {
+    const inPerson = contributions({ receipt: receipt({ onlineLevel: 'full' }) }, rules, vnDay);
+    expect(inPerson.cells[0]?.values).toMatchObject({
+      fullOnlineEligible: 1,
+      fullOnline: 0,
+      receivedOnline: 0,
+    });
+    const postal = contributions({ receipt: receipt({ channel: 3, onlineLevel: 'partial' }) }, rules, vnDay);
+    expect(postal.cells[0]?.values).toMatchObject({
+      receivedPostal: 1,
+      fullOnlineEligible: 0,
+      fullOnline: 0,
+    });
+    expect(postal.onlineService).toBeUndefined();
+  });
+
+  it('counts a fee, and a payment with its amount only when the fee is required', () => {
+    const paid = contributions(
+      { receipt: receipt(), feeRequired: true, paidOnline: true, paidOnlineAmountVnd: 50_000 },
+      rules,
+      vnDay,
+    );
+    expect(paid.cells[0]?.values).toMatchObject({
+      feeRequired: 1,
+      paidOnline: 1,
+      paidOnlineAmountVnd: 50_000,
+    });
+    const feeOnly = contributions({ receipt: receipt(), feeRequired: true }, rules, vnDay);
+    expect(feeOnly.cells[0]?.values).toMatchObject({ feeRequired: 1, paidOnline: 0, paidOnlineAmountVnd: 0 });
+    const paidNoAmount = contributions(
+      { receipt: receipt(), feeRequired: true, paidOnline: true },
+      rules,
+      vnDay,
+    );
+    expect(paidNoAmount.cells[0]?.values).toMatchObject({ paidOnline: 1, paidOnlineAmountVnd: 0 });
+    const noFee = contributions(
+      { receipt: receipt(), paidOnline: true, paidOnlineAmountVnd: 50_000 },
+      rules,
+      vnDay,
+    );
+    expect(noFee.cells[0]?.values).toMatchObject({ feeRequired: 0, paidOnline: 0, paidOnlineAmountVnd: 0 });
+  });
+
+  it('puts the receipt on the Vietnam day: 23:59:59.999 is still that day, midnight is the next', () => {
+    const late = Date.parse('2026-11-30T16:59:59.999Z');
+    expect(contributions({ receipt: receipt({ receivedAt: late }) }, rules, vnDay).cells[0]?.day).toBe(
+      '2026-11-30',
+    );
+    const next = contributions({ receipt: receipt({ receivedAt: late + 1, channel: 2 }) }, rules, vnDay);
+    expect(next.cells[0]?.day).toBe('2026-12-01');
+    expect(next.onlineService?.month).toBe('2026-12');
+  });
+
+  describe('the resolution, on its own day', () => {
+    const dueAt = Date.parse('2026-11-20T10:00:00Z');
+    const resolvedState = (resolution: NonNullable<DossierState['resolution']>, extra: DossierState = {}) =>
+      contributions({ receipt: receipt(), resolution, ...extra }, rules, vnDay);
+
+    it('is on time when resolved exactly at the due date', () => {
+      const result = resolvedState({ key: [dueAt, 'r'], resolvedAt: dueAt, dueAt, supplementRequests: 0 });
+      expect(result.cells).toEqual([
+        { agencyCode: AGENCY, day: '2026-11-10', values: receivedValues },
+        { agencyCode: AGENCY, day: '2026-11-20', values: resolvedValues },
+      ]);
+    });
+
+    it('is late one millisecond after the due date, but still counted with a due date', () => {
+      const result = resolvedState({
+        key: [dueAt + 1, 'r'],
+        resolvedAt: dueAt + 1,
+        dueAt,
+        supplementRequests: 0,
+      });
+      expect(result.cells[1]?.values).toEqual({ ...resolvedValues, resolvedOnTime: 0 });
+    });
+
+    it('stays on time after one supplement request and is late after a second', () => {
+      const one = resolvedState({ key: [dueAt, 'r'], resolvedAt: dueAt, dueAt, supplementRequests: 1 });
+      const two = resolvedState({ key: [dueAt, 'r'], resolvedAt: dueAt, dueAt, supplementRequests: 2 });
+      expect(one.cells[1]?.values).toMatchObject({ resolvedWithDueDate: 1, resolvedOnTime: 1 });
+      expect(two.cells[1]?.values).toMatchObject({ resolvedWithDueDate: 1, resolvedOnTime: 0 });
+    });
+
+    it('without a due date counts as resolved, outside the on-time rate', () => {
+      const result = resolvedState({ key: [dueAt, 'r'], resolvedAt: dueAt, supplementRequests: 0 });
+      expect(result.cells[1]?.values).toEqual({
+        ...resolvedValues,
+        resolvedWithDueDate: 0,
+        resolvedOnTime: 0,
+      });
+    });
+
+    it('counts as processed online when the dossier was received online', () => {
+      const online = contributions(
+        {
+          receipt: receipt({ channel: 2 }),
+          resolution: { key: [dueAt, 'r'], resolvedAt: dueAt, dueAt, supplementRequests: 0 },
+        },
+        rules,
+        vnDay,
+      );
+      expect(online.cells[1]?.values).toMatchObject({ resolved: 1, resolvedOnline: 1 });
+    });
+
+    it('counts digitised only with both digitised components and an electronic result', () => {
+      const resolution = {
+        key: [dueAt, 'r'] as [number, string],
+        resolvedAt: dueAt,
+        dueAt,
+        supplementRequests: 0,
+      };
+      expect(
+        resolvedState(resolution, { digitized: true, electronicResult: true }).cells[1]?.values.digitized,
+      ).toBe(1);
+      expect(resolvedState(resolution, { digitized: true }).cells[1]?.values.digitized).toBe(0);
+      expect(resolvedState(resolution, { electronicResult: true }).cells[1]?.values.digitized).toBe(0);
+    });
+
+    it('counts a rating, and a satisfied one from 4 up', () => {
+      const resolution = {
+        key: [dueAt, 'r'] as [number, string],
+        resolvedAt: dueAt,
+        dueAt,
+        supplementRequests: 0,
+      };
+      expect(resolvedState(resolution, { satisfaction: 4 }).cells[1]?.values).toMatchObject({
+        rated: 1,
+        satisfied: 1,
+      });
+      expect(resolvedState(resolution, { satisfaction: 3 }).cells[1]?.values).toMatchObject({
+        rated: 1,
+        satisfied: 0,
+      });
+      expect(resolvedState(resolution, { satisfaction: 5 }).cells[1]?.values).toMatchObject({
+        rated: 1,
+        satisfied: 1,
+      });
+      expect(resolvedState(resolution).cells[1]?.values).toMatchObject({ rated: 0, satisfied: 0 });
+    });
+  });
+});
+
+describe('merge is order-free and idempotent over every input class the rules distinguish', () => {
+  // Resolutions with and without a due date, dossiers with no payment field, with a fee that is not
+  // required, and with a required fee paid online or not; received, end and other statuses.
+  const anEvent = fc.record({
+    eventId: fc.constantFrom('a', 'b', 'c', 'd'),
+    status: fc.integer({ min: 1, max: 10 }),
+    occurredAt: fc.integer({ min: T, max: T + 72 * HOUR }),
+    receivedAt: fc.option(fc.integer({ min: T - 24 * HOUR, max: T }), { nil: undefined }),
+    channel: fc.option(fc.constantFrom(1 as const, 2 as const, 3 as const), { nil: undefined }),
+    dueAt: fc.option(fc.integer({ min: T, max: T + 72 * HOUR }), { nil: undefined }),
+    supplementRequests: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    payment: fc.option(
+      fc.record({
+        required: fc.boolean(),
+        online: fc.boolean(),
+        amountVnd: fc.constantFrom(0, 20_000, 50_000),
+      }),
+      { nil: undefined },
+    ),
+    digitized: fc.option(fc.boolean(), { nil: undefined }),
+    electronicResult: fc.option(fc.boolean(), { nil: undefined }),
+    satisfaction: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  });
+  const clean = (e: Record<string, unknown>): QueuedEvent =>
+    event(
+      Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Partial<QueuedEvent> &
+        Pick<QueuedEvent, 'eventId' | 'status'>,
+    );
+
+  it('gives the same contributions for any order and any repetition of the same events', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anEvent, { minLength: 1, maxLength: 8 }).map((list) => list.map(clean)),
+        fc.infiniteStream(fc.nat()),
+        (events, seeds) => {
+          const shuffled = [...events, ...events].sort(() => (seeds.next().value % 3) - 1);
+          expect(contributions(mergeAll(shuffled), rules, vnDay)).toEqual(
+            contributions(mergeAll(events), rules, vnDay),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,442 @@
+import { describe, expect, it } from 'vitest';
+import { loadSettings, type Settings } from '../../../../shared/config/settings.ts';
+import {
+  type ConnectionInput,
+  criteriaFor,
+  evaluateConnection,
+  worstRelativeDifference,
+} from '../../../../shared/domain/evaluation/compliance.ts';
+
+const config = loadSettings({});
+const criteria = criteriaFor(config, 'H48');
+
+const AT = Date.parse('2026-11-15T05:00:00Z');
+const SECOND = 1000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+// The shipped defaults (shared/config/defaults.json), written out so a change there is a visible decision.
+const GRACE = 900 * SECOND;
+const SILENCE = 48 * HOUR;
+const MAX_AGE = 30 * DAY;
+const TOLERANCE = 0.01;
+
+/** A unit that meets every criterion; each test breaks one thing. */
+function healthy(overrides: Partial<ConnectionInput> = {}): ConnectionInput {
+  return {
+    at: AT,
+    systems: ['tthc'],
+    heartbeats: new Map([['tthc', AT - 60 * SECOND]]),
+    lastDossierEventAt: AT - HOUR,
+    catalog: { syncedAt: AT - DAY, procedures: 120 },
+    reconciliation: [{ date: '2026-11-14', worstRelativeDifference: 0 }],
+    previousStatus: undefined,
+    ...overrides,
+  };
+}
+
+const codes = (input: ConnectionInput): { status: string; reasons: string[] } => {
+  const result = evaluateConnection(input, criteria);
+  return { status: result.status, reasons: result.reasons.map((r) => r.code) };
+};
+
+describe('the shipped compliance criteria', () => {
+  it('are the documented defaults, so the boundaries below are the real ones', () => {
+    expect(criteria).toEqual({
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 900 },
+      dossierFeed: { silenceHours: 48 },
+      catalog: { maxAgeDays: 30 },
+      reconciliation: { tolerance: 0.01, lookbackDays: 7 },
+    });
+  });
+
+  it("overlay one unit's overrides on the defaults, field by field, and leave other units alone", () => {
+    const custom: Settings = {
+      ...config,
+      compliance: {
+        ...config.compliance,
+        unitOverrides: {
+          G12: {
+            heartbeat: { graceSeconds: 3600 },
+            dossierFeed: { silenceHours: 96 },
+            catalog: { maxAgeDays: 90 },
+            reconciliation: { tolerance: 0.05 },
+          },
+        },
+      },
+    };
+    expect(criteriaFor(custom, 'G12')).toEqual({
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600 },
+      dossierFeed: { silenceHours: 96 },
+      catalog: { maxAgeDays: 90 },
+      reconciliation: { tolerance: 0.05, lookbackDays: 7 },
+    });
+    expect(criteriaFor(custom, 'H48')).toEqual(criteria);
+  });
+});
+
+describe('evaluateConnection', () => {
+  it('calls a unit that meets every criterion connected, with no reasons', () => {
+    expect(evaluateConnection(healthy(), criteria)).toEqual({ status: 'connected', reasons: [] });
+  });
+
+  describe('never connected', () => {
+    it('is a unit from which nothing has ever arrived, with one reason in both languages', () => {
+      const result = evaluateConnection(
+        healthy({ heartbeats: new Map(), lastDossierEventAt: undefined, catalog: undefined }),
+        criteria,
+      );
+      expect(result).toEqual({
+        status: 'never_connected',
+        reasons: [
+          {
+            code: 'no_data_ever',
+            vi: 'Chưa kết nối: hệ thống chưa từng gửi dữ liệu.',
+            en: 'Not connected: no data has ever arrived.',
+          },
+        ],
+      });
+    });
+
+    it('is not a unit that sent only a heartbeat, only dossiers or only a catalogue', () => {
+      const nothing = { heartbeats: new Map(), lastDossierEventAt: undefined, catalog: undefined };
+      expect(codes(healthy({ ...nothing, heartbeats: new Map([['tthc', AT]]) })).status).toBe('partial');
+      expect(codes(healthy({ ...nothing, lastDossierEventAt: AT })).status).toBe('partial');
+      expect(codes(healthy({ ...nothing, catalog: { syncedAt: AT, procedures: 1 } })).status).toBe('partial');
+    });
+  });
+
+  describe('the heartbeat grace period (900 s)', () => {
+    it('accepts a heartbeat exactly the grace period old', () => {
+      expect(codes(healthy({ heartbeats: new Map([['tthc', AT - GRACE]]) }))).toEqual({
+        status: 'connected',
+        reasons: [],
+      });
+    });
+
+    it('calls a heartbeat one millisecond older than the grace period late', () => {
+      expect(codes(healthy({ heartbeats: new Map([['tthc', AT - GRACE - 1]]) }))).toEqual({
+        status: 'partial',
+        reasons: ['heartbeat_late:tthc'],
+      });
+    });
+
+    it('says how many hours the heartbeat has been missing, in both languages', () => {
+      const result = evaluateConnection(
+        healthy({ heartbeats: new Map([['tthc', AT - 2 * HOUR]]) }),
+        criteria,
+      );
+      expect(result.reasons).toEqual([
+        {
+          code: 'heartbeat_late:tthc',
+          vi: 'Hệ thống tthc mất tín hiệu kết nối 2.0 giờ.',
+          en: 'System tthc has not sent a heartbeat for 2.0 hours.',
+        },
+      ]);
+    });
+
+    it('names each registered system that never sent a heartbeat', () => {
+      const result = evaluateConnection(healthy({ systems: ['tthc', 'portal'] }), criteria);
+      expect(result).toEqual({
+        status: 'partial',
+        reasons: [
+          {
+            code: 'heartbeat_missing:portal',
+            vi: 'Hệ thống portal chưa từng gửi tín hiệu kết nối.',
+            en: 'System portal has never sent a heartbeat.',
+          },
+        ],
+      });
+    });
+
+    it('asks for a heartbeat when no system is registered and none ever came', () => {
+      const result = evaluateConnection(healthy({ systems: [], heartbeats: new Map() }), criteria);
+      expect(result).toEqual({
+        status: 'partial',
+        reasons: [
+          {
+            code: 'heartbeat_missing',
+            vi: 'Chưa có hệ thống nào gửi tín hiệu kết nối.',
+            en: 'No system has sent a heartbeat.',
+          },
+        ],
+      });
+    });
+
+    it('is satisfied by any heartbeat when no system is registered', () => {
+      expect(codes(healthy({ systems: [], heartbeats: new Map([['tthc', AT]]) }))).toEqual({
+        status: 'connected',
+        reasons: [],
+      });
+    });
+
+    it('reads the grace period from the criteria it is given', () => {
+      const wide = { ...criteria, heartbeat: { ...criteria.heartbeat, graceSeconds: 3600 } };
+      const input = healthy({ heartbeats: new Map([['tthc', AT - HOUR]]) });
+      expect(evaluateConnection(input, wide).status).toBe('connected');
+      expect(
+        evaluateConnection({ ...input, heartbeats: new Map([['tthc', AT - HOUR - 1]]) }, wide).status,
+      ).toBe('partial');
+    });
+  });
+
+  describe('the dossier feed silence window (48 h)', () => {
+    it('accepts a last dossier event exactly 48 hours old', () => {
+      expect(codes(healthy({ lastDossierEventAt: AT - SILENCE }))).toEqual({
+        status: 'connected',
+        reasons: [],
+      });
+    });
+
+    it('calls the feed silent one millisecond later, saying for how many hours', () => {
+      const result = evaluateConnection(healthy({ lastDossierEventAt: AT - SILENCE - 1 }), criteria);
+      expect(result).toEqual({
+        status: 'partial',
+        reasons: [
+          {
+            code: 'dossier_feed_silent',
+            vi: 'Không có dữ liệu hồ sơ trong 48.0 giờ.',
+            en: 'No dossier data for 48.0 hours.',
+          },
+        ],
+      });
+    });
+
+    it('asks for dossier data when none ever came', () => {
+      expect(evaluateConnection(healthy({ lastDossierEventAt: undefined }), criteria).reasons).toEqual([
+        { code: 'dossier_feed_missing', vi: 'Chưa gửi dữ liệu hồ sơ.', en: 'No dossier data has arrived.' },
+      ]);
+    });
+  });
+
+  describe('the catalogue (30 days)', () => {
+    it('accepts a catalogue synced exactly 30 days ago', () => {
+      expect(codes(healthy({ catalog: { syncedAt: AT - MAX_AGE, procedures: 120 } }))).toEqual({
+        status: 'connected',
+        reasons: [],
+      });
+    });
+
+    it('counts its age in days: 31 hours old is fresh', () => {
+      expect(codes(healthy({ catalog: { syncedAt: AT - 31 * HOUR, procedures: 120 } })).status).toBe(
+        'connected',
+      );
+    });
+
+    it('calls a catalogue one millisecond past 30 days stale', () => {
+      const result = evaluateConnection(
+        healthy({ catalog: { syncedAt: AT - MAX_AGE - 1, procedures: 120 } }),
+        criteria,
+      );
+      expect(result.reasons).toEqual([
+        {
+          code: 'catalog_stale',
+          vi: 'Danh mục thủ tục chưa đồng bộ quá 30 ngày.',
+          en: 'The procedure catalogue is older than 30 days.',
+        },
+      ]);
+    });
+
+    it('calls an empty catalogue empty, and one procedure is enough', () => {
+      expect(
+        evaluateConnection(healthy({ catalog: { syncedAt: AT, procedures: 0 } }), criteria).reasons,
+      ).toEqual([
+        { code: 'catalog_empty', vi: 'Danh mục thủ tục rỗng.', en: 'The procedure catalogue is empty.' },
+      ]);
+      expect(codes(healthy({ catalog: { syncedAt: AT, procedures: 1 } })).status).toBe('connected');
+    });
+
+    it('asks for a catalogue that was never synced', () => {
+      expect(evaluateConnection(healthy({ catalog: undefined }), criteria).reasons).toEqual([
+        {
+          code: 'catalog_missing',
+          vi: 'Chưa đồng bộ danh mục thủ tục.',
+          en: 'The procedure catalogue was never synced.',
+        },
+      ]);
+    });
+  });
+
+  describe('reconciliation (tolerance 1%)', () => {
+    it('accepts a day exactly at the tolerance', () => {
+      const reconciliation = [{ date: '2026-11-14', worstRelativeDifference: TOLERANCE }];
+      expect(codes(healthy({ reconciliation }))).toEqual({ status: 'connected', reasons: [] });
+    });
+
+    it('calls a day just past the tolerance a mismatch, naming only the days that are off', () => {
+      const result = evaluateConnection(
+        healthy({
+          reconciliation: [
+            { date: '2026-11-12', worstRelativeDifference: 0.0101 },
+            { date: '2026-11-13', worstRelativeDifference: 0.01 },
+            { date: '2026-11-14', worstRelativeDifference: 0.5 },
+          ],
+        }),
+        criteria,
+      );
+      expect(result).toEqual({
+        status: 'partial',
+        reasons: [
+          {
+            code: 'reconciliation_mismatch',
+            vi: 'Số liệu đối soát lệch quá 1.0% ở 2 ngày (2026-11-12, 2026-11-14).',
+            en: 'Reported totals differ from counted figures by more than 1.0% on 2 day(s) (2026-11-12, 2026-11-14).',
+          },
+        ],
+      });
+    });
+
+    it('asks for daily totals when none were sent in the lookback', () => {
+      expect(evaluateConnection(healthy({ reconciliation: [] }), criteria).reasons).toEqual([
+        {
+          code: 'reconciliation_missing',
+          vi: 'Chưa gửi số liệu đối soát.',
+          en: 'No daily totals were sent for reconciliation.',
+        },
+      ]);
+    });
+  });
+
+  it('lists every failing criterion, in a fixed order', () => {
+    expect(
+      codes(
+        healthy({
+          systems: ['tthc', 'portal'],
+          heartbeats: new Map([['tthc', AT - GRACE - 1]]),
+          lastDossierEventAt: undefined,
+          catalog: { syncedAt: AT, procedures: 0 },
+          reconciliation: [],
+        }),
+      ),
+    ).toEqual({
+      status: 'partial',
+      reasons: [
+        'heartbeat_late:tthc',
+        'heartbeat_missing:portal',
+        'dossier_feed_missing',
+        'catalog_empty',
+        'reconciliation_missing',
+      ],
+    });
+  });
+
+  describe('interrupted', () => {
+    const lost = { heartbeats: new Map([['tthc', AT - GRACE - 1]]) };
+    const interruption = {
+      code: 'connection_interrupted',
+      vi: 'Kết nối bị gián đoạn: mất tín hiệu từ mọi hệ thống.',
+      en: 'Connection interrupted: heartbeats lost from every system.',
+    };
+
+    it('is a connected unit that lost the heartbeats of every system, the interruption named first', () => {
+      const result = evaluateConnection(healthy({ ...lost, previousStatus: 'connected' }), criteria);
+      expect(result.status).toBe('interrupted');
+      expect(result.reasons[0]).toEqual(interruption);
+      expect(result.reasons.map((r) => r.code)).toEqual(['connection_interrupted', 'heartbeat_late:tthc']);
+    });
+
+    it('persists at the next evaluation while the heartbeats stay lost', () => {
+      expect(codes(healthy({ ...lost, previousStatus: 'interrupted' }))).toEqual({
+        status: 'interrupted',
+        reasons: ['connection_interrupted', 'heartbeat_late:tthc'],
+      });
+    });
+
+    it('is only partial for a unit that was not connected before', () => {
+      for (const previousStatus of [undefined, 'partial', 'never_connected'] as const) {
+        expect(codes(healthy({ ...lost, previousStatus }))).toEqual({
+          status: 'partial',
+          reasons: ['heartbeat_late:tthc'],
+        });
+      }
+    });
+
+    it('is only partial while one system still sends heartbeats', () => {
+      const input = healthy({
+        systems: ['tthc', 'portal'],
+        heartbeats: new Map([
+          ['tthc', AT - GRACE - 1],
+          ['portal', AT - GRACE],
+        ]),
+        previousStatus: 'connected',
+      });
+      expect(codes(input)).toEqual({ status: 'partial', reasons: ['heartbeat_late:tthc'] });
+    });
+
+    it('is not a connected unit whose other criteria fail while its heartbeats arrive', () => {
+      expect(codes(healthy({ lastDossierEventAt: undefined, previousStatus: 'connected' }))).toEqual({
+        status: 'partial',
+        reasons: ['dossier_feed_missing'],
+      });
+    });
+
+    it('is not a connected unit that never had any heartbeat, only other data', () => {
+      expect(
+        codes(healthy({ heartbeats: new Map(), lastDossierEventAt: undefined, previousStatus: 'connected' })),
+      ).toEqual({ status: 'partial', reasons: ['heartbeat_missing:tthc', 'dossier_feed_missing'] });
+    });
+
+    it('is not a unit without registered systems whose heartbeats still arrive', () => {
+      const fresh = {
+        systems: [],
+        heartbeats: new Map([['tthc', AT - GRACE]]),
+        previousStatus: 'connected' as const,
+      };
+      expect(codes(healthy({ ...fresh, lastDossierEventAt: undefined }))).toEqual({
+        status: 'partial',
+        reasons: ['dossier_feed_missing'],
+      });
+      const stale = { ...fresh, heartbeats: new Map([['tthc', AT - GRACE - 1]]) };
+      expect(codes(healthy({ ...stale, lastDossierEventAt: undefined }))).toEqual({
+        status: 'interrupted',
+        reasons: ['connection_interrupted', 'dossier_feed_missing'],
+      });
+    });
+
+    it("counts only registered systems' heartbeats as heard once any system is registered", () => {
+      const input = healthy({
+        heartbeats: new Map([
+          ['tthc', AT - GRACE - 1],
+          ['unregistered', AT],
+        ]),
+        previousStatus: 'connected',
+      });
+      expect(codes(input)).toEqual({
+        status: 'interrupted',
+        reasons: ['connection_interrupted', 'heartbeat_late:tthc'],
+      });
+    });
+
+    it('ends when the heartbeats come back within the grace period', () => {
+      expect(
+        codes(healthy({ heartbeats: new Map([['tthc', AT - GRACE]]), previousStatus: 'interrupted' })),
+      ).toEqual({ status: 'connected', reasons: [] });
+    });
+  });
+});
+
+describe('worstRelativeDifference: |reported − counted| / max(reported, counted)', () => {
+  it('divides by the larger of the two, whichever side it is on', () => {
+    // 100 reported, 99 counted: 1/100. 99 reported, 100 counted: also 1/100, never 1/99.
+    expect(worstRelativeDifference({ received: 100 }, { received: 99 })).toBe(0.01);
+    expect(worstRelativeDifference({ received: 99 }, { received: 100 })).toBe(0.01);
+    expect(worstRelativeDifference({ received: 4 }, { received: 1 })).toBe(0.75);
+    expect(worstRelativeDifference({ received: 1 }, { received: 4 })).toBe(0.75);
+  });
+
+  it('takes the worst figure of the day', () => {
+    expect(
+      worstRelativeDifference(
+        { received: 10, receivedOnline: 4, resolved: 8 },
+        { received: 10, receivedOnline: 2, resolved: 6 },
+      ),
+    ).toBe(0.5);
+  });
+
+  it('is 0 when both sides are 0 or equal, and 1 when one side is 0', () => {
+    expect(worstRelativeDifference({ received: 0 }, { received: 0 })).toBe(0);
+    expect(worstRelativeDifference({ received: 7 }, { received: 7 })).toBe(0);
+    expect(worstRelativeDifference({ received: 5 }, {})).toBe(1);
+    expect(worstRelativeDifference({ received: 0 }, { received: 3 })).toBe(1);
+    expect(worstRelativeDifference({}, { received: 3 })).toBe(0);
+  });
+});

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../../shared/config/settings.ts';
+import { evaluate } from '../../../../shared/domain/evaluation/evaluate.ts';
+import type { Period } from '../../../../shared/schemas/snapshot.ts';
+import {
+  InMemoryEvaluationReader,
+  InMemoryRegistry,
+  InMemorySnapshots,
+  InMemoryStatusStore,
+  RecordingAlerts,
+} from '../../../fakes/evaluation.ts';
+
+const config = loadSettings({});
+const AGENCY = '000.00.10.H48';
+const DAY = 86_400_000;
+
+/** Every calendar day from `from` to `to`, inclusive, counted with a plain UTC date loop. */
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let ms = Date.parse(`${from}T00:00:00Z`); ms <= Date.parse(`${to}T00:00:00Z`); ms += DAY) {
+    out.push(new Date(ms).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** One dossier received on every day in the range, so a period's count is its number of days. */
+function oneADay(from: string, to: string): InMemoryEvaluationReader {
+  const reader = new InMemoryEvaluationReader();
+  for (const day of daysBetween(from, to)) reader.addCounters('H48', AGENCY, day, { received: 1 });
+  reader.setSignals('H48', { catalog: { syncedAt: 0, procedures: 10, online: 4, fullOnline: 2 } });
+  return reader;
+}
+
+async function run(reader: InMemoryEvaluationReader, atIso: string) {
+  const snapshots = new InMemorySnapshots();
+  const at = Date.parse(atIso);
+  await evaluate({
+    config,
+    registry: new InMemoryRegistry([
+      {
+        unitCode: 'H48',
+        name: 'Bắc Ninh',
+        kind: 'province',
+        systems: ['tthc'],
+        agencies: [{ agencyCode: AGENCY, name: 'Sở Tư pháp', level: 'department' }],
+      },
+    ]),
+    reader,
+    statuses: new InMemoryStatusStore(),
+    alerts: new RecordingAlerts(),
+    snapshots,
+    at,
+    now: at,
+  });
+  return snapshots.last;
+}
+
+const received = (kpis: Record<Period, { dossiersReceived: number }>): Record<Period, number> => ({
+  today: kpis.today.dossiersReceived,
+  last7Days: kpis.last7Days.dossiersReceived,
+  monthToDate: kpis.monthToDate.dossiersReceived,
+  quarterToDate: kpis.quarterToDate.dossiersReceived,
+  yearToDate: kpis.yearToDate.dossiersReceived,
+});
+
+/**
+ * Expected counts are days of the calendar, counted by hand: 2026 has Jan 31, Feb 28, Mar 31, Apr 30,
+ * May 31, Jun 30, Jul 31, Aug 31, Sep 30, Oct 31, Nov 30, Dec 31; 2028 is a leap year (Feb 29).
+ */
+const cases: [string, string, Record<Period, number>][] = [
+  // 12:00 in Vietnam on 15 Nov: October (31) + 15 days of November; Jan–Oct is 304 days.
+  [
+    'mid-quarter',
+    '2026-11-15T05:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 15, quarterToDate: 46, yearToDate: 319 },
+  ],
+  // 23:59 on 31 Mar, the last minute of Q1: 31 + 28 + 31.
+  [
+    'last minute of Q1',
+    '2026-03-31T16:59:00Z',
+    { today: 1, last7Days: 7, monthToDate: 31, quarterToDate: 90, yearToDate: 90 },
+  ],
+  [
+    'first minute of Q2',
+    '2026-03-31T17:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 1, quarterToDate: 1, yearToDate: 91 },
+  ],
+  // 30 + 31 + 30 = 91 for Q2; 90 + 91 = 181 to the end of June.
+  [
+    'last minute of Q2',
+    '2026-06-30T16:59:00Z',
+    { today: 1, last7Days: 7, monthToDate: 30, quarterToDate: 91, yearToDate: 181 },
+  ],
+  [
+    'first minute of Q3',
+    '2026-06-30T17:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 1, quarterToDate: 1, yearToDate: 182 },
+  ],
+  // 31 + 31 + 30 = 92 for Q3; 181 + 92 = 273.
+  [
+    'last minute of Q3',
+    '2026-09-30T16:59:00Z',
+    { today: 1, last7Days: 7, monthToDate: 30, quarterToDate: 92, yearToDate: 273 },
+  ],
+  [
+    'first minute of Q4',
+    '2026-09-30T17:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 1, quarterToDate: 1, yearToDate: 274 },
+  ],
+  // The second month of a quarter: 1 Nov is October's 31 days plus one.
+  [
+    'first minute of November',
+    '2026-10-31T17:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 1, quarterToDate: 32, yearToDate: 305 },
+  ],
+  [
+    'last minute of the year',
+    '2026-12-31T16:59:00Z',
+    { today: 1, last7Days: 7, monthToDate: 31, quarterToDate: 92, yearToDate: 365 },
+  ],
+  // The 7 days to 1 Jan 2027 reach back into 2026; nothing else does.
+  [
+    'first minute of 2027',
+    '2026-12-31T17:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 1, quarterToDate: 1, yearToDate: 1 },
+  ],
+  [
+    'the leap day',
+    '2028-02-29T05:00:00Z',
+    { today: 1, last7Days: 7, monthToDate: 29, quarterToDate: 60, yearToDate: 60 },
+  ],
+  // 31 + 29 + 31 in a leap year's first quarter.
+  [
+    'last minute of Q1 2028',
+    '2028-03-31T16:59:00Z',
+    { today: 1, last7Days: 7, monthToDate: 31, quarterToDate: 91, yearToDate: 91 },
+  ],
+];
+
+describe('period figures at Vietnam midnight', () => {
+  const reader = oneADay('2025-12-01', '2028-12-31');
+
+  it.each(cases)(
+    'counts today, 7 days, month, quarter and year to date at the %s',
+    async (_name, at, expected) => {
+      const files = await run(reader, at);
+      expect(received(files.latest.units[0]?.kpis ?? ({} as never))).toEqual(expected);
+      expect(received(files.latest.national.kpis)).toEqual(expected);
+    },
+  );
+
+  it('leaves out days after the day evaluated, even when their counters exist', async () => {
+    // At 23:59 on 15 Nov the 16th (and later) already hold dossiers in this store: a backfill cannot move
+    // them into the past.
+    const files = await run(reader, '2026-11-15T16:59:00Z');
+    expect(received(files.latest.units[0]?.kpis ?? ({} as never))).toEqual({
+      today: 1,
+      last7Days: 7,
+      monthToDate: 15,
+      quarterToDate: 46,
+      yearToDate: 319,
+    });
+  });
+
+  it("gives an agency the same month, quarter and year as its unit, from the agency's own counters", async () => {
+    // The store ends on the day evaluated, as it does when evaluating now.
+    const files = await run(oneADay('2025-12-01', '2026-09-30'), '2026-09-30T16:59:00Z');
+    const agency = files.units[0]?.agencies[0];
+    expect(agency?.agencyCode).toBe(AGENCY);
+    expect(received(agency?.kpis ?? ({} as never))).toEqual({
+      today: 1,
+      last7Days: 7,
+      monthToDate: 30,
+      quarterToDate: 92,
+      yearToDate: 273,
+    });
+  });
+
+  it('keeps a 90-day series ending today, oldest first', async () => {
+    const files = await run(reader, '2026-11-15T05:00:00Z');
+    const series = files.units[0]?.series ?? [];
+    expect(series).toHaveLength(90);
+    // 15 Nov back 89 days: 15 in November, 31 in October, 30 in September, 13 in August → 18 Aug.
+    expect(series[0]?.date).toBe('2026-08-18');
+    expect(series.at(-1)?.date).toBe('2026-11-15');
+    expect(series.every((point) => point.kpis.dossiersReceived === 1)).toBe(true);
+  });
+});
+
+describe('online services with dossiers, by period', () => {
+  // Four online services in the catalogue; one had online dossiers in July, October, November and December.
+  function withServices(): InMemoryEvaluationReader {
+    return oneADay('2026-01-01', '2026-12-31')
+      .addOnlineDossiers('H48', '1.000001', '2026-07', 2)
+      .addOnlineDossiers('H48', '1.000002', '2026-10', 1)
+      .addOnlineDossiers('H48', '1.000003', '2026-11', 5)
+      .addOnlineDossiers('H48', '1.000004', '2026-12', 1)
+      .addOnlineDossiers('H48', '1.000004', '2025-11', 1);
+  }
+
+  it('counts a service once per period in which it had an online dossier, up to the day evaluated', async () => {
+    const kpis = (await run(withServices(), '2026-11-15T05:00:00Z')).latest.units[0]?.kpis;
+    const figures = (period: Period) => ({
+      count: kpis?.[period].onlineServicesWithDossiers,
+      rate: kpis?.[period].onlineServicesWithDossiersRate,
+    });
+    expect(figures('today')).toEqual({ count: null, rate: null });
+    expect(figures('last7Days')).toEqual({ count: null, rate: null });
+    // November: the third service. Q4 so far: the second and third. The year: first, second, third.
+    expect(figures('monthToDate')).toEqual({ count: 1, rate: 0.25 });
+    expect(figures('quarterToDate')).toEqual({ count: 2, rate: 0.5 });
+    expect(figures('yearToDate')).toEqual({ count: 3, rate: 0.75 });
+  });
+
+  it('starts a new quarter with only its own month', async () => {
+    const kpis = (await run(withServices(), '2026-09-30T17:00:00Z')).latest.units[0]?.kpis;
+    expect(kpis?.monthToDate.onlineServicesWithDossiers).toBe(1);
+    expect(kpis?.quarterToDate.onlineServicesWithDossiers).toBe(1);
+    expect(kpis?.yearToDate.onlineServicesWithDossiers).toBe(2);
+  });
+});
