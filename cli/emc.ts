@@ -75,10 +75,11 @@ emc dlq discard [--feed F] --ids id1,id2
   Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
   Evaluates every unit and publishes the snapshots now. --at evaluates as of that time.`,
-  simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
+  simulate: `emc simulate [--seed 2024] [--scale demo|national] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
-  By default 16 of 83 units are left not fully connected, for a mix of reasons. Writes the ground truth.`,
+  By default 16 of 83 units are left not fully connected, for a mix of reasons. Writes the ground truth.
+  --scale national sends one national day (200,000 dossiers); --dossiers and --days override the scale.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
@@ -105,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       dossiers: { type: 'string' },
       days: { type: 'string' },
+      scale: { type: 'string' },
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -222,10 +224,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
+    const { SCALES } = await import('./simulate/simulate.ts');
+    const scaleName = values.scale ?? 'demo';
+    if (!Object.hasOwn(SCALES, scaleName))
+      throw new CliError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, not ${scaleName}`);
+    const scale = SCALES[scaleName as keyof typeof SCALES];
     const truth = await simulateAgainst(target, {
       seed: Number(values.seed ?? 2024),
-      dossiers: Number(values.dossiers ?? 20_000),
-      days: Number(values.days ?? 14),
+      dossiers: Number(values.dossiers ?? scale.dossiers),
+      days: Number(values.days ?? scale.days),
       now: clock(),
       progress: bar,
     });

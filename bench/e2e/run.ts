@@ -18,7 +18,9 @@ import { dynamoClients } from '../../test/helpers/local-aws.ts';
 /** Seconds per search step: the backlog must not grow over it. */
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 60);
 /** Seconds per lag step at 25%, 50% and 90% of the sustainable rate. */
-const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 30);
+const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 60);
+/** Skips the search and measures lag at shares of this rate, e.g. one found by an earlier run. */
+const GIVEN_RATE = process.env.BENCH_SUSTAINABLE ? Number(process.env.BENCH_SUSTAINABLE) : undefined;
 const START_RATE = Number(process.env.BENCH_START_RATE ?? 500);
 const MAX_STEPS = Number(process.env.BENCH_MAX_STEPS ?? 4);
 /** After a step, the backlog gets this long to drain before the next step starts. */
@@ -314,7 +316,7 @@ async function main(): Promise<void> {
     let low = 0;
     let high = Number.POSITIVE_INFINITY;
     let rate = START_RATE;
-    for (let i = 0; i < MAX_STEPS; i++) {
+    for (let i = 0; GIVEN_RATE === undefined && i < MAX_STEPS; i++) {
       const result = await step(rate, STEP_SECONDS);
       results.push(result);
       print(`search ${i + 1}/${MAX_STEPS}`, result);
@@ -322,14 +324,14 @@ async function main(): Promise<void> {
       else high = Math.min(high, rate);
       rate = Number.isFinite(high) ? Math.round((Math.max(low, START_RATE / 4) + high) / 2) : rate * 2;
     }
-    const sustainable = low;
+    const sustainable = GIVEN_RATE ?? low;
     console.log(
       `highest sustainable counted rate: ${Math.round(sustainable)} events/s (target >= 1500); first unsustainable offered rate: ${Number.isFinite(high) ? high : 'none found'}`,
     );
     const lagSteps: { share: number; result: StepResult }[] = [];
     if (sustainable > 0) {
       for (const share of [0.25, 0.5, 0.9]) {
-        const result = await step(Math.max(EVENTS_PER_REQUEST, Math.round(share * sustainable)), LAG_SECONDS);
+        const result = await step(Math.max(1, Math.round(share * sustainable)), LAG_SECONDS);
         lagSteps.push({ share, result });
         print(`lag at ${share * 100}%`, result);
       }

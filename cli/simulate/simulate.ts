@@ -62,6 +62,16 @@ export interface GroundTruth {
   sent: { requests: number; events: number; duplicates: number; legacy: number };
 }
 
+/**
+ * Named volumes for `emc simulate --scale`: `national` is one day of the whole country, about 200,000
+ * dossiers (about a million events). Explicit `--dossiers` / `--days` override a scale.
+ */
+export const SCALES = {
+  demo: { dossiers: 20_000, days: 14 },
+  national: { dossiers: 200_000, days: 1 },
+} as const satisfies Record<string, { dossiers: number; days: number }>;
+export type Scale = keyof typeof SCALES;
+
 export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
   heartbeat_missing: 3,
