@@ -224,15 +224,17 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
-    const { SCALES } = await import('./simulate/simulate.ts');
-    const scaleName = values.scale ?? 'demo';
-    if (!Object.hasOwn(SCALES, scaleName))
-      throw new CliError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, not ${scaleName}`);
-    const scale = SCALES[scaleName as keyof typeof SCALES];
+    const { simulationSize, SimulationSizeError } = await import('./simulate/simulate.ts');
+    const size = (() => {
+      try {
+        return simulationSize(values.scale, values.dossiers, values.days);
+      } catch (error) {
+        throw error instanceof SimulationSizeError ? new CliError(error.message) : error;
+      }
+    })();
     const truth = await simulateAgainst(target, {
       seed: Number(values.seed ?? 2024),
-      dossiers: Number(values.dossiers ?? scale.dossiers),
-      days: Number(values.days ?? scale.days),
+      ...size,
       now: clock(),
       progress: bar,
     });
