@@ -91,12 +91,12 @@ export async function startDynamoLocal(
     );
   });
   failed.catch(() => undefined);
+  // A JVM on a busy machine can take well over 30 s to answer for the first time.
   await Promise.race([
     waitFor(
       async () => {
         const response = await fetch(endpoint, { method: 'POST' });
         return response.status > 0;
-        // A JVM on a busy machine can take well over 30 s to answer for the first time.
       },
       'DynamoDB Local',
       90_000,
