@@ -94,12 +94,13 @@ emc dlq discard [--feed F] --ids id1,id2
   Evaluates every unit and publishes the snapshots now; alerts go to SNS with --aws, else to the local
   stack's alerts.log. --at evaluates as of that time, read-only: no status change, no alert, and the
   snapshots only under snapshots/as-of/<time>/, never latest.json.`,
-  simulate: `emc simulate [--seed 2024] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
+  simulate: `emc simulate [--seed 2024] [--scale demo|national] [--dossiers 20000] [--days 14] [--out .emc/ground-truth.json]
   Imports the 83-unit demo registry if needed, issues a key per unit, and sends heartbeats, catalogues,
   dossier events (some through the legacy TrackingMCDT feed) and daily totals through the HTTP API.
   Four units (H09, H27 on OpenCPS; H44, G16 on the .NET system) send only their vendor's TrackingMCDT
   records and are judged on the legacy criteria. By default 16 of 83 units are left not fully connected,
-  for a mix of reasons; the four legacy-only units are among the 67 connected. Writes the ground truth.`,
+  for a mix of reasons; the four legacy-only units are among the 67 connected. Writes the ground truth.
+  --scale national sends one national day (200,000 dossiers); --dossiers and --days override the scale.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       dossiers: { type: 'string' },
       days: { type: 'string' },
+      scale: { type: 'string' },
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -253,10 +255,17 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
+    const { simulationSize, SimulationSizeError } = await import('./simulate/simulate.ts');
+    const size = (() => {
+      try {
+        return simulationSize(values.scale, values.dossiers, values.days);
+      } catch (error) {
+        throw error instanceof SimulationSizeError ? new CliError(error.message) : error;
+      }
+    })();
     const truth = await simulateAgainst(target, {
       seed: Number(values.seed ?? 2024),
-      dossiers: Number(values.dossiers ?? 20_000),
-      days: Number(values.days ?? 14),
+      ...size,
       now: clock(),
       progress: bar,
     });

@@ -116,6 +116,7 @@ export async function startDynamoLocal(
     );
   });
   failed.catch(() => undefined);
+  // A JVM on a busy machine can take well over 30 s to answer for the first time.
   await Promise.race([
     waitFor(
       async () => {
@@ -123,7 +124,7 @@ export async function startDynamoLocal(
         return response.status > 0;
       },
       'DynamoDB Local',
-      55_000,
+      90_000,
     ),
     failed,
   ]);

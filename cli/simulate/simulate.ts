@@ -64,6 +64,41 @@ export interface GroundTruth {
   sent: { requests: number; events: number; duplicates: number; legacy: number };
 }
 
+/**
+ * Named volumes for `emc simulate --scale`: `national` is one day of the whole country, about 200,000
+ * dossiers (about a million events). Explicit `--dossiers` / `--days` override a scale.
+ */
+export const SCALES = {
+  demo: { dossiers: 20_000, days: 14 },
+  national: { dossiers: 200_000, days: 1 },
+} as const satisfies Record<string, { dossiers: number; days: number }>;
+export type Scale = keyof typeof SCALES;
+
+/** An unknown `--scale`, or a size that is not a positive whole number. */
+export class SimulationSizeError extends Error {
+  override readonly name = 'SimulationSizeError';
+}
+
+/** Dossiers and days for a run: the scale's (default `demo`), each overridden by an explicit flag. */
+export function simulationSize(
+  scale: string | undefined,
+  dossiers: string | undefined,
+  days: string | undefined,
+): { dossiers: number; days: number } {
+  const name = scale ?? 'demo';
+  if (!Object.hasOwn(SCALES, name))
+    throw new SimulationSizeError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, not ${name}`);
+  const base = SCALES[name as Scale];
+  const whole = (flag: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1)
+      throw new SimulationSizeError(`--${flag} must be a positive whole number, not ${value}`);
+    return parsed;
+  };
+  return { dossiers: whole('dossiers', dossiers, base.dossiers), days: whole('days', days, base.days) };
+}
+
 export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
   heartbeat_missing: 3,
