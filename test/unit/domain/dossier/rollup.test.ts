@@ -63,7 +63,7 @@ describe('counterTargets: each cell rolls up into its agency and the unit, by da
 });
 
 describe('serviceTargets and footprint', () => {
-  it('gives each non-zero service its year, month and procedure', () => {
+  it('gives each non-zero service its year and procedure, with the change per month of that year', () => {
     const delta: UnitDelta = {
       cells: new Map(),
       services: new Map([
@@ -73,9 +73,25 @@ describe('serviceTargets and footprint', () => {
       ]),
     };
     expect(serviceTargets(delta)).toEqual([
-      { year: '2026', month: '2026-12', procedureCode: '1.001234', count: 1 },
-      { year: '2027', month: '2027-01', procedureCode: '1.001234', count: -2 },
+      { year: '2026', procedureCode: '1.001234', months: { '12': 1 } },
+      { year: '2027', procedureCode: '1.001234', months: { '01': -2 } },
     ]);
+  });
+
+  it('writes one item per year and procedure, however many months of that year the delta touches', () => {
+    const delta: UnitDelta = {
+      cells: new Map(),
+      services: new Map([
+        ['2026-11|1.001234', 1],
+        ['2026-12|1.001234', 2],
+        ['2026-12|1.000001', -1],
+      ]),
+    };
+    expect(serviceTargets(delta)).toEqual([
+      { year: '2026', procedureCode: '1.001234', months: { '11': 1, '12': 2 } },
+      { year: '2026', procedureCode: '1.000001', months: { '12': -1 } },
+    ]);
+    expect(footprint(delta)).toBe(2);
   });
 
   it('counts the items one fold writes: four per cell of a new day and agency, one per service', () => {

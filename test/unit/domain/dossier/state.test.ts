@@ -54,6 +54,7 @@ const receivedValues = {
   feeRequired: 0,
   paidOnline: 0,
   paidOnlineAmountVnd: 0,
+  resultByPost: 0,
 };
 const resolvedValues = {
   resolved: 1,
@@ -177,6 +178,14 @@ describe('merge: monotonic facts', () => {
     expect(state).toMatchObject({ digitized: true, electronicResult: true, satisfaction: 4 });
   });
 
+  it('keeps a result delivered by post once seen, and a "not by post" teaches nothing', () => {
+    expect(mergeAll([received({ resultByPost: false })]).resultByPost).toBeUndefined();
+    expect(
+      mergeAll([received({ eventId: 'b1', resultByPost: true }), resolved({ resultByPost: false })])
+        .resultByPost,
+    ).toBe(true);
+  });
+
   it('returns the same state for an event that teaches nothing new', () => {
     const events = [
       received({ payment: { required: true, online: true, amountVnd: 10_000 } }),
@@ -263,6 +272,15 @@ describe('contributions', () => {
       vnDay,
     );
     expect(noFee.cells[0]?.values).toMatchObject({ feeRequired: 0, paidOnline: 0, paidOnlineAmountVnd: 0 });
+  });
+
+  it('counts a result delivered by post on the day of receipt, without making the dossier postal', () => {
+    const byPost = contributions({ receipt: receipt(), resultByPost: true }, rules, vnDay);
+    expect(byPost).toEqual({
+      cells: [{ agencyCode: AGENCY, day: '2026-11-10', values: { ...receivedValues, resultByPost: 1 } }],
+    });
+    const notByPost = contributions({ receipt: receipt(), resultByPost: false }, rules, vnDay);
+    expect(notByPost.cells[0]?.values).toEqual(receivedValues);
   });
 
   it('puts the receipt on the Vietnam day: 23:59:59.999 is still that day, midnight is the next', () => {

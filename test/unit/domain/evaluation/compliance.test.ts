@@ -19,6 +19,11 @@ const GRACE = 900 * SECOND;
 const SILENCE = 48 * HOUR;
 const MAX_AGE = 30 * DAY;
 const TOLERANCE = 0.01;
+/** What a unit on the API is judged on (docs/snapshots.md, `connection.criteria`). */
+const API_CRITERIA = {
+  sender: null,
+  applied: ['heartbeat', 'dossier_feed', 'catalog', 'reconciliation'],
+};
 
 /** A unit that meets every criterion; each test breaks one thing. */
 function healthy(overrides: Partial<ConnectionInput> = {}): ConnectionInput {
@@ -46,6 +51,10 @@ describe('the shipped compliance criteria', () => {
       dossierFeed: { silenceHours: 48 },
       catalog: { maxAgeDays: 30 },
       reconciliation: { tolerance: 0.01, lookbackDays: 7 },
+      legacy: {
+        feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 336 },
+        reconciliation: 'optional',
+      },
     });
   });
 
@@ -60,6 +69,7 @@ describe('the shipped compliance criteria', () => {
             dossierFeed: { silenceHours: 96 },
             catalog: { maxAgeDays: 90 },
             reconciliation: { tolerance: 0.05 },
+            legacy: { feedRhythm: { maxSilenceHours: 504 }, reconciliation: 'required' },
           },
         },
       },
@@ -69,6 +79,10 @@ describe('the shipped compliance criteria', () => {
       dossierFeed: { silenceHours: 96 },
       catalog: { maxAgeDays: 90 },
       reconciliation: { tolerance: 0.05, lookbackDays: 7 },
+      legacy: {
+        feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 504 },
+        reconciliation: 'required',
+      },
     });
     expect(criteriaFor(custom, 'H48')).toEqual(criteria);
   });
@@ -76,7 +90,11 @@ describe('the shipped compliance criteria', () => {
 
 describe('evaluateConnection', () => {
   it('calls a unit that meets every criterion connected, with no reasons', () => {
-    expect(evaluateConnection(healthy(), criteria)).toEqual({ status: 'connected', reasons: [] });
+    expect(evaluateConnection(healthy(), criteria)).toEqual({
+      status: 'connected',
+      reasons: [],
+      criteria: API_CRITERIA,
+    });
   });
 
   describe('never connected', () => {
@@ -94,6 +112,7 @@ describe('evaluateConnection', () => {
             en: 'Not connected: no data has ever arrived.',
           },
         ],
+        criteria: API_CRITERIA,
       });
     });
 
@@ -145,6 +164,7 @@ describe('evaluateConnection', () => {
             en: 'System portal has never sent a heartbeat.',
           },
         ],
+        criteria: API_CRITERIA,
       });
     });
 
@@ -159,6 +179,7 @@ describe('evaluateConnection', () => {
             en: 'No system has sent a heartbeat.',
           },
         ],
+        criteria: API_CRITERIA,
       });
     });
 
@@ -198,6 +219,7 @@ describe('evaluateConnection', () => {
             en: 'No dossier data for 48.0 hours.',
           },
         ],
+        criteria: API_CRITERIA,
       });
     });
 
@@ -282,6 +304,7 @@ describe('evaluateConnection', () => {
             en: 'Reported totals differ from counted figures by more than 1.0% on 2 day(s) (2026-11-12, 2026-11-14).',
           },
         ],
+        criteria: API_CRITERIA,
       });
     });
 

@@ -20,6 +20,7 @@ const counters: CounterValues = {
   digitized: 2,
   rated: 4,
   satisfied: 3,
+  resultByPost: 6,
 };
 const catalog = { procedures: 20, online: 16, fullOnline: 8 };
 
@@ -43,6 +44,7 @@ describe('kpis', () => {
       dossiersReceivedOnline: 4,
       dossiersReceivedPostal: 1,
       dossiersFromNationalPortal: 2,
+      dossiersResultByPost: 6, // a count of received dossiers, in no rate
       onlineRate: 0.4, // 4 online / 10 received
       fullOnlineEligible: 5,
       fullOnlineDossiers: 3,
@@ -51,6 +53,7 @@ describe('kpis', () => {
       dossiersResolvedOnline: 3,
       processedOnlineRate: 3 / 7, // 3 resolved online / 7 resolved
       dossiersWithDueDate: 5,
+      dossiersWithoutDueDate: 2, // 7 resolved − 5 with a due date: outside the on-time rate
       dossiersOnTime: 4,
       onTimeRate: 0.8, // 4 on time / 5 resolved with a due date, not / 7 resolved
       dossiersWithFee: 8,
@@ -79,6 +82,7 @@ describe('kpis', () => {
       dossiersReceivedOnline: 0,
       dossiersReceivedPostal: 0,
       dossiersFromNationalPortal: 0,
+      dossiersResultByPost: 0,
       onlineRate: null,
       fullOnlineEligible: 0,
       fullOnlineDossiers: 0,
@@ -87,6 +91,7 @@ describe('kpis', () => {
       dossiersResolvedOnline: 0,
       processedOnlineRate: null,
       dossiersWithDueDate: 0,
+      dossiersWithoutDueDate: 0,
       dossiersOnTime: 0,
       onTimeRate: null,
       dossiersWithFee: 0,
@@ -144,6 +149,7 @@ describe('kpis', () => {
   it('keeps the on-time rate null when dossiers were resolved but none had a due date', () => {
     const figures = kpis({ resolved: 3, resolvedWithDueDate: 0 }, catalog, null);
     expect(figures.onTimeRate).toBeNull();
+    expect(figures.dossiersWithoutDueDate).toBe(3);
     expect(figures.processedOnlineRate).toBe(0);
   });
 
