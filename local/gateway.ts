@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { brotliCompressSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.ts';
@@ -65,6 +65,22 @@ export function compressed(
     };
   if (accepted.has('gzip')) return { encoding: 'gzip', body: gzipSync(bytes, { level: 6 }) };
   return { encoding: null, body: bytes };
+}
+
+/**
+ * What to send for an object as stored: one stored gzipped (dated and daily snapshots) goes out as it is to a
+ * client that takes gzip, as CloudFront does, and inflated for one that does not; anything else is
+ * compressed as the client accepts.
+ */
+export function servedBody(
+  bytes: Buffer,
+  storedEncoding: string | undefined,
+  acceptEncoding: string | undefined,
+): { encoding: 'br' | 'gzip' | null; body: Buffer } {
+  if (storedEncoding !== 'gzip') return compressed(bytes, acceptEncoding);
+  if (/(^|,)\s*gzip\s*(,|;(?!\s*q=0\b)|$)/i.test(acceptEncoding ?? ''))
+    return { encoding: 'gzip', body: bytes };
+  return compressed(gunzipSync(bytes), acceptEncoding);
 }
 
 function matcher(path: string): RegExp {
@@ -226,10 +242,13 @@ export function createGateway(options: GatewayOptions): Server {
           if (key === undefined) throw new Error('not a snapshot key');
           const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
           const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-          const { encoding, body } = compressed(bytes, req.headers['accept-encoding']);
+          const { encoding, body } = servedBody(
+            bytes,
+            object.ContentEncoding,
+            req.headers['accept-encoding'],
+          );
           res.writeHead(200, {
             'content-type': object.ContentType ?? 'application/octet-stream',
-            ...(object.ContentEncoding ? { 'content-encoding': object.ContentEncoding } : {}),
             'cache-control': object.CacheControl ?? 'no-cache',
             'access-control-allow-origin': '*',
             vary: 'accept-encoding',

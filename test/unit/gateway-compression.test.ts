@@ -1,6 +1,6 @@
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compressed } from '../../local/gateway.ts';
+import { compressed, servedBody } from '../../local/gateway.ts';
 
 const json = Buffer.from(
   JSON.stringify({ units: Array.from({ length: 200 }, (_, i) => ({ unitCode: `H${i}` })) }),
@@ -27,5 +27,19 @@ describe('the local gateway compresses snapshots as CloudFront does', () => {
     const small = Buffer.alloc(1023, 'a');
     expect(compressed(small, 'br').encoding).toBeNull();
     expect(compressed(Buffer.alloc(1024, 'a'), 'br').encoding).toBe('br');
+  });
+
+  it('sends an object stored gzipped as it is, never compressed twice, and inflates it for a client without gzip', () => {
+    const stored = gzipSync(json);
+    const passed = servedBody(stored, 'gzip', 'gzip, deflate, br');
+    expect(passed.encoding).toBe('gzip');
+    expect(passed.body.equals(stored)).toBe(true);
+    const refused = servedBody(stored, 'gzip', 'gzip;q=0, br');
+    expect(refused.encoding).toBe('br');
+    expect(brotliDecompressSync(refused.body).equals(json)).toBe(true);
+    const plain = servedBody(stored, 'gzip', undefined);
+    expect(plain.encoding).toBeNull();
+    expect(plain.body.equals(json)).toBe(true);
+    expect(servedBody(json, undefined, 'gzip').encoding).toBe('gzip');
   });
 });
