@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, now);
     await ops.keys.put(record);
     const stream = pastStream(
-      generateStream(2024, { units: [unitCode], dossiers: DOSSIERS, agencies: 30 }),
+      generateStream(2024, { units: [unitCode], dossiers: DOSSIERS, agencies: 30, viaApi: true }),
       now,
     );
     const ingestStart = performance.now();

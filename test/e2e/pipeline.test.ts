@@ -88,7 +88,7 @@ let ports: { dynamodb: number; s3: number; sqs: number } | undefined;
 
 describe.each(settings)('the whole pipeline on one machine, clock at $name ($start)', (setting) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'emc-e2e-'));
-  const clock = ShiftedClock.startingAt(Date.parse(setting.start));
+  let clock: ShiftedClock;
   let stack: Stack;
   let truth: GroundTruth;
   const start = (): Promise<Stack> =>
@@ -102,7 +102,7 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
 
   beforeAll(async () => {
     ports ??= { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
-    clock.advanceTo(Date.parse(setting.start));
+    clock = ShiftedClock.startingAt(Date.parse(setting.start));
     stack = await start();
   });
   afterAll(async () => {

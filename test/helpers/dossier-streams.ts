@@ -16,7 +16,14 @@ const HOUR = 3_600_000;
  */
 export function generateStream(
   seed: number,
-  options: { units?: string[]; dossiers?: number; agencies?: number; spanHours?: number } = {},
+  options: {
+    units?: string[];
+    dossiers?: number;
+    agencies?: number;
+    spanHours?: number;
+    /** Streams sent through the API give every resolution its due date, as `POST /v1/dossier-events` requires. */
+    viaApi?: boolean;
+  } = {},
 ): UnitEvent[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -33,7 +40,7 @@ export function generateStream(
     const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
     const feeRequired = random() < 0.5;
     // Some systems send no due date, and some say "no fee" outright instead of leaving payment out.
-    const dueDateKnown = random() < 0.85;
+    const dueDateKnown = random() < 0.85 || options.viaApi === true;
     const noFeeSaid = random() < 0.5;
     const common = { unitCode, dossierCode, procedureCode, agencyCode };
     const receiptFields = { receivedAt, channel, onlineLevel, fromNationalPortal: random() < 0.3 };

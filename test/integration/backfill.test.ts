@@ -88,7 +88,7 @@ beforeAll(async () => {
   const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', UNIT, stack.clock.now());
   await new DynamoKeyStore(stack.file.tables.keys, doc).put(record);
   events = pastStream(
-    generateStream(41, { units: [UNIT], dossiers: 700, agencies: 4, spanHours: 42 * 24 }),
+    generateStream(41, { units: [UNIT], dossiers: 700, agencies: 4, spanHours: 42 * 24, viaApi: true }),
     stack.clock.now(),
   );
   model = expectedCounters(events);

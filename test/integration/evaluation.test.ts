@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,9 +32,13 @@ afterAll(async () => {
   await aws?.stop();
 });
 
+/** Reads a snapshot object as a reader of the bucket would, inflating one stored gzipped. */
 async function readJson<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return JSON.parse(await (object.Body?.transformToString() ?? Promise.resolve('null'))) as T;
+  const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  const text =
+    object.ContentEncoding === 'gzip' ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  return JSON.parse(text) as T;
 }
 
 async function world(units: UnitInput[]) {

@@ -60,7 +60,7 @@ const target = () => ({
 });
 
 function pastStream(seed: number, unitCodes: string[], dossiers: number): UnitEvent[] {
-  return shiftToPast(generateStream(seed, { units: unitCodes, dossiers }), now());
+  return shiftToPast(generateStream(seed, { units: unitCodes, dossiers, viaApi: true }), now());
 }
 
 async function post(path: string, key: string, body: unknown): Promise<Response> {
