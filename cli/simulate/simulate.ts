@@ -248,10 +248,13 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     return { unitCode: base.unitCode, sends };
   };
   const legacyRecords: { unitCode: string; record: Record<string, string>; event: UnitEvent }[] = [];
+  // Every sending unit gets a few dossiers first, so none is left without a feed by chance at small
+  // volumes; the rest follow the units' weights.
+  const guaranteed = options.dossiers >= 4 * sending.length ? 2 * sending.length : 0;
   for (let d = 0; d < options.dossiers; d++) {
     let r = random() * totalWeight;
-    let unit = sending[0] as UnitInput;
-    for (let i = 0; i < sending.length; i++) {
+    let unit = sending[d % Math.max(1, sending.length)] as UnitInput;
+    for (let i = 0; d >= guaranteed && i < sending.length; i++) {
       r -= weights[i] ?? 0;
       if (r <= 0) {
         unit = sending[i] as UnitInput;

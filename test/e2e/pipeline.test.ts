@@ -55,6 +55,25 @@ function pick(kpis: Kpis, like: Partial<Kpis>): Partial<Kpis> {
 }
 
 function expectMatchesTruth(snapshot: LatestSnapshot, truth: GroundTruth): void {
+  const statuses = (rows: { unitCode: string; status: string; reasons: string[] }[]) =>
+    rows.map((r) => `${r.unitCode} ${r.status} ${r.reasons.join(',')}`).sort();
+  expect(
+    statuses(
+      snapshot.units.map((row) => ({
+        unitCode: row.unitCode,
+        status: row.connection.status,
+        reasons: row.connection.reasons.map((r) => r.code),
+      })),
+    ),
+  ).toEqual(
+    statuses(
+      Object.entries(truth.units).map(([unitCode, u]) => ({
+        unitCode,
+        status: u.status,
+        reasons: u.reasons,
+      })),
+    ),
+  );
   expect(snapshot.connection).toMatchObject({ registered: truth.registered, connected: truth.connected });
   expect(snapshot.units.map((row) => row.unitCode).sort()).toEqual(Object.keys(truth.units).sort());
   let compared = 0;
