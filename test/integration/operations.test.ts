@@ -538,7 +538,8 @@ describe('operating the pipeline through the emc commands, on the local stack', 
           date: d2,
           received: at(d2, 'received'),
           receivedOnline: at(d2, 'receivedOnline'),
-          resolved: Math.max(0, at(d2, 'resolved') - 2),
+          // More resolved than counted, so the day stays consistent (on time never above resolved).
+          resolved: at(d2, 'resolved') + 2,
           resolvedOnTime: at(d2, 'resolvedOnTime'),
         },
       ],
@@ -557,7 +558,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     }
     expect(rows.filter((r) => r.difference !== 0).map((r) => [r.date, r.figure, r.difference])).toEqual([
       [d1, 'received', 3],
-      ...(at(d2, 'resolved') > 0 ? [[d2, 'resolved', -Math.min(2, at(d2, 'resolved'))]] : []),
+      [d2, 'resolved', 2],
     ]);
   }, 60_000);
 });
