@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -104,6 +105,8 @@ function expectMatchesTruth(snapshot: LatestSnapshot, truth: GroundTruth): void 
  * so each setting's stack (with its own data) runs on the same ports, after the previous one has stopped.
  */
 let ports: { dynamodb: number; s3: number; sqs: number } | undefined;
+/** … and one key pepper: warm ingest handlers keep the pepper they read for a bounded time. */
+const PEPPER = randomBytes(32).toString('hex');
 
 describe.each(settings)('the whole pipeline on one machine, clock at $name ($start)', (setting) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'emc-e2e-'));
@@ -122,6 +125,7 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
   beforeAll(async () => {
     ports ??= { dynamodb: await freePort(), s3: await freePort(), sqs: await freePort() };
     clock = ShiftedClock.startingAt(Date.parse(setting.start));
+    writeFileSync(join(dataDir, 'key-pepper'), PEPPER, { mode: 0o600 });
     stack = await start();
   });
   afterAll(async () => {
