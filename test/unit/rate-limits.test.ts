@@ -103,6 +103,20 @@ class CountingKeys implements KeyLookupPort {
 const PEPPER = 'test-pepper-0123456789abcdef0123456789abcdef';
 const fakeKey = (i: number): string => `emc_${String(i).padStart(12, 'x')}_${'a'.repeat(40)}`;
 
+describe('the per-instance bucket', () => {
+  it('keeps admitting after the clock is set back, refilling nothing for the lost time', () => {
+    let now = Date.parse('2027-03-31T17:00:00Z');
+    const limiter = new RateLimiter(50, 2, () => now);
+    limiter.take('H48');
+    limiter.take('H48');
+    expect(() => limiter.take('H48')).toThrow(RateLimitedError);
+    now = Date.parse('2026-12-31T16:55:00Z');
+    expect(() => limiter.take('H48')).toThrow(RateLimitedError);
+    now += 20;
+    expect(() => limiter.take('H48')).not.toThrow();
+  });
+});
+
 describe('unknown keys have their own bounded cache', () => {
   it('a flood of unknown keys never pushes a known key out, and a repeated unknown key costs one lookup', async () => {
     const keys = new CountingKeys();

@@ -22,7 +22,9 @@ export class RateLimiter implements UnitLimiter {
   take(key: string): void {
     const now = this.clock();
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
+    // A clock set back (NTP, a restarted demo) refills nothing rather than draining the bucket for good.
+    const elapsed = Math.max(0, now - bucket.updatedAt);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.perSecond);
     bucket.updatedAt = now;
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket);
