@@ -226,7 +226,7 @@ function renderOverview(compliance: boolean): void {
 async function renderUnit(code: string): Promise<void> {
   const response = await fetch(unitSnapshotUrl(base, latest ?? {}, code));
   if (!response.ok) {
-    app.innerHTML = `${header(latest)}<main id="main"><p role="alert">${L('loadFailed')}</p><p><a href="#/">${L('back')}</a></p></main>`;
+    app.innerHTML = `${header(latest)}<main id="main"><p role="alert" data-test="unit-missing">${L(response.status === 404 ? 'unitNotPublished' : 'loadFailed')}</p><p><a href="#/">${L('back')}</a></p></main>`;
     return;
   }
   const unit = (await response.json()) as UnitSnapshot;
