@@ -172,19 +172,13 @@ export interface FailedUnit {
 }
 
 export interface EvaluationHealth {
-  /** The last evaluation failed, so these figures are from an earlier one. */
-  lastFailed: boolean;
-  lastSuccessAt: string | null;
   failedUnits: FailedUnit[];
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
 /**
- * Reads a snapshot's failure markers: units whose row carries `evaluation.failed` (or that
- * `evaluation.failedUnits` names), and, where the snapshot says when the last successful evaluation ran
- * (`lastSuccessfulEvaluationAt`), whether the last one failed. Older snapshots have neither and read as
- * healthy.
+ * Reads a snapshot's failure markers: units whose row carries `evaluation.failed`, or that
+ * `evaluation.failedUnits` names. An evaluation that fails as a whole publishes nothing, so the figures
+ * grow old and the stale banner says so (`isStale`); older snapshots have no markers and read as healthy.
  */
 export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
   const named = new Set(snapshot.evaluation?.failedUnits ?? []);
@@ -193,14 +187,7 @@ export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
       ? [{ unitCode: row.unitCode, name: row.name, reason: row.evaluation?.reason ?? null }]
       : [],
   );
-  const lastSuccessAt = text(
-    (snapshot as { lastSuccessfulEvaluationAt?: unknown }).lastSuccessfulEvaluationAt,
-  );
-  return {
-    lastFailed: lastSuccessAt !== null && Date.parse(lastSuccessAt) < Date.parse(snapshot.generatedAt),
-    lastSuccessAt,
-    failedUnits,
-  };
+  return { failedUnits };
 }
 
 /**

@@ -93,9 +93,6 @@ const vi = {
   'lv_province-department': 'Sở, ban, ngành',
   lv_district: 'Cấp huyện',
   lv_commune: 'Cấp xã',
-  evalFailed:
-    'Lần đánh giá gần nhất không thành công. Số liệu dưới đây là của lần đánh giá thành công trước đó.',
-  lastSuccess: 'Lần đánh giá thành công gần nhất',
   unitsFailed: 'Không đánh giá được các đơn vị sau, số liệu của họ là của lần trước',
   unitFailed: 'Không đánh giá được đơn vị này trong lần gần nhất; số liệu là của lần trước.',
   map: 'Bản đồ các tỉnh, thành phố',
@@ -230,8 +227,6 @@ const en: Strings = {
   'lv_province-department': 'Provincial department',
   lv_district: 'District',
   lv_commune: 'Commune',
-  evalFailed: 'The last evaluation failed. The figures below are from the last successful one.',
-  lastSuccess: 'Last successful evaluation',
   unitsFailed: 'These units could not be evaluated; their figures are from the previous run',
   unitFailed: 'This unit could not be evaluated in the last run; its figures are from the previous one.',
   map: 'Map of the provinces',

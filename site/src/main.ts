@@ -64,18 +64,11 @@ function header(snapshot: LatestSnapshot | undefined): string {
   </header>`;
 }
 
-/** Says so when the last evaluation failed, or when some units could not be evaluated. */
+/** Says so when some units could not be evaluated, and names them. */
 function failureBanner(snapshot: LatestSnapshot): string {
   const health = evaluationHealth(snapshot);
-  if (!health.lastFailed && health.failedUnits.length === 0) return '';
-  const since = health.lastSuccessAt
-    ? ` ${L('lastSuccess')}: <time datetime="${esc(health.lastSuccessAt)}">${esc(formatDateTime(health.lastSuccessAt, lang))}</time>.`
-    : '';
-  const units =
-    health.failedUnits.length > 0
-      ? `<p>${L('unitsFailed')}: ${health.failedUnits.map((u) => `<a href="#/unit/${esc(u.unitCode)}">${esc(u.name)}</a>`).join(', ')}.</p>`
-      : '';
-  return `<div class="stale failure" role="alert" data-test="failure">${health.lastFailed ? `<p>${L('evalFailed')}${since}</p>` : ''}${units}</div>`;
+  if (health.failedUnits.length === 0) return '';
+  return `<div class="stale failure" role="alert" data-test="failure"><p>${L('unitsFailed')}: ${health.failedUnits.map((u) => `<a href="#/unit/${esc(u.unitCode)}">${esc(u.name)}</a>`).join(', ')}.</p></div>`;
 }
 
 function unitTile(id: string, name: string, value: string, extra: string): string {

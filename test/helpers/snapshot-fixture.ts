@@ -160,8 +160,6 @@ export interface FixtureOptions {
   merged?: boolean;
   /** Units the evaluation could not judge this time. */
   failedUnits?: string[];
-  /** The snapshot says the last successful evaluation ran before this one was generated. */
-  lastRunFailed?: boolean;
   seed?: number;
 }
 
@@ -299,13 +297,9 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
     units: rows,
   });
   const failing = options.failedUnits ?? [];
-  // When the last run failed, the published snapshot is the one before it, and says when that ran.
-  const withMarkers: LatestSnapshot & { lastSuccessfulEvaluationAt?: string } = {
+  const withMarkers: LatestSnapshot = {
     ...latest,
     evaluation: { everyMinutes: 15, failedUnits: failing },
-    ...(options.lastRunFailed
-      ? { lastSuccessfulEvaluationAt: new Date(Date.parse(asOf) - 15 * 60_000).toISOString() }
-      : {}),
   };
   const unit = (code: string): UnitSnapshot => {
     const row = withMarkers.units.find((r) => r.unitCode === code);
