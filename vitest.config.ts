@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Four projects, so a developer can run only the fast, network-free layer: `npx vitest --project unit`. */
+/** Five projects, so a developer can run only the fast, network-free layer: `npx vitest --project unit`. */
 export default defineConfig({
   test: {
     env: {
@@ -24,6 +24,14 @@ export default defineConfig({
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
       {
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 120_000 },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

@@ -14,6 +14,8 @@ export interface MappingOptions {
   /** Invocations running at once for this queue. */
   concurrency: number;
   functionName: string;
+  /** True after an invocation abandons its result, as when its process dies before answering. */
+  abandon?: () => boolean;
 }
 
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -30,6 +32,8 @@ export class EventSourceMapping {
   invocations = 0;
   records = 0;
   failures = 0;
+  /** Invocations whose result was thrown away (see MappingOptions.abandon). */
+  abandoned = 0;
   /** Records received and not yet settled (deleted, or left to reappear); zero when the mapping is idle. */
   inFlight = 0;
 
@@ -126,6 +130,10 @@ export class EventSourceMapping {
   private async invoke(records: SQSRecord[]): Promise<Set<string>> {
     try {
       const response = await this.handler({ Records: records }, lambdaContext(this.options.functionName));
+      if (this.options.abandon?.()) {
+        this.abandoned++;
+        return new Set(records.map((record) => record.messageId));
+      }
       return new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       this.onError(error);

@@ -50,6 +50,17 @@ export interface StackOptions {
   clock?: ShiftedClock;
   /** Worker settings from shared/topology.ts: one machine's (default), or exactly the deployed ones. */
   profile?: RunProfile;
+  /**
+   * The endpoint the handlers, the workers and the evaluation use to reach a server, given its own; the
+   * stack's housekeeping (tables, queues, the poller, the gateway's reads) always goes direct. The fault
+   * tests put a fault-injecting proxy here. Default: direct.
+   */
+  via?: (service: 'dynamodb' | 's3' | 'sqs', endpoint: string) => string;
+  /**
+   * Asked after every worker invocation: true abandons its result, as when the worker's process dies after
+   * its writes and before the mapping hears back, so every record of the batch reappears. Default: never.
+   */
+  abandonInvocation?: (feed: Feed) => boolean;
 }
 
 export interface Stack {
@@ -58,6 +69,8 @@ export interface Stack {
   mappings: Record<Feed, EventSourceMapping>;
   clock: ShiftedClock;
   evaluateNow(at?: number): Promise<EvaluationSummary>;
+  /** Stops DynamoDB Local and starts it again on the same port and data, as after a crash of the server. */
+  restartDynamoDB(): Promise<void>;
   /** Resolves once every queue is empty and no worker invocation is running. */
   drained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -148,6 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startSqs({ port: options.ports?.sqs }),
     ]);
     servers.push(dynamo, s3server, sqsServer);
+    let dynamoServer = dynamo;
     log(`DynamoDB Local ${dynamo.endpoint}, s3rver ${s3server.endpoint}, SQS ${sqsServer.endpoint}`);
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
     const sqs = new SQSClient({ ...clientConfig, endpoint: sqsServer.endpoint });
@@ -179,7 +193,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       queues,
       clockOffsetMs: clock.offsetMs,
     };
-    Object.assign(process.env, localEnvironment(file, dataDir));
+    const via = options.via ?? ((_service: string, endpoint: string) => endpoint);
+    const reached = {
+      ...file,
+      dynamodb: via('dynamodb', file.dynamodb),
+      s3: via('s3', file.s3),
+      sqs: via('sqs', file.sqs),
+    };
+    // The SDK sends to a queue's own host, so the queue URLs the handlers read name the same endpoint.
+    reached.queues = Object.fromEntries(
+      Object.entries(queues).map(([feed, urls]) => [
+        feed,
+        {
+          ...urls,
+          url: urls.url.replace(file.sqs, reached.sqs),
+          dlqUrl: urls.dlqUrl.replace(file.sqs, reached.sqs),
+        },
+      ]),
+    );
+    Object.assign(process.env, localEnvironment(reached, dataDir));
 
     installClock(clock.now);
     // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
@@ -208,7 +240,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const evaluation = evaluationDeps(
       { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
       (client) => new LocalAlertPublisher(client, BUCKET, sink),
-      { s3 },
+      {
+        s3:
+          reached.s3 === file.s3
+            ? s3
+            : new S3Client({
+                ...clientConfig,
+                endpoint: reached.s3,
+                forcePathStyle: true,
+                requestChecksumCalculation: 'WHEN_REQUIRED',
+              }),
+      },
       clock.now,
     );
 
@@ -224,6 +266,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           visibilityTimeoutSeconds: settings(feed).visibilityTimeoutSeconds,
           concurrency: settings(feed).concurrency,
           functionName: feed,
+          ...(options.abandonInvocation ? { abandon: () => options.abandonInvocation?.(feed) ?? false } : {}),
         },
         (error) => log(`worker error on ${feed}: ${error instanceof Error ? error.message : String(error)}`),
       );
@@ -289,6 +332,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clock,
       mappings,
       evaluateNow,
+      async restartDynamoDB() {
+        const index = servers.indexOf(dynamoServer);
+        await dynamoServer.stop();
+        dynamoServer = await startDynamoLocal({
+          dataDir: join(dataDir, 'dynamodb'),
+          port: dynamoServer.port,
+        });
+        servers[index] = dynamoServer;
+      },
       async drained(timeoutMs = 120_000) {
         const deadline = Date.now() + timeoutMs;
         for (let quiet = 0; quiet < 3; ) {

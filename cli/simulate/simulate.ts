@@ -12,6 +12,9 @@ export type Fault =
   | 'reconciliation_missing'
   | 'reconciliation_mismatch';
 
+/** The answers a sender waits out and sends again after. */
+const RETRIED = new Set([429, 502, 503, 504]);
+
 export interface SimulateOptions {
   url: string;
   units: UnitInput[];
@@ -443,19 +446,27 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
         const key = options.keys.get(request.unitCode) ?? '';
         const path = request.path.replace('{siteKey}', encodeURIComponent(key));
         for (let attempt = 0; ; attempt++) {
-          const response = await fetch(`${options.url}${path}`, {
+          // A well-behaved sender: it waits and sends again when told to (429, 503, with Retry-After) or when
+          // the connection fails, and gives up on anything else.
+          const answer = await fetch(`${options.url}${path}`, {
             method: request.method,
             headers: { authorization: `Bearer ${key}`, 'content-type': request.contentType },
             body: request.body,
-          });
-          const text = await response.text();
-          if (response.ok) break;
-          if ((response.status === 429 || response.status === 503) && attempt < 10) {
-            await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+          }).then(
+            async (response) => ({ response, text: await response.text() }),
+            (error: unknown) => ({ response: undefined, text: String(error) }),
+          );
+          if (answer.response?.ok) break;
+          const status = answer.response?.status;
+          if ((status === undefined || RETRIED.has(status)) && attempt < 15) {
+            const told = Number(answer.response?.headers.get('retry-after') ?? 0) * 1000;
+            await new Promise((resolve) =>
+              setTimeout(resolve, Math.min(3000, Math.max(told, 200 * (attempt + 1)))),
+            );
             continue;
           }
           failures.push(
-            `${request.method} ${request.path} for ${request.unitCode}: ${response.status} ${text.slice(0, 300)}`,
+            `${request.method} ${request.path} for ${request.unitCode}: ${status ?? 'no answer'} ${answer.text.slice(0, 300)}`,
           );
           break;
         }

@@ -1,8 +1,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, AlertPort } from '../domain/evaluation/ports.ts';
+import { CLIENT_DEFAULTS } from './client-config.ts';
 
-const sns = new SNSClient({});
+const sns = new SNSClient(CLIENT_DEFAULTS);
 
 /** Archives every alert as JSON under `alerts/` before it goes out, so the record never depends on delivery. */
 async function archive(client: S3Client, bucket: string, alert: Alert): Promise<void> {

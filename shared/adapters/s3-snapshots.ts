@@ -1,14 +1,18 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnapshotFiles, SnapshotPort } from '../domain/evaluation/ports.ts';
+import { CLIENT_DEFAULTS } from './client-config.ts';
+import { backoffMs, isRetryable, sleep } from './retry.ts';
 
-const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
 
 const SHORT = 'public, max-age=60, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The daily copy is overwritten by every run of its day, so caches keep it briefly. */
 const DAILY = 'public, max-age=300';
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+/** Tries of one object, each with the SDK's own retries inside. */
+const PUT_ATTEMPTS = 5;
 
 /** The Vietnam day (YYYY-MM-DD) an ISO time falls on. */
 const vietnamDay = (iso: string): string =>
@@ -65,16 +69,24 @@ export class S3SnapshotPublisher implements SnapshotPort {
     ): Promise<void> => {
       const compressed = cacheControl !== SHORT;
       const stored = compressed ? gzipSync(body) : body;
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: stored,
-          ContentType: contentType,
-          CacheControl: cacheControl,
-          ...(compressed ? { ContentEncoding: 'gzip' } : {}),
-        }),
-      );
+      const command = new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: stored,
+        ContentType: contentType,
+        CacheControl: cacheControl,
+        ...(compressed ? { ContentEncoding: 'gzip' } : {}),
+      });
+      // One object that S3 throttles past the SDK's own retries must not fail the other 170: it waits longer.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.client.send(command);
+          break;
+        } catch (error) {
+          if (attempt >= PUT_ATTEMPTS - 1 || !isRetryable(error)) throw error;
+          await sleep(backoffMs(attempt, 200, 5_000));
+        }
+      }
       bytes += Buffer.byteLength(body);
       objects++;
     };

@@ -2,9 +2,10 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient }
 import { QueueUnavailableError } from '../domain/errors.ts';
 import type { QueuePort } from '../domain/ports.ts';
 import type { Feed } from '../schemas/queue.ts';
+import { CLIENT_DEFAULTS } from './client-config.ts';
 import { backoffMs, sleep } from './retry.ts';
 
-const sqs = new SQSClient({});
+const sqs = new SQSClient(CLIENT_DEFAULTS);
 
 export interface SqsQueueOptions {
   queueUrls: Partial<Record<Feed, string>>;

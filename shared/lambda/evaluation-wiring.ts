@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { SnsAlertPublisher } from '../adapters/alerts.ts';
+import { CLIENT_DEFAULTS } from '../adapters/client-config.ts';
 import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts';
 import { DynamoLease } from '../adapters/dynamo-lease.ts';
@@ -27,7 +28,9 @@ export function evaluationDeps(
   clients: { s3?: S3Client } = {},
   clock: Clock = processClock(),
 ): Omit<EvaluationDeps, 'at' | 'now'> & { config: Settings } {
-  const s3 = clients.s3 ?? new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+  const s3 =
+    clients.s3 ??
+    new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
   const dossiers = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
   return {
     config: settings(),
