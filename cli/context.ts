@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { localEnvironment, stackFileSchema } from '../local/stack.ts';
 import { type Clock, parseStartTime, ShiftedClock, systemClock } from '../shared/config/clock.ts';
+import { localEnvironment, stackFileSchema } from '../shared/config/local-stack.ts';
 
 export interface Target {
   kind: 'local' | 'aws';

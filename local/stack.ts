@@ -1,13 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { installClock, ShiftedClock } from '../shared/config/clock.ts';
+import {
+  BUCKET,
+  CREDENTIALS,
+  localEnvironment,
+  REGION,
+  type StackFile,
+} from '../shared/config/local-stack.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
@@ -18,23 +23,6 @@ import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } fro
 import { createTables, defaultTableNames } from './tables.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-export const BUCKET = 'emc-local';
-export const REGION = 'ap-southeast-1';
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-export const stackFileSchema = z.object({
-  pid: z.number(),
-  url: z.string(),
-  dynamodb: z.string(),
-  s3: z.string(),
-  sqs: z.string(),
-  bucket: z.string(),
-  tables: z.object({ state: z.string(), keys: z.string(), rate: z.string().optional() }),
-  queues: z.record(z.string(), z.object({ url: z.string(), dlqUrl: z.string() })),
-  /** The stack's clock is the real time plus this; the CLI follows it, so both agree on "now". */
-  clockOffsetMs: z.number().default(0),
-});
-export type StackFile = z.infer<typeof stackFileSchema>;
 
 export interface StackOptions {
   dataDir: string;
@@ -61,43 +49,6 @@ export interface Stack {
   /** Resolves once every queue is empty and no worker invocation is running. */
   drained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** The pepper that API keys are hashed with on this machine, made once and kept in the data directory. */
-export function localPepper(dataDir: string): string {
-  const path = join(dataDir, 'key-pepper');
-  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(path, 'utf8').trim();
-}
-
-/** Points every AWS SDK client in this process at the local servers; handlers read nothing else. */
-export function localEnvironment(
-  file: Omit<StackFile, 'pid' | 'url' | 'clockOffsetMs'>,
-  dataDir: string,
-): Record<string, string> {
-  return {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: file.dynamodb,
-    AWS_ENDPOINT_URL_S3: file.s3,
-    AWS_ENDPOINT_URL_SQS: file.sqs,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    EMC_S3_PATH_STYLE: 'true',
-    KEYS_TABLE: file.tables.keys,
-    ...(file.tables.rate ? { RATE_TABLE: file.tables.rate } : {}),
-    STATE_TABLE: file.tables.state,
-    ARCHIVE_BUCKET: file.bucket,
-    SNAPSHOT_BUCKET: file.bucket,
-    DOSSIER_EVENTS_QUEUE_URL: file.queues['dossier-events']?.url ?? '',
-    HEARTBEATS_QUEUE_URL: file.queues.heartbeats?.url ?? '',
-    REPORTS_QUEUE_URL: file.queues.reports?.url ?? '',
-    EMC_KEY_PEPPER: localPepper(dataDir),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  };
 }
 
 async function createQueues(

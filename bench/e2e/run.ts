@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '../../local/servers.ts';
-import { stackFileSchema } from '../../local/stack.ts';
+import { stackFileSchema } from '../../shared/config/local-stack.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';
 
 /** Seconds per search step: the backlog must not grow over it. */
