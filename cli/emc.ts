@@ -255,7 +255,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
-    const { simulationSize, SimulationSizeError } = await import('./simulate/simulate.ts');
+    const { simulationSize, SimulationSizeError } = await import('../simulator/simulate.ts');
     const size = (() => {
       try {
         return simulationSize(values.scale, values.dossiers, values.days);

@@ -50,7 +50,7 @@ process.on('SIGTERM', stop);
 const demoMarker = join(dataDir, 'demo-registry');
 if (demoMode && !existsSync(demoMarker)) {
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
-  const { demoRegistry } = await import('../cli/simulate/registry.ts');
+  const { demoRegistry } = await import('../simulator/registry.ts');
   const registry = new DynamoRegistry(stack.file.tables.state);
   for (const unit of demoRegistry()) await registry.putUnit(unit);
   writeFileSync(demoMarker, new Date(clock.now()).toISOString());

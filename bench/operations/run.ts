@@ -11,7 +11,6 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeadLetterQueue } from '../../cli/dlq.ts';
 import { rebuild } from '../../cli/rebuild.ts';
-import { demoRegistry } from '../../cli/simulate/registry.ts';
 import { applyPlan, importUnits } from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { startStack } from '../../local/stack.ts';
@@ -24,6 +23,7 @@ import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { reorganisationSchema } from '../../shared/domain/registry/lifecycle.ts';
 import { dayOf } from '../../shared/domain/time.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
 import { apiEvent, generateStream, pastStream } from '../../test/helpers/dossier-streams.ts';
 import { credentials, dynamoClients, region } from '../../test/helpers/local-aws.ts';
 

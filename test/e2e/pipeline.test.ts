@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGACY_ONLY_UNITS } from '../../cli/simulate/registry.ts';
-import type { ExpectedFigures, GroundTruth } from '../../cli/simulate/simulate.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { Kpis, LatestSnapshot } from '../../shared/schemas/snapshot.ts';
+import { LEGACY_ONLY_UNITS } from '../../simulator/registry.ts';
+import type { ExpectedFigures, GroundTruth } from '../../simulator/simulate.ts';
 
 /**
  * The whole pipeline, on a clock that starts at a chosen time. The boundary settings send at the end of a

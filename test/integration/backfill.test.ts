@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../../cli/rebuild.ts';
-import { type CounterMap, expectedCounters } from '../../cli/simulate/model.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
@@ -17,6 +16,7 @@ import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { dayOf } from '../../shared/domain/time.ts';
 import type { Kpis, LatestSnapshot, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import { type CounterMap, expectedCounters } from '../../simulator/model.ts';
 import { apiEvent, generateStream, pastStream, prng, type UnitEvent } from '../helpers/dossier-streams.ts';
 import { credentials, dynamoClients, region } from '../helpers/local-aws.ts';
 

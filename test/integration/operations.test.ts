@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../../cli/dlq.ts';
 import { rotateKey } from '../../cli/keys.ts';
 import { rebuild } from '../../cli/rebuild.ts';
-import { type CounterMap, expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
@@ -26,6 +25,7 @@ import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import type { CounterDifference } from '../../shared/domain/operations/rebuild.ts';
 import { addDays, dayOf } from '../../shared/domain/time.ts';
 import type { LatestSnapshot, UnitRow } from '../../shared/schemas/snapshot.ts';
+import { type CounterMap, expectedCounters, storedCounters } from '../../simulator/model.ts';
 import {
   apiEvent,
   generateStream,

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
@@ -11,6 +10,7 @@ import { processDossierEventBatch } from '../../shared/domain/worker/dossier-bat
 import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { QueueRecord } from '../../shared/domain/worker/sqs-batch.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
+import { expectedCounters, storedCounters } from '../../simulator/model.ts';
 import { generateStream, prng, toMessages, type UnitEvent } from '../helpers/dossier-streams.ts';
 import { type LocalAws, scanAll, startLocalAws } from '../helpers/local-aws.ts';
 
