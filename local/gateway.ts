@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { brotliCompressSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type HttpLambda = (
@@ -21,8 +21,8 @@ export interface Route {
 
 export interface GatewayOptions {
   routes: Route[];
-  s3: S3Client;
-  bucket: string;
+  /** The bucket the evaluation publishes to, served under `/snapshots/` as CloudFront does. */
+  snapshots: S3ObjectReader;
   siteDir: string;
   health: () => { ready: boolean; components: Record<string, boolean> };
   /** The stack's clock: request times, and the Date header the dashboard reads as "now". */
@@ -240,16 +240,16 @@ export function createGateway(options: GatewayOptions): Server {
         const key = snapshotKey(url.pathname);
         try {
           if (key === undefined) throw new Error('not a snapshot key');
-          const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
-          const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+          const object = await options.snapshots.get(key);
+          if (object === undefined) throw new Error('not published');
           const { encoding, body } = servedBody(
-            bytes,
-            object.ContentEncoding,
+            object.bytes,
+            object.contentEncoding,
             req.headers['accept-encoding'],
           );
           res.writeHead(200, {
-            'content-type': object.ContentType ?? 'application/octet-stream',
-            'cache-control': object.CacheControl ?? 'no-cache',
+            'content-type': object.contentType ?? 'application/octet-stream',
+            'cache-control': object.cacheControl ?? 'no-cache',
             'access-control-allow-origin': '*',
             vary: 'accept-encoding',
             ...(encoding ? { 'content-encoding': encoding } : {}),

@@ -2,25 +2,19 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createTables, defaultTableNames } from '../shared/adapters/dynamo-tables.ts';
+import { localClients } from '../shared/adapters/local-clients.ts';
+import { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
+import { SqsQueueAdmin } from '../shared/adapters/sqs-queue-admin.ts';
 import { installClock, ShiftedClock } from '../shared/config/clock.ts';
-import {
-  BUCKET,
-  CREDENTIALS,
-  localEnvironment,
-  REGION,
-  type StackFile,
-} from '../shared/config/local-stack.ts';
+import { BUCKET, localEnvironment, REGION, type StackFile } from '../shared/config/local-stack.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
-import { type MappingSettings, mappingSettings, type RunProfile } from '../shared/topology.ts';
+import { FEEDS, type MappingSettings, mappingSettings, type RunProfile } from '../shared/topology.ts';
 import { createGateway, type HttpLambda } from './gateway.ts';
 import { EventSourceMapping, type SqsLambda } from './poller.ts';
 import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
-import { createTables, defaultTableNames } from './tables.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -52,32 +46,12 @@ export interface Stack {
 }
 
 async function createQueues(
-  sqs: SQSClient,
+  queues: SqsQueueAdmin,
   settings: (feed: Feed) => MappingSettings,
 ): Promise<StackFile['queues']> {
-  const queues: StackFile['queues'] = {};
-  for (const feed of ['dossier-events', 'heartbeats', 'reports'] as const) {
-    const { maxReceiveCount, visibilityTimeoutSeconds: visibility } = settings(feed);
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `emc-${feed}-dlq` }));
-    const dlqUrl = dlq.QueueUrl ?? '';
-    const arn = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: `emc-${feed}`,
-        Attributes: {
-          VisibilityTimeout: String(visibility),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: arn.Attributes?.QueueArn,
-            maxReceiveCount: String(maxReceiveCount),
-          }),
-        },
-      }),
-    );
-    queues[feed] = { url: queue.QueueUrl ?? '', dlqUrl };
-  }
-  return queues;
+  const created: StackFile['queues'] = {};
+  for (const feed of FEEDS) created[feed] = await queues.createFeedQueue(feed, settings(feed));
+  return created;
 }
 
 /**
@@ -100,15 +74,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ]);
     servers.push(dynamo, s3server, sqsServer);
     log(`DynamoDB Local ${dynamo.endpoint}, s3rver ${s3server.endpoint}, SQS ${sqsServer.endpoint}`);
-    const clientConfig = { region: REGION, credentials: CREDENTIALS };
-    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsServer.endpoint });
-    const s3 = new S3Client({
-      ...clientConfig,
-      endpoint: s3server.endpoint,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
+    const clients = localClients({
+      dynamodb: dynamo.endpoint,
+      s3: s3server.endpoint,
+      sqs: sqsServer.endpoint,
     });
-    await createTables(new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint }), defaultTableNames);
+    const { s3 } = clients;
+    const sqs = new SqsQueueAdmin(clients.sqs);
+    await createTables(clients.dynamodb, defaultTableNames);
     const settings = (feed: Feed): MappingSettings => {
       const base = mappingSettings(feed, options.profile ?? 'local');
       return {
@@ -201,8 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         route('POST', '/v1/compat/emc/{siteKey}/TrackingMCDT', 'ingest-legacy-emc', legacy.handler),
         route('GET', '/v1/me', 'describe-own-unit', me.handler),
       ],
-      s3,
-      bucket: BUCKET,
+      snapshots: new S3ObjectReader(BUCKET, s3),
       siteDir: resolve(here, '../site/dist'),
       health: () => ({ ready, components: { dynamodb: true, s3: true, sqs: true, workers: ready } }),
       clock: clock.now,
@@ -246,16 +218,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           if (Date.now() > deadline) throw new Error('the queues did not drain in time');
           let waiting = 0;
           for (const [feed, urls] of Object.entries(queues)) {
-            const attributes = await sqs.send(
-              new GetQueueAttributesCommand({
-                QueueUrl: urls.url,
-                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-              }),
-            );
-            waiting +=
-              Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) +
-              Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
-              (mappings[feed as Feed]?.inFlight ?? 0);
+            const depth = await sqs.depth(urls.url);
+            waiting += depth.visible + depth.inFlight + (mappings[feed as Feed]?.inFlight ?? 0);
           }
           quiet = waiting === 0 ? quiet + 1 : 0;
           await new Promise((resolveWait) => setTimeout(resolveWait, 300));

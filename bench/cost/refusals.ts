@@ -5,9 +5,9 @@
  * request, and are printed once.
  */
 import { startDynamoLocal } from '../../local/servers.ts';
-import { createTables } from '../../local/tables.ts';
 import { CapacityMeter } from '../../shared/adapters/capacity.ts';
 import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusals.ts';
+import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey, KeyVerifier } from '../../shared/domain/auth/api-keys.ts';
 import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';

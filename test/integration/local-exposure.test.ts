@@ -6,6 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, snapshotKey } from '../../local/gateway.ts';
 import { freePort, startSqs } from '../../local/servers.ts';
+import { S3ObjectReader } from '../../shared/adapters/s3-object-reader.ts';
 import { type LocalAws, startLocalAws } from '../helpers/local-aws.ts';
 
 let aws: LocalAws;
@@ -25,8 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>site</title>');
   gateway = createGateway({
     routes: [],
-    s3: aws.s3,
-    bucket: aws.bucket,
+    snapshots: new S3ObjectReader(aws.bucket, aws.s3),
     siteDir,
     health: () => ({ ready: true, components: {} }),
     clock: () => Date.parse('2026-11-23T03:00:00Z'),
