@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeadLetterQueue } from '../../cli/dlq.ts';
+import { deadLetterQueue } from '../../cli/commands.ts';
 import { rebuild } from '../../cli/rebuild.ts';
 import { applyPlan, importUnits } from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       clock: stack.clock.now,
     };
     start = performance.now();
-    const redriven = await new DeadLetterQueue(sqs, target, 'dossier-events').redrive(() => true);
+    const redriven = await deadLetterQueue(target, 'dossier-events').redrive(() => true);
     const redriveMs = performance.now() - start;
     await stack.drained();
 

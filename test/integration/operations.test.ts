@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterQueue } from '../../cli/dlq.ts';
+import { deadLetterQueue } from '../../cli/commands.ts';
 import { rotateKey } from '../../cli/keys.ts';
 import { rebuild } from '../../cli/rebuild.ts';
 import * as units from '../../cli/units.ts';
@@ -327,8 +327,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     await store.release('G12');
     expect(await stored('G12')).toEqual(model);
 
-    const dlq = new DeadLetterQueue(
-      sqs,
+    const dlq = deadLetterQueue(
       target(),
       'dossier-events',
       new DynamoFailureLog(stack.file.tables.state, doc),
