@@ -10,7 +10,7 @@ import type { IngestResult, RequestMode } from '../domain/ingest/service.ts';
 import type { Clock, Refusal, RefusalLogPort } from '../domain/ports.ts';
 import { logger } from '../observability/index.ts';
 import { type MediaType, parseBody } from './body.ts';
-import { jsonResponse, problemResponse } from './problem.ts';
+import { jsonResponse, problemResponse, statusOf } from './problem.ts';
 
 export interface RouteSpec {
   /** Where the key is: the Authorization header, or the legacy feed's `{siteKey}` path segment. */
@@ -98,7 +98,11 @@ export function httpHandler(spec: RouteSpec, deps: HttpDeps): HttpHandler {
       onError: async (request) => {
         const error = request.error;
         if (error instanceof ClientError) {
-          logger.info('request refused', { status: error.status, reason: error.name, detail: error.message });
+          logger.info('request refused', {
+            status: statusOf(error),
+            reason: error.name,
+            detail: error.message,
+          });
         } else {
           logger.error('request failed', { error: error instanceof Error ? error : String(error) });
         }

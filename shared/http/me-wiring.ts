@@ -17,7 +17,7 @@ import { describeUnit } from '../domain/me/describe-unit.ts';
 import { logger } from '../observability/index.ts';
 import type { HttpHandler } from './handler.ts';
 import { keyPolicy } from './ingest-wiring.ts';
-import { problemResponse } from './problem.ts';
+import { problemResponse, statusOf } from './problem.ts';
 
 const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
@@ -67,7 +67,7 @@ export function meHandler(): HttpHandler {
       onError: async (request) => {
         const error = request.error;
         if (error instanceof ClientError)
-          logger.info('request refused', { status: error.status, reason: error.name });
+          logger.info('request refused', { status: statusOf(error), reason: error.name });
         else logger.error('request failed', { error: error instanceof Error ? error : String(error) });
         request.response = problemResponse(error, request.event.requestContext?.requestId);
       },

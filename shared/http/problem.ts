@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ClientError } from '../domain/errors.ts';
+import { ClientError, type ErrorKind } from '../domain/errors.ts';
 
 export interface HttpResponse {
   statusCode: number;
@@ -7,40 +7,88 @@ export interface HttpResponse {
   body: string;
 }
 
-/** The last part of each problem `type` URN, by status; docs/integrating.md has an anchor for each. */
-export const SLUGS: Record<number, string> = {
-  400: 'validation',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  410: 'unit-retired',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  429: 'rate-limited',
-  500: 'internal',
-  503: 'unavailable',
-};
+/** The domain's kinds, and those only the edge meets: a path or method the API lacks, and a fault of ours. */
+export type ProblemKind = ErrorKind | 'not-found' | 'method-not-allowed' | 'internal';
 
 /**
- * RFC 9457 problem details. The `type` URNs are stable; docs/integrating.md explains each one under the
- * anchor `#problem-<slug>`. Internal errors get a generic text: their details stay in the logs. */
-export function problemResponse(error: unknown, instance?: string): HttpResponse {
-  const client = error instanceof ClientError ? error : undefined;
-  const status = client?.status ?? 500;
-  const problem: Record<string, unknown> = {
-    type: `urn:emc:problem:${SLUGS[status] ?? 'error'}`,
-    title: client?.title ?? 'Internal error',
+ * The one map from a kind to HTTP: its status, and the last part of its problem `type` URN, which
+ * docs/integrating.md explains under the anchor `#problem-<slug>`.
+ */
+export const PROBLEMS: Record<ProblemKind, { status: number; slug: string }> = {
+  invalid: { status: 400, slug: 'validation' },
+  unauthenticated: { status: 401, slug: 'unauthorized' },
+  forbidden: { status: 403, slug: 'forbidden' },
+  'not-found': { status: 404, slug: 'not-found' },
+  'method-not-allowed': { status: 405, slug: 'method-not-allowed' },
+  retired: { status: 410, slug: 'unit-retired' },
+  'too-large': { status: 413, slug: 'payload-too-large' },
+  'unsupported-media-type': { status: 415, slug: 'unsupported-media-type' },
+  'rate-limited': { status: 429, slug: 'rate-limited' },
+  internal: { status: 500, slug: 'internal' },
+  unavailable: { status: 503, slug: 'unavailable' },
+};
+
+/** The status an error answers with: a client error's by its kind, anything else 500. */
+export function statusOf(error: unknown): number {
+  return PROBLEMS[error instanceof ClientError ? error.kind : 'internal'].status;
+}
+
+export interface Problem {
+  kind: ProblemKind;
+  title: string;
+  detail: string;
+  errors?: unknown[];
+  instance?: string;
+  retryAfterSeconds?: number;
+  /** Extra headers, such as `allow` on a 405. */
+  headers?: Record<string, string>;
+}
+
+/** RFC 9457 problem details for one problem; the local gateway answers its own 404/405/413 with it too. */
+export function problemOf(problem: Problem): HttpResponse {
+  const { status, slug } = PROBLEMS[problem.kind];
+  const body: Record<string, unknown> = {
+    type: `urn:emc:problem:${slug}`,
+    title: problem.title,
     status,
-    detail: client?.message ?? 'The request could not be processed. It is safe to retry.',
+    detail: problem.detail,
   };
-  if (client?.errors) problem.errors = client.errors;
-  if (instance) problem.instance = instance;
+  if (problem.errors) body.errors = problem.errors;
+  if (problem.instance) body.instance = problem.instance;
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json', ...(client?.headers ?? {}) },
-    body: JSON.stringify(problem),
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(problem.kind === 'unauthenticated' ? { 'www-authenticate': 'Bearer realm="emc"' } : {}),
+      ...(problem.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(problem.retryAfterSeconds) }
+        : {}),
+      ...(problem.headers ?? {}),
+    },
+    body: JSON.stringify(body),
   };
+}
+
+/**
+ * The answer to an error thrown by a handler. Internal errors get a generic text: their details stay in the
+ * logs.
+ */
+export function problemResponse(error: unknown, instance?: string): HttpResponse {
+  if (!(error instanceof ClientError))
+    return problemOf({
+      kind: 'internal',
+      title: 'Internal error',
+      detail: 'The request could not be processed. It is safe to retry.',
+      ...(instance ? { instance } : {}),
+    });
+  return problemOf({
+    kind: error.kind,
+    title: error.title,
+    detail: error.message,
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(instance ? { instance } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
 }
 
 export function jsonResponse(statusCode: number, body?: unknown): APIGatewayProxyResultV2 & HttpResponse {

@@ -208,6 +208,7 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     const wrong = await fetch(`${stack.url}/v1/dossier-events`, { method: 'GET' });
     expect(wrong.status).toBe(405);
+    expect(await wrong.json()).toMatchObject({ type: 'urn:emc:problem:method-not-allowed' });
   });
 });
 
