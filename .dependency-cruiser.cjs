@@ -95,6 +95,18 @@ module.exports = {
       to: { path: '^local/' },
     },
     {
+      name: 'schemas-are-leaves',
+      comment:
+        'The zod schemas (payloads, queue messages, snapshots, settings) are the single source of truth ' +
+        'for shapes: they import only each other and zod, so every layer can read them.',
+      severity: 'error',
+      from: { path: '^shared/schemas/' },
+      to: {
+        path: '^(shared|functions|infra|local|cli|simulator|bench|site|test)/',
+        pathNot: '^shared/schemas/',
+      },
+    },
+    {
       name: 'simulator-is-neutral',
       comment: 'The traffic simulator serves the CLI, the local demo, the benches and the tests alike.',
       severity: 'error',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Settings } from '../config/settings.ts';
 import {
   amountVndField,
   eventIdField,
@@ -14,6 +13,7 @@ import {
   supplementRequestsField,
 } from './event-fields.ts';
 import { identifierSchemas } from './identifiers.ts';
+import type { Settings } from './settings.ts';
 
 function isoText(description: string, example: string) {
   return z.iso

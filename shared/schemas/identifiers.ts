@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Settings } from '../config/settings.ts';
+import type { Settings } from './settings.ts';
 
 /** Compiled once per configuration: the patterns are configurable because real codes drift over time. */
 export function identifierSchemas(patterns: Settings['identifiers']) {
