@@ -225,7 +225,7 @@ async function main(argv: string[]): Promise<void> {
     const now = clock();
     const at = parseAsOf(values.at, now);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
-    const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
+    const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { evaluationAlerts } = await import('./evaluate-alerts.ts');
     const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
       evaluationAlerts(target, s3),

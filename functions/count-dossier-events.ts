@@ -7,8 +7,8 @@ import { readEnv } from '../shared/config/env.ts';
 import { settings } from '../shared/config/settings.ts';
 import { processDossierEventBatch } from '../shared/domain/worker/dossier-batch.ts';
 import { countOptions } from '../shared/domain/worker/options.ts';
-import { sqsHandler } from '../shared/lambda/sqs-handler.ts';
 import { MetricUnit, metrics } from '../shared/observability/index.ts';
+import { sqsHandler } from '../shared/runtime/sqs-handler.ts';
 
 const env = readEnv(z.object({ STATE_TABLE: z.string().min(3), ARCHIVE_BUCKET: z.string().min(3) }));
 const clock = processClock();

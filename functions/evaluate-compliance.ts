@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { processClock } from '../shared/config/clock.ts';
 import { type EvaluationSummary, evaluate } from '../shared/domain/evaluation/evaluate.ts';
 import { exclusively } from '../shared/domain/evaluation/lease.ts';
-import { lambdaEvaluationDeps, lambdaEvaluationLease } from '../shared/lambda/evaluation-wiring.ts';
 import { logger, MetricUnit, metrics } from '../shared/observability/index.ts';
+import { lambdaEvaluationDeps, lambdaEvaluationLease } from '../shared/runtime/evaluation-wiring.ts';
 
 const deps = lambdaEvaluationDeps();
 const clock = processClock();

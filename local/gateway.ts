@@ -4,7 +4,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { brotliCompressSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
-import { type Problem, problemOf } from '../shared/http/problem.ts';
+import { type Problem, problemOf } from '../shared/runtime/problem.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type HttpLambda = (

@@ -120,7 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         import('../functions/describe-own-unit.ts'),
       ]);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
-    const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
+    const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
     const alertLog = join(dataDir, 'alerts.log');
     const sink = (alert: Alert): void => {

@@ -13,7 +13,7 @@ import { issueKey, KeyVerifier } from '../../shared/domain/auth/api-keys.ts';
 import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { IngestService } from '../../shared/domain/ingest/service.ts';
 import type { StoredKey } from '../../shared/domain/ports.ts';
-import { httpHandler } from '../../shared/http/handler.ts';
+import { httpHandler } from '../../shared/runtime/handler.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
 import { httpEvent, lambdaContext } from '../../test/fixtures/index.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../docs/openapi.ts';
-import { PROBLEMS } from '../../shared/http/problem.ts';
+import { PROBLEMS } from '../../shared/runtime/problem.ts';
 import { refusalReasons } from '../../shared/schemas/me.ts';
 
 const guide = readFileSync(new URL('../../docs/integrating.md', import.meta.url), 'utf8');

@@ -9,7 +9,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../../shared/domain/errors.ts';
-import { problemResponse, statusOf } from '../../../shared/http/problem.ts';
+import { problemResponse, statusOf } from '../../../shared/runtime/problem.ts';
 
 describe('the HTTP edge maps each error kind to one status and problem type', () => {
   it.each([
