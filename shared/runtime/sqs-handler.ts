@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { BatchResponse, FailureLogPort, PoisonRecord, QueueRecord } from '../domain/worker/sqs-batch.ts';
+import type { BatchOutcome, FailureLogPort, PoisonRecord, QueueRecord } from '../domain/worker/sqs-batch.ts';
 import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import type { Feed } from '../schemas/queue.ts';
+import { observed } from './observe.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -46,38 +44,40 @@ export interface FailureReport {
  */
 export function sqsHandler(
   feed: Feed,
-  process: (records: QueueRecord[], report: FailureReport) => Promise<BatchResponse>,
+  process: (records: QueueRecord[], report: FailureReport) => Promise<BatchOutcome>,
   failureLog?: FailureLogPort,
 ): SqsHandler {
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      logger.appendKeys({ batchSize: event.Records.length });
-      const records = toQueueRecords(event);
-      const reasons = new Map<string, string>();
-      const response = await process(records, {
-        onPoison: (poison) => {
-          logPoison(poison);
-          reasons.set(poison.record.messageId, poison.reason);
-        },
-        onFailure: (messageId, error) => {
-          logFailure(messageId, error);
-          reasons.set(messageId, error instanceof Error ? error.message : String(error));
-        },
-      });
-      metrics.addMetric('FailedRecords', MetricUnit.Count, response.batchItemFailures.length);
-      if (failureLog && response.batchItemFailures.length > 0) {
-        const receives = new Map(records.map((r) => [r.messageId, r.receiveCount]));
-        const failures = response.batchItemFailures.map(({ itemIdentifier }) => ({
-          messageId: itemIdentifier,
-          reason: reasons.get(itemIdentifier) ?? 'the worker failed the record without saying why',
-          receiveCount: receives.get(itemIdentifier) ?? 0,
-        }));
-        await failureLog.record(feed, failures).catch((error: unknown) => {
-          logger.warn('failure reasons not recorded', { error: String(error) });
-        });
-      }
-      return response;
+  return observed<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+    logger.appendKeys({ batchSize: event.Records.length });
+    const records = toQueueRecords(event);
+    const reasons = new Map<string, string>();
+    const outcome = await process(records, {
+      onPoison: (poison) => {
+        logPoison(poison);
+        reasons.set(poison.record.messageId, poison.reason);
+      },
+      onFailure: (messageId, error) => {
+        logFailure(messageId, error);
+        reasons.set(messageId, error instanceof Error ? error.message : String(error));
+      },
     });
+    metrics.addMetric('FailedRecords', MetricUnit.Count, outcome.failed.length);
+    if (failureLog && outcome.failed.length > 0) {
+      const receives = new Map(records.map((r) => [r.messageId, r.receiveCount]));
+      const failures = outcome.failed.map((messageId) => ({
+        messageId,
+        reason: reasons.get(messageId) ?? 'the worker failed the record without saying why',
+        receiveCount: receives.get(messageId) ?? 0,
+      }));
+      await failureLog.record(feed, failures).catch((error: unknown) => {
+        logger.warn('failure reasons not recorded', { error: String(error) });
+      });
+    }
+    return partialBatchResponse(outcome);
+  });
+}
+
+/** Lambda's partial-batch response: the failed records come back after their visibility timeout. */
+export function partialBatchResponse(outcome: BatchOutcome): SQSBatchResponse {
+  return { batchItemFailures: outcome.failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -58,7 +58,7 @@ describe('the dossier worker at the deployed concurrency', () => {
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > 50) throw new Error('records never succeeded');
           const response = await processDossierEventBatch(pending, deps);
-          const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+          const failed = new Set(response.failed);
           pending = pending.filter((record) => failed.has(record.messageId));
         }
       }
