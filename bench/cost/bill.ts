@@ -255,7 +255,7 @@ async function measureWorker(): Promise<WorkerFigures> {
           },
           clock: Date.now,
         });
-        const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        const failed = new Set(response.failed);
         pending = pending.filter((record) => failed.has(record.messageId));
       }
       if (pending.length > 0) throw new Error(`${pending.length} records kept failing`);

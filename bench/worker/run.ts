@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           onFailure: () => undefined,
           clock: Date.now,
         });
-        const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        const failed = new Set(response.failed);
         failures += failed.size;
         pending = pending.filter((record) => failed.has(record.messageId));
       }
