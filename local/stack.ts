@@ -11,7 +11,13 @@ import { BUCKET, localEnvironment, REGION, type StackFile } from '../shared/conf
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
-import { FEEDS, type MappingSettings, mappingSettings, type RunProfile } from '../shared/topology.ts';
+import {
+  FEEDS,
+  type MappingSettings,
+  mappingSettings,
+  type RunProfile,
+  topology,
+} from '../shared/topology.ts';
 import { createGateway, type HttpLambda } from './gateway.ts';
 import { EventSourceMapping, type SqsLambda } from './poller.ts';
 import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
@@ -52,6 +58,14 @@ async function createQueues(
   const created: StackFile['queues'] = {};
   for (const feed of FEEDS) created[feed] = await queues.createFeedQueue(feed, settings(feed));
   return created;
+}
+
+/** A function's handler, imported from its entry file under functions/ as Lambda would load it. */
+async function loadHandler(name: string): Promise<unknown> {
+  const module: unknown = await import(`../functions/${name}.ts`);
+  if (typeof module !== 'object' || module === null || !('handler' in module))
+    throw new Error(`functions/${name}.ts exports no handler`);
+  return module.handler;
 }
 
 /**
@@ -106,19 +120,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, localEnvironment(file, dataDir));
 
     installClock(clock.now);
-    // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
-    const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports, me] =
-      await Promise.all([
-        import('../functions/ingest-dossier-events.ts'),
-        import('../functions/ingest-heartbeats.ts'),
-        import('../functions/ingest-catalog.ts'),
-        import('../functions/ingest-daily-totals.ts'),
-        import('../functions/ingest-legacy-emc.ts'),
-        import('../functions/count-dossier-events.ts'),
-        import('../functions/record-heartbeats.ts'),
-        import('../functions/store-unit-reports.ts'),
-        import('../functions/describe-own-unit.ts'),
-      ]);
+    // The handlers read their environment at import, exactly as in Lambda, so they are imported now: every
+    // function of the topology manifest but the health check, which the gateway answers itself.
+    const handlers = new Map<string, unknown>(
+      await Promise.all(
+        [...topology.ingest.filter((spec) => spec.name !== 'health'), ...Object.values(topology.workers)].map(
+          async (spec) => [spec.name, await loadHandler(spec.name)] as const,
+        ),
+      ),
+    );
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
@@ -151,29 +161,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
         (error) => log(`worker error on ${feed}: ${error instanceof Error ? error.message : String(error)}`),
       );
-    const mappings: Record<Feed, EventSourceMapping> = {
-      'dossier-events': mapping('dossier-events', countEvents.handler as SqsLambda),
-      heartbeats: mapping('heartbeats', recordHeartbeats.handler as SqsLambda),
-      reports: mapping('reports', storeReports.handler as SqsLambda),
-    };
+    const mappings = Object.fromEntries(
+      FEEDS.map((feed) => [feed, mapping(feed, handlers.get(topology.workers[feed].name) as SqsLambda)]),
+    ) as Record<Feed, EventSourceMapping>;
     for (const m of Object.values(mappings)) m.start();
 
     let ready = false;
-    const route = (method: string, path: string, name: string, handler: unknown) => ({
-      method,
-      path,
-      name,
-      handler: handler as HttpLambda,
-    });
     const server: Server = createGateway({
-      routes: [
-        route('POST', '/v1/dossier-events', 'ingest-dossier-events', events.handler),
-        route('POST', '/v1/heartbeats', 'ingest-heartbeats', heartbeats.handler),
-        route('PUT', '/v1/catalog', 'ingest-catalog', catalog.handler),
-        route('POST', '/v1/daily-totals', 'ingest-daily-totals', totals.handler),
-        route('POST', '/v1/compat/emc/{siteKey}/TrackingMCDT', 'ingest-legacy-emc', legacy.handler),
-        route('GET', '/v1/me', 'describe-own-unit', me.handler),
-      ],
+      routes: topology.ingest
+        .filter((spec) => handlers.has(spec.name))
+        .map((spec) => ({
+          method: spec.trigger.method,
+          path: spec.trigger.path,
+          name: spec.name,
+          handler: handlers.get(spec.name) as HttpLambda,
+        })),
       snapshots: new S3ObjectReader(BUCKET, s3),
       siteDir: resolve(here, '../site/dist'),
       health: () => ({ ready, components: { dynamodb: true, s3: true, sqs: true, workers: ready } }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { FEEDS, QUEUE_URL_ENV } from '../topology.ts';
 
 /**
  * What the local stack (`npm start`) and the CLI that works against it share: the file the stack writes
@@ -56,9 +57,7 @@ export function localEnvironment(
     STATE_TABLE: file.tables.state,
     ARCHIVE_BUCKET: file.bucket,
     SNAPSHOT_BUCKET: file.bucket,
-    DOSSIER_EVENTS_QUEUE_URL: file.queues['dossier-events']?.url ?? '',
-    HEARTBEATS_QUEUE_URL: file.queues.heartbeats?.url ?? '',
-    REPORTS_QUEUE_URL: file.queues.reports?.url ?? '',
+    ...Object.fromEntries(FEEDS.map((feed) => [QUEUE_URL_ENV[feed], file.queues[feed]?.url ?? ''])),
     EMC_KEY_PEPPER: localPepper(dataDir),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
