@@ -173,7 +173,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'keys') {
-    const { DynamoKeyStore } = await import('../shared/adapters/key-store.ts');
+    const { DynamoKeyStore } = await import('../shared/adapters/dynamo-key-store.ts');
     const store = new DynamoKeyStore(target.tables.keys);
     const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
     const keyDeps = { store, registry, pepper: loadKeyPepper };
@@ -247,7 +247,7 @@ async function main(argv: string[]): Promise<void> {
       );
       for (const failure of summary.failures)
         console.log(`  not evaluated: ${failure.unitCode}: ${failure.reason}`);
-      const { asOfPath } = await import('../shared/adapters/s3-snapshots.ts');
+      const { asOfPath } = await import('../shared/adapters/s3-snapshot-publisher.ts');
       const published = mode === 'asOf' ? `${asOfPath(summary.asOf)}latest.json` : 'snapshots/latest.json';
       console.log(`  ${target.url}/${published}`);
     }

@@ -5,7 +5,7 @@ import {
   type AlertTopicClient,
   LocalAlertPublisher,
   SnsAlertPublisher,
-} from '../shared/adapters/alerts.ts';
+} from '../shared/adapters/sns-alert-publisher.ts';
 import type { AlertPort } from '../shared/domain/evaluation/ports.ts';
 import { CliError, type Target } from './context.ts';
 

@@ -1,5 +1,5 @@
+import type { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import type { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
-import type { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import { settings } from '../shared/config/settings.ts';
 import { issueKey } from '../shared/domain/auth/api-keys.ts';
 import { keyEligibility } from '../shared/domain/auth/key-eligibility.ts';

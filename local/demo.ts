@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import { loadKeyPepper } from '../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import { issueKey } from '../shared/domain/auth/api-keys.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
 import { prng } from '../simulator/random.ts';

@@ -131,7 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
-    const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
+    const { LocalAlertPublisher } = await import('../shared/adapters/sns-alert-publisher.ts');
     const alertLog = join(dataDir, 'alerts.log');
     const sink = (alert: Alert): void => {
       appendFileSync(

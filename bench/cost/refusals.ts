@@ -5,8 +5,8 @@
  * request, and are printed once.
  */
 import { startDynamoLocal } from '../../local/servers.ts';
-import { CapacityMeter } from '../../shared/adapters/capacity.ts';
-import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusals.ts';
+import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
+import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusal-log.ts';
 import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey, KeyVerifier } from '../../shared/domain/auth/api-keys.ts';

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     const { connect } = await import('../../cli/context.ts');
     connect(false);
     const { issueKey } = await import('../../shared/domain/auth/api-keys.ts');
-    const { DynamoKeyStore } = await import('../../shared/adapters/key-store.ts');
+    const { DynamoKeyStore } = await import('../../shared/adapters/dynamo-key-store.ts');
     const { loadKeyPepper } = await import('../../shared/adapters/key-pepper.ts');
     const store = new DynamoKeyStore(file.tables.keys);
     const pepper = await loadKeyPepper();

@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal } from '../../local/servers.ts';
-import { CapacityMeter } from '../../shared/adapters/capacity.ts';
+import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';

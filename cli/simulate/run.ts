@@ -1,6 +1,6 @@
+import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
 import { type GroundTruth, type SimulateOptions, simulate } from '../../simulator/simulate.ts';

@@ -1,13 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MiddyfiedHandler } from '@middy/core';
 import { z } from 'zod';
-import { SnsAlertPublisher } from '../adapters/alerts.ts';
 import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts';
 import { DynamoLease } from '../adapters/dynamo-lease.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { DynamoStatusStore } from '../adapters/dynamo-status-store.ts';
-import { S3SnapshotPublisher } from '../adapters/s3-snapshots.ts';
+import { S3SnapshotPublisher } from '../adapters/s3-snapshot-publisher.ts';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.ts';
 import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { type Settings, settings } from '../config/settings.ts';

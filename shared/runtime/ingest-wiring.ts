@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
-import { DynamoKeyStore } from '../adapters/key-store.ts';
+import { DynamoKeyStore } from '../adapters/dynamo-key-store.ts';
 import { DynamoRateWindow } from '../adapters/dynamo-rate-window.ts';
-import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusal-log.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../adapters/key-pepper.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
-import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoKeyStore } from '../adapters/dynamo-key-store.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusal-log.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { MeReader } from '../adapters/me-reader.ts';
 import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';

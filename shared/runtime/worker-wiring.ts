@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
 import { DynamoFailureLog } from '../adapters/dynamo-failure-log.ts';
-import { DynamoUnitReportStore } from '../adapters/dynamo-unit-status.ts';
+import { DynamoUnitReportStore } from '../adapters/dynamo-unit-report-store.ts';
 import { S3Archive } from '../adapters/s3-archive.ts';
 import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-status.ts';
+import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-report-store.ts';
 import { keys } from '../../shared/adapters/state-keys.ts';
 import { processHeartbeatBatch, processReportBatch } from '../../shared/domain/worker/unit-reports.ts';
 import type { CatalogPartMessage, HeartbeatMessage } from '../../shared/schemas/queue.ts';
