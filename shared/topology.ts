@@ -5,7 +5,10 @@
  * drift between AWS and one machine. Plain data only: no AWS SDK, no CDK.
  */
 
-export type TopologyFeed = 'dossier-events' | 'heartbeats' | 'reports';
+import type { Feed } from './schemas/queue.ts';
+
+/** The feeds are the queue contract's (`shared/schemas/queue.ts`); the manifest says where each one runs. */
+export type TopologyFeed = Feed;
 
 export const FEEDS: readonly TopologyFeed[] = ['dossier-events', 'heartbeats', 'reports'];
 

@@ -58,8 +58,6 @@ export function identifierSchemas(patterns: Settings['identifiers']) {
   };
 }
 
-export type IdentifierSchemas = ReturnType<typeof identifierSchemas>;
-
 /** The unit an agency belongs to: the last dot-separated group of its code. */
 export function unitOfAgency(agencyCode: string): string {
   const dot = agencyCode.lastIndexOf('.');
