@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTables, defaultTableNames } from '../shared/adapters/dynamo-tables.ts';
 import { localClients } from '../shared/adapters/local-clients.ts';
 import { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
@@ -18,6 +18,7 @@ import {
   type RunProfile,
   topology,
 } from '../shared/topology.ts';
+import { bundledEntries } from './bundles.ts';
 import { createGateway, type HttpLambda } from './gateway.ts';
 import { EventSourceMapping, type SqsLambda } from './poller.ts';
 import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
@@ -38,6 +39,11 @@ export interface StackOptions {
   clock?: ShiftedClock;
   /** Worker settings from shared/topology.ts: one machine's (default), or exactly the deployed ones. */
   profile?: RunProfile;
+  /**
+   * A `cdk synth` output directory: the ingest and worker functions then run from its esbuild bundles, the
+   * code that is deployed, instead of the TypeScript sources. The scheduled evaluation still runs in process.
+   */
+  bundled?: string;
 }
 
 export interface Stack {
@@ -60,11 +66,16 @@ async function createQueues(
   return created;
 }
 
-/** A function's handler, imported from its entry file under functions/ as Lambda would load it. */
-async function loadHandler(name: string): Promise<unknown> {
-  const module: unknown = await import(`../functions/${name}.ts`);
+/**
+ * A function's handler, as Lambda would load it: from its entry file under functions/, or, with `bundles`,
+ * from the esbuild bundle `cdk synth` made of it.
+ */
+async function loadHandler(name: string, bundles: Map<string, string> | undefined): Promise<unknown> {
+  const bundle = bundles?.get(name);
+  if (bundles && !bundle) throw new Error(`cdk synth left no bundle for ${name}`);
+  const module: unknown = await import(bundle ? pathToFileURL(bundle).href : `../functions/${name}.ts`);
   if (typeof module !== 'object' || module === null || !('handler' in module))
-    throw new Error(`functions/${name}.ts exports no handler`);
+    throw new Error(`${bundle ?? `functions/${name}.ts`} exports no handler`);
   return module.handler;
 }
 
@@ -122,10 +133,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     installClock(clock.now);
     // The handlers read their environment at import, exactly as in Lambda, so they are imported now: every
     // function of the topology manifest but the health check, which the gateway answers itself.
+    const bundles = options.bundled ? bundledEntries(resolve(options.bundled)) : undefined;
+    if (bundles) log(`running the bundles in ${options.bundled}`);
     const handlers = new Map<string, unknown>(
       await Promise.all(
         [...topology.ingest.filter((spec) => spec.name !== 'health'), ...Object.values(topology.workers)].map(
-          async (spec) => [spec.name, await loadHandler(spec.name)] as const,
+          async (spec) => [spec.name, await loadHandler(spec.name, bundles)] as const,
         ),
       ),
     );
