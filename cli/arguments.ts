@@ -14,3 +14,10 @@ export function parseAsOf(text: string | undefined, now: number): number {
     );
   return at;
 }
+/** `90s`, `30m`, `12h`, `7d`. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)([smhd])$/.exec(text.trim());
+  if (!match) throw new CliError(`${text} is not a duration such as 30m, 12h or 7d.`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

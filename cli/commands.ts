@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDossierStore } from '../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../shared/adapters/dynamo-evaluation-reader.ts';
 import { DynamoFailureLog, type StoredSetAsideEvent } from '../shared/adapters/dynamo-failure-log.ts';
-import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild.ts';
+import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
+import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
-import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
+import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
+import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { settings } from '../shared/config/settings.ts';
 import { readWithHistory } from '../shared/domain/evaluation/history.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
@@ -20,7 +21,6 @@ import {
 } from '../shared/schemas/legacy-emc.ts';
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
-import { DeadLetterQueue } from './dlq.ts';
 import { bar } from './progress.ts';
 import { rebuild } from './rebuild.ts';
 import * as units from './units.ts';
@@ -191,9 +191,20 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
   }
 }
 
+/** The named feed's dead-letter use case against the target's queues. */
+export function deadLetterQueue(
+  target: Target,
+  feed: string,
+  failures?: ConstructorParameters<typeof DeadLetterQueue>[2],
+): DeadLetterQueue {
+  const urls = target.queues[feed];
+  if (!urls) throw new CliError(`No queue ${feed}; the queues are ${Object.keys(target.queues).join(', ')}.`);
+  return new DeadLetterQueue(new SqsDeadLetterQueue(urls, target.kind === 'aws' ? 2 : 0), feed, failures);
+}
+
 export async function dlqCommand(target: Target, sub: string, flags: Flags): Promise<void> {
   const failureLog = new DynamoFailureLog(target.tables.state);
-  const dlq = new DeadLetterQueue(new SQSClient({}), target, flags.feed ?? 'dossier-events', failureLog);
+  const dlq = deadLetterQueue(target, flags.feed ?? 'dossier-events', failureLog);
   const ids = new Set((flags.ids ?? '').split(',').filter(Boolean));
   const selected = (letter: { messageId: string }) => flags.all === true || ids.has(letter.messageId);
   switch (sub) {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { localEnvironment, stackFileSchema } from '../local/stack.ts';
 import { type Clock, parseStartTime, ShiftedClock, systemClock } from '../shared/config/clock.ts';
+import { localEnvironment, stackFileSchema } from '../shared/config/local-stack.ts';
+import { FEED_OUTPUT_STEM, FEEDS } from '../shared/topology.ts';
 
 export interface Target {
   kind: 'local' | 'aws';
@@ -21,21 +22,32 @@ export interface Target {
 /** CDK outputs (`cdk deploy --outputs-file`) of a deployed stack: what the CLI needs to work against AWS. */
 const outputsSchema = z.record(
   z.string(),
-  z.object({
-    ApiUrl: z.string(),
-    StateTable: z.string(),
-    KeysTable: z.string(),
-    DataBucket: z.string(),
-    KeyPepperSecretId: z.string(),
-    AlertTopicArn: z.string().optional(),
-    DossierEventsQueueUrl: z.string(),
-    DossierEventsDlqUrl: z.string(),
-    HeartbeatsQueueUrl: z.string(),
-    HeartbeatsDlqUrl: z.string(),
-    ReportsQueueUrl: z.string(),
-    ReportsDlqUrl: z.string(),
-  }),
+  z
+    .object({
+      ApiUrl: z.string(),
+      StateTable: z.string(),
+      KeysTable: z.string(),
+      DataBucket: z.string(),
+      KeyPepperSecretId: z.string(),
+      AlertTopicArn: z.string().optional(),
+    })
+    .catchall(z.unknown()),
 );
+
+/** Each feed's queue and DLQ URLs, under the output names the stack gives them (shared/topology.ts). */
+function feedQueues(outputs: Record<string, unknown>, path: string): Target['queues'] {
+  const queues: Target['queues'] = {};
+  for (const feed of FEEDS) {
+    const url = outputs[`${FEED_OUTPUT_STEM[feed]}QueueUrl`];
+    const dlqUrl = outputs[`${FEED_OUTPUT_STEM[feed]}DlqUrl`];
+    if (typeof url !== 'string' || typeof dlqUrl !== 'string')
+      throw new CliError(
+        `${path} lacks ${FEED_OUTPUT_STEM[feed]}QueueUrl or ${FEED_OUTPUT_STEM[feed]}DlqUrl`,
+      );
+    queues[feed] = { url, dlqUrl };
+  }
+  return queues;
+}
 
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -65,11 +77,7 @@ export function connect(aws: boolean, now?: string): Target {
       tables: { state: outputs.StateTable, keys: outputs.KeysTable },
       bucket: outputs.DataBucket,
       ...(outputs.AlertTopicArn ? { alertTopicArn: outputs.AlertTopicArn } : {}),
-      queues: {
-        'dossier-events': { url: outputs.DossierEventsQueueUrl, dlqUrl: outputs.DossierEventsDlqUrl },
-        heartbeats: { url: outputs.HeartbeatsQueueUrl, dlqUrl: outputs.HeartbeatsDlqUrl },
-        reports: { url: outputs.ReportsQueueUrl, dlqUrl: outputs.ReportsDlqUrl },
-      },
+      queues: feedQueues(outputs, path),
       clock: chosen ?? systemClock,
     };
   }

@@ -1,4 +1,4 @@
-import { DynamoRefusalLog } from '../shared/adapters/dynamo-refusals.ts';
+import { DynamoRefusalLog } from '../shared/adapters/dynamo-refusal-log.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { MeReader } from '../shared/adapters/me-reader.ts';
 import { settings } from '../shared/config/settings.ts';

@@ -1,10 +1,11 @@
 #!/usr/bin/env -S npx tsx
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseAsOf } from './arguments.ts';
+import { OperationRefusedError } from '../shared/app/errors.ts';
+import { settings } from '../shared/config/settings.ts';
+import { parseAsOf, parseDuration } from './arguments.ts';
 import { CliError, connect, type Target } from './context.ts';
 import { exitAfterFlush } from './exit.ts';
-import { parseDuration } from './keys.ts';
 import { bar } from './progress.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -173,13 +174,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'keys') {
-    const { DynamoKeyStore } = await import('../shared/adapters/key-store.ts');
+    const { DynamoKeyStore } = await import('../shared/adapters/dynamo-key-store.ts');
     const store = new DynamoKeyStore(target.tables.keys);
     const { loadKeyPepper } = await import('../shared/adapters/key-pepper.ts');
-    const keyDeps = { store, registry, pepper: loadKeyPepper };
+    const keyDeps = {
+      store,
+      registry,
+      pepper: loadKeyPepper,
+      utcOffsetMinutes: settings().time.utcOffsetMinutes,
+    };
     if (sub === 'issue') {
       if (!arg) throw new CliError('keys issue needs a unit code: emc keys issue H01');
-      const { issueUnitKey } = await import('./keys.ts');
+      const { issueUnitKey } = await import('../shared/app/keys.ts');
       const { senderFlag } = await import('./commands.ts');
       const { key } = await issueUnitKey(keyDeps, arg, clock(), senderFlag(values.sender));
       console.log(key);
@@ -206,7 +212,7 @@ async function main(argv: string[]): Promise<void> {
     }
     if (sub === 'rotate') {
       if (!arg) throw new CliError('keys rotate needs a unit code: emc keys rotate H01 --overlap 7d');
-      const { rotateKey } = await import('./keys.ts');
+      const { rotateKey } = await import('../shared/app/keys.ts');
       const rotated = await rotateKey(keyDeps, arg, parseDuration(values.overlap ?? '7d'), clock());
       console.log(rotated.key);
       for (const old of rotated.expiring)
@@ -225,7 +231,7 @@ async function main(argv: string[]): Promise<void> {
     const now = clock();
     const at = parseAsOf(values.at, now);
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
-    const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
+    const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { evaluationAlerts } = await import('./evaluate-alerts.ts');
     const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
       evaluationAlerts(target, s3),
@@ -247,7 +253,7 @@ async function main(argv: string[]): Promise<void> {
       );
       for (const failure of summary.failures)
         console.log(`  not evaluated: ${failure.unitCode}: ${failure.reason}`);
-      const { asOfPath } = await import('../shared/adapters/s3-snapshots.ts');
+      const { asOfPath } = await import('../shared/adapters/s3-snapshot-publisher.ts');
       const published = mode === 'asOf' ? `${asOfPath(summary.asOf)}latest.json` : 'snapshots/latest.json';
       console.log(`  ${target.url}/${published}`);
     }
@@ -255,7 +261,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
-    const { simulationSize, SimulationSizeError } = await import('./simulate/simulate.ts');
+    const { simulationSize, SimulationSizeError } = await import('../simulator/simulate.ts');
     const size = (() => {
       try {
         return simulationSize(values.scale, values.dossiers, values.days);
@@ -341,7 +347,8 @@ main(process.argv.slice(2)).then(
   () => exitAfterFlush(0),
   (error: unknown) => {
     if (error instanceof HelpShown) return exitAfterFlush(0);
-    console.error(error instanceof CliError ? error.message : error);
-    exitAfterFlush(error instanceof CliError ? 2 : 1);
+    const refused = error instanceof CliError || error instanceof OperationRefusedError;
+    console.error(refused ? error.message : error);
+    exitAfterFlush(refused ? 2 : 1);
   },
 );

@@ -1,8 +1,11 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import { LocalAlertPublisher, SnsAlertPublisher } from '../shared/adapters/alerts.ts';
+import {
+  type AlertArchiveClient,
+  type AlertTopicClient,
+  LocalAlertPublisher,
+  SnsAlertPublisher,
+} from '../shared/adapters/sns-alert-publisher.ts';
 import type { AlertPort } from '../shared/domain/evaluation/ports.ts';
 import { CliError, type Target } from './context.ts';
 
@@ -11,7 +14,7 @@ import { CliError, type Target } from './context.ts';
  * topic with `--aws` (as the scheduled Lambda does), or the local stack's alert log, as `npm start` does.
  * Never the operator's terminal: an alert drained there would never reach the ministry.
  */
-export function evaluationAlerts(target: Target, s3: S3Client, sns?: SNSClient): AlertPort {
+export function evaluationAlerts(target: Target, s3: AlertArchiveClient, sns?: AlertTopicClient): AlertPort {
   if (target.kind === 'aws') {
     if (!target.alertTopicArn)
       throw new CliError(

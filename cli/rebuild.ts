@@ -1,6 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DynamoRebuildStore, type StateChange, sameState } from '../shared/adapters/dynamo-rebuild.ts';
+import {
+  type DynamoRebuildStore,
+  type StateChange,
+  sameState,
+} from '../shared/adapters/dynamo-rebuild-store.ts';
 import type { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { contributions, type DossierRules, type DossierState } from '../shared/domain/dossier/state.ts';
 import {

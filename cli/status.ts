@@ -1,5 +1,5 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
+import { SqsQueueAdmin } from '../shared/adapters/sqs-queue-admin.ts';
 import type { Target } from './context.ts';
 
 export interface StatusReport {
@@ -16,20 +16,9 @@ export interface StatusReport {
 
 /** What an operator checks first: are the queues draining, is anything in a DLQ, is the snapshot fresh. */
 export async function status(target: Target): Promise<StatusReport> {
-  const sqs = new SQSClient({});
-  const s3 = new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
-  const depth = async (url: string) => {
-    const result = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return {
-      visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    };
-  };
+  const sqs = new SqsQueueAdmin();
+  const s3 = new S3ObjectReader(target.bucket);
+  const depth = (url: string) => sqs.depth(url);
   const queues: StatusReport['queues'] = {};
   for (const [feed, urls] of Object.entries(target.queues)) {
     const main = await depth(urls.url);
@@ -44,10 +33,8 @@ export async function status(target: Target): Promise<StatusReport> {
     failures: [],
   };
   try {
-    const object = await s3.send(
-      new GetObjectCommand({ Bucket: target.bucket, Key: 'snapshots/latest.json' }),
-    );
-    const latest = JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
+    const object = await s3.get('snapshots/latest.json');
+    const latest = JSON.parse(object?.bytes.toString('utf8') ?? '{}') as {
       generatedAt?: string;
       connection?: { connected: number; registered: number };
       units?: { unitCode: string; evaluation?: { reason: string } }[];

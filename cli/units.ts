@@ -1,5 +1,5 @@
+import type { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import type { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
-import type { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import {
   existsOn,
   LifecycleError,

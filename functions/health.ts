@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { processClock } from '../shared/config/clock.ts';
-import { jsonResponse } from '../shared/http/problem.ts';
+import { jsonResponse } from '../shared/runtime/problem.ts';
 
 const clock = processClock();
 

@@ -1,4 +1,4 @@
-import { ingestWiring } from '../shared/http/ingest-wiring.ts';
+import { ingestWiring } from '../shared/runtime/ingest-wiring.ts';
 
 const { service, route } = ingestWiring();
 

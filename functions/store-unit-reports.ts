@@ -1,17 +1,4 @@
-import { z } from 'zod';
-import { DynamoFailureLog } from '../shared/adapters/dynamo-failure-log.ts';
-import { DynamoUnitReportStore } from '../shared/adapters/dynamo-unit-status.ts';
-import { processClock } from '../shared/config/clock.ts';
-import { readEnv } from '../shared/config/env.ts';
-import { processReportBatch } from '../shared/domain/worker/unit-reports.ts';
-import { sqsHandler } from '../shared/lambda/sqs-handler.ts';
-
-const env = readEnv(z.object({ STATE_TABLE: z.string().min(3) }));
-const store = new DynamoUnitReportStore(env.STATE_TABLE);
+import { storeUnitReportsHandler } from '../shared/runtime/worker-wiring.ts';
 
 /** SQS reports queue → procedure catalogues and self-reported daily totals. */
-export const handler = sqsHandler(
-  'reports',
-  (records, report) => processReportBatch(records, { store, ...report }),
-  new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
-);
+export const handler = storeUnitReportsHandler();

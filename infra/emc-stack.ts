@@ -31,7 +31,14 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FEEDS, type TopologyFeed, topology, visibilityTimeoutSeconds } from '../shared/topology.ts';
+import {
+  FEED_OUTPUT_STEM,
+  FEEDS,
+  QUEUE_URL_ENV,
+  type TopologyFeed,
+  topology,
+  visibilityTimeoutSeconds,
+} from '../shared/topology.ts';
 import { EmcAlarms } from './alarms.ts';
 import { EmcFunction } from './emc-function.ts';
 import { PrefixScopedS3Origin } from './snapshots-origin.ts';
@@ -225,11 +232,6 @@ export class EmcStack extends Stack {
     }
 
     // Ingest: one function and route per entry of the topology manifest.
-    const queueVariable: Record<Feed, string> = {
-      'dossier-events': 'DOSSIER_EVENTS_QUEUE_URL',
-      heartbeats: 'HEARTBEATS_QUEUE_URL',
-      reports: 'REPORTS_QUEUE_URL',
-    };
     const ingestFunctions = topology.ingest.map((spec) => {
       const fn = new EmcFunction(this, spec.name, {
         entry: spec.name,
@@ -242,7 +244,7 @@ export class EmcStack extends Stack {
           .countRate(rateWindows)
           .readSecret(pepper)
           .readRegistryLogRefusals(state)
-          .sendTo(queues[spec.sendsTo].queue, queueVariable[spec.sendsTo]);
+          .sendTo(queues[spec.sendsTo].queue, QUEUE_URL_ENV[spec.sendsTo]);
       }
       if ('describesOwnUnit' in spec) {
         fn.lookUpKeys(keys)
@@ -481,14 +483,9 @@ export class EmcStack extends Stack {
     output('OperatorTopicArn', operators.topicArn);
     output('EvaluateFunctionName', evaluate.fn.functionName);
     output('EvaluationDlqUrl', evaluationDlq.queueUrl);
-    const names: Record<Feed, string> = {
-      'dossier-events': 'DossierEvents',
-      heartbeats: 'Heartbeats',
-      reports: 'Reports',
-    };
     for (const feed of FEEDS) {
-      output(`${names[feed]}QueueUrl`, queues[feed].queue.queueUrl);
-      output(`${names[feed]}DlqUrl`, queues[feed].dlq.queueUrl);
+      output(`${FEED_OUTPUT_STEM[feed]}QueueUrl`, queues[feed].queue.queueUrl);
+      output(`${FEED_OUTPUT_STEM[feed]}DlqUrl`, queues[feed].dlq.queueUrl);
     }
   }
 }

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { prng } from '../cli/simulate/random.ts';
-import { demoRegistry } from '../cli/simulate/registry.ts';
-import { type Fault, simulate } from '../cli/simulate/simulate.ts';
+import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import { loadKeyPepper } from '../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../shared/adapters/key-store.ts';
 import { issueKey } from '../shared/domain/auth/api-keys.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
+import { prng } from '../simulator/random.ts';
+import { demoRegistry } from '../simulator/registry.ts';
+import { type Fault, simulate } from '../simulator/simulate.ts';
 
 /** The one clock the demo reads; the local stack passes its own, so a shifted clock shifts the demo too. */
 export interface Clock {

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { brotliCompressSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
+import { type Problem, problemOf } from '../shared/runtime/problem.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type HttpLambda = (
@@ -21,8 +22,8 @@ export interface Route {
 
 export interface GatewayOptions {
   routes: Route[];
-  s3: S3Client;
-  bucket: string;
+  /** The bucket the evaluation publishes to, served under `/snapshots/` as CloudFront does. */
+  snapshots: S3ObjectReader;
   siteDir: string;
   health: () => { ready: boolean; components: Record<string, boolean> };
   /** The stack's clock: request times, and the Date header the dashboard reads as "now". */
@@ -87,16 +88,11 @@ function matcher(path: string): RegExp {
   return new RegExp(`^${path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(
-    JSON.stringify({
-      type: `urn:emc:problem:${status === 404 ? 'not-found' : 'error'}`,
-      title,
-      status,
-      detail,
-    }),
-  );
+/** The gateway's own answers (no route, wrong method, body too large, its own fault) in the API's problem+json. */
+function problem(res: ServerResponse, answer: Problem): void {
+  const response = problemOf(answer);
+  res.writeHead(response.statusCode, response.headers);
+  res.end(response.body);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -200,30 +196,27 @@ export function createGateway(options: GatewayOptions): Server {
         const route = candidates.find((candidate) => candidate.method === req.method);
         if (!route) {
           if (candidates.length > 0) {
-            res.setHeader('allow', candidates.map((c) => c.method).join(', '));
-            problem(
-              res,
-              405,
-              'Method not allowed',
-              `${req.method} is not accepted here; use ${candidates.map((c) => c.method).join(' or ')}.`,
-            );
+            problem(res, {
+              kind: 'method-not-allowed',
+              title: 'Method not allowed',
+              detail: `${req.method} is not accepted here; use ${candidates.map((c) => c.method).join(' or ')}.`,
+              headers: { allow: candidates.map((c) => c.method).join(', ') },
+            });
           } else
-            problem(
-              res,
-              404,
-              'No such resource',
-              `${url.pathname} is not part of the API; see docs/openapi.json.`,
-            );
+            problem(res, {
+              kind: 'not-found',
+              title: 'No such resource',
+              detail: `${url.pathname} is not part of the API; see docs/openapi.json.`,
+            });
           return;
         }
         const body = await readBody(req);
         if (!body) {
-          problem(
-            res,
-            413,
-            'The body is too large',
-            `The gateway accepts at most ${MAX_REQUEST_BYTES} bytes.`,
-          );
+          problem(res, {
+            kind: 'too-large',
+            title: 'The body is too large',
+            detail: `The gateway accepts at most ${MAX_REQUEST_BYTES} bytes.`,
+          });
           return;
         }
         const params = route.pattern.exec(url.pathname)?.groups ?? {};
@@ -240,16 +233,16 @@ export function createGateway(options: GatewayOptions): Server {
         const key = snapshotKey(url.pathname);
         try {
           if (key === undefined) throw new Error('not a snapshot key');
-          const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
-          const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+          const object = await options.snapshots.get(key);
+          if (object === undefined) throw new Error('not published');
           const { encoding, body } = servedBody(
-            bytes,
-            object.ContentEncoding,
+            object.bytes,
+            object.contentEncoding,
             req.headers['accept-encoding'],
           );
           res.writeHead(200, {
-            'content-type': object.ContentType ?? 'application/octet-stream',
-            'cache-control': object.CacheControl ?? 'no-cache',
+            'content-type': object.contentType ?? 'application/octet-stream',
+            'cache-control': object.cacheControl ?? 'no-cache',
             'access-control-allow-origin': '*',
             vary: 'accept-encoding',
             ...(encoding ? { 'content-encoding': encoding } : {}),
@@ -257,12 +250,11 @@ export function createGateway(options: GatewayOptions): Server {
           });
           res.end(req.method === 'HEAD' ? undefined : body);
         } catch {
-          problem(
-            res,
-            404,
-            'No such snapshot',
-            `${url.pathname} has not been published yet. The first evaluation publishes it.`,
-          );
+          problem(res, {
+            kind: 'not-found',
+            title: 'No such snapshot',
+            detail: `${url.pathname} has not been published yet. The first evaluation publishes it.`,
+          });
         }
         return;
       }
@@ -280,7 +272,11 @@ export function createGateway(options: GatewayOptions): Server {
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(readFileSync(file));
     } catch (error) {
-      problem(res, 500, 'Internal error', 'The local gateway failed; see its log.');
+      problem(res, {
+        kind: 'internal',
+        title: 'Internal error',
+        detail: 'The local gateway failed; see its log.',
+      });
       console.error(error);
     }
   });

@@ -1,5 +1,5 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SqsQueueAdmin } from '../shared/adapters/sqs-queue-admin.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export interface MappingOptions {
@@ -38,7 +38,7 @@ export class EventSourceMapping {
   inFlight = 0;
 
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: SqsQueueAdmin,
     private readonly handler: SqsLambda,
     readonly options: MappingOptions,
     private readonly onError: (error: unknown) => void = () => undefined,
@@ -62,39 +62,35 @@ export class EventSourceMapping {
       // Short polls only: local-aws-sqs 2.0.2, when long-polling for more than one message, returns the same
       // message several times in one response and counts every copy as a receive, which would send records to
       // the DLQ early. Short polls with a pause when idle behave like SQS.
-      const result = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.options.queueUrl,
-          MaxNumberOfMessages: Math.min(10, this.options.batchSize - records.length),
-          WaitTimeSeconds: 0,
-          VisibilityTimeout: this.options.visibilityTimeoutSeconds,
-          AttributeNames: ['All'],
-        }),
+      const messages = await this.sqs.receive(
+        this.options.queueUrl,
+        this.options.batchSize - records.length,
+        this.options.visibilityTimeoutSeconds,
       );
-      for (const message of result.Messages ?? []) {
-        const id = message.MessageId ?? '';
+      for (const message of messages) {
+        const id = message.messageId;
         if (seen.has(id)) continue;
         seen.add(id);
         if (records.length === 0) deadline = Date.now() + this.options.batchingWindowMs;
         records.push({
           messageId: id,
-          receiptHandle: message.ReceiptHandle ?? '',
-          body: message.Body ?? '',
+          receiptHandle: message.receiptHandle,
+          body: message.body,
           attributes: {
-            ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-            SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-            SenderId: message.Attributes?.SenderId ?? 'local',
+            ApproximateReceiveCount: message.attributes.ApproximateReceiveCount ?? '1',
+            SentTimestamp: message.attributes.SentTimestamp ?? String(Date.now()),
+            SenderId: message.attributes.SenderId ?? 'local',
             ApproximateFirstReceiveTimestamp:
-              message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+              message.attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
           },
           messageAttributes: {},
-          md5OfBody: message.MD5OfBody ?? '',
+          md5OfBody: message.md5OfBody,
           eventSource: 'aws:sqs',
           eventSourceARN: this.options.queueArn,
           awsRegion: 'local',
         });
       }
-      const empty = (result.Messages ?? []).length === 0;
+      const empty = messages.length === 0;
       if (records.length === 0) {
         if (empty) await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
@@ -145,15 +141,9 @@ export class EventSourceMapping {
   private async settle(records: SQSRecord[], failed: Set<string>): Promise<void> {
     this.failures += failed.size;
     const done = records.filter((record) => !failed.has(record.messageId));
-    for (let i = 0; i < done.length; i += 10) {
-      await this.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: done
-            .slice(i, i + 10)
-            .map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-        }),
-      );
-    }
+    await this.sqs.deleteAll(
+      this.options.queueUrl,
+      done.map((record) => record.receiptHandle),
+    );
   }
 }

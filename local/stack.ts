@@ -1,40 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createTables, defaultTableNames } from '../shared/adapters/dynamo-tables.ts';
+import { localClients } from '../shared/adapters/local-clients.ts';
+import { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
+import { SqsQueueAdmin } from '../shared/adapters/sqs-queue-admin.ts';
 import { installClock, ShiftedClock } from '../shared/config/clock.ts';
+import { BUCKET, localEnvironment, REGION, type StackFile } from '../shared/config/local-stack.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
 import type { Feed } from '../shared/schemas/queue.ts';
-import { type MappingSettings, mappingSettings, type RunProfile } from '../shared/topology.ts';
+import {
+  FEEDS,
+  type MappingSettings,
+  mappingSettings,
+  type RunProfile,
+  topology,
+} from '../shared/topology.ts';
+import { bundledEntries } from './bundles.ts';
 import { createGateway, type HttpLambda } from './gateway.ts';
 import { EventSourceMapping, type SqsLambda } from './poller.ts';
 import { freePort, type RunningServer, startDynamoLocal, startS3, startSqs } from './servers.ts';
-import { createTables, defaultTableNames } from './tables.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-export const BUCKET = 'emc-local';
-export const REGION = 'ap-southeast-1';
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-export const stackFileSchema = z.object({
-  pid: z.number(),
-  url: z.string(),
-  dynamodb: z.string(),
-  s3: z.string(),
-  sqs: z.string(),
-  bucket: z.string(),
-  tables: z.object({ state: z.string(), keys: z.string(), rate: z.string().optional() }),
-  queues: z.record(z.string(), z.object({ url: z.string(), dlqUrl: z.string() })),
-  /** The stack's clock is the real time plus this; the CLI follows it, so both agree on "now". */
-  clockOffsetMs: z.number().default(0),
-});
-export type StackFile = z.infer<typeof stackFileSchema>;
 
 export interface StackOptions {
   dataDir: string;
@@ -61,6 +50,11 @@ export interface StackOptions {
    * its writes and before the mapping hears back, so every record of the batch reappears. Default: never.
    */
   abandonInvocation?: (feed: Feed) => boolean;
+  /**
+   * A `cdk synth` output directory: the ingest and worker functions then run from its esbuild bundles, the
+   * code that is deployed, instead of the TypeScript sources. The scheduled evaluation still runs in process.
+   */
+  bundled?: string;
 }
 
 export interface Stack {
@@ -76,70 +70,26 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The pepper that API keys are hashed with on this machine, made once and kept in the data directory. */
-export function localPepper(dataDir: string): string {
-  const path = join(dataDir, 'key-pepper');
-  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(path, 'utf8').trim();
-}
-
-/** Points every AWS SDK client in this process at the local servers; handlers read nothing else. */
-export function localEnvironment(
-  file: Omit<StackFile, 'pid' | 'url' | 'clockOffsetMs'>,
-  dataDir: string,
-): Record<string, string> {
-  return {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: file.dynamodb,
-    AWS_ENDPOINT_URL_S3: file.s3,
-    AWS_ENDPOINT_URL_SQS: file.sqs,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    EMC_S3_PATH_STYLE: 'true',
-    KEYS_TABLE: file.tables.keys,
-    ...(file.tables.rate ? { RATE_TABLE: file.tables.rate } : {}),
-    STATE_TABLE: file.tables.state,
-    ARCHIVE_BUCKET: file.bucket,
-    SNAPSHOT_BUCKET: file.bucket,
-    DOSSIER_EVENTS_QUEUE_URL: file.queues['dossier-events']?.url ?? '',
-    HEARTBEATS_QUEUE_URL: file.queues.heartbeats?.url ?? '',
-    REPORTS_QUEUE_URL: file.queues.reports?.url ?? '',
-    EMC_KEY_PEPPER: localPepper(dataDir),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  };
-}
-
 async function createQueues(
-  sqs: SQSClient,
+  queues: SqsQueueAdmin,
   settings: (feed: Feed) => MappingSettings,
 ): Promise<StackFile['queues']> {
-  const queues: StackFile['queues'] = {};
-  for (const feed of ['dossier-events', 'heartbeats', 'reports'] as const) {
-    const { maxReceiveCount, visibilityTimeoutSeconds: visibility } = settings(feed);
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `emc-${feed}-dlq` }));
-    const dlqUrl = dlq.QueueUrl ?? '';
-    const arn = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: `emc-${feed}`,
-        Attributes: {
-          VisibilityTimeout: String(visibility),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: arn.Attributes?.QueueArn,
-            maxReceiveCount: String(maxReceiveCount),
-          }),
-        },
-      }),
-    );
-    queues[feed] = { url: queue.QueueUrl ?? '', dlqUrl };
-  }
-  return queues;
+  const created: StackFile['queues'] = {};
+  for (const feed of FEEDS) created[feed] = await queues.createFeedQueue(feed, settings(feed));
+  return created;
+}
+
+/**
+ * A function's handler, as Lambda would load it: from its entry file under functions/, or, with `bundles`,
+ * from the esbuild bundle `cdk synth` made of it.
+ */
+async function loadHandler(name: string, bundles: Map<string, string> | undefined): Promise<unknown> {
+  const bundle = bundles?.get(name);
+  if (bundles && !bundle) throw new Error(`cdk synth left no bundle for ${name}`);
+  const module: unknown = await import(bundle ? pathToFileURL(bundle).href : `../functions/${name}.ts`);
+  if (typeof module !== 'object' || module === null || !('handler' in module))
+    throw new Error(`${bundle ?? `functions/${name}.ts`} exports no handler`);
+  return module.handler;
 }
 
 /**
@@ -163,15 +113,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     servers.push(dynamo, s3server, sqsServer);
     let dynamoServer = dynamo;
     log(`DynamoDB Local ${dynamo.endpoint}, s3rver ${s3server.endpoint}, SQS ${sqsServer.endpoint}`);
-    const clientConfig = { region: REGION, credentials: CREDENTIALS };
-    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsServer.endpoint });
-    const s3 = new S3Client({
-      ...clientConfig,
-      endpoint: s3server.endpoint,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
+    const clients = localClients({
+      dynamodb: dynamo.endpoint,
+      s3: s3server.endpoint,
+      sqs: sqsServer.endpoint,
     });
-    await createTables(new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint }), defaultTableNames);
+    const { s3 } = clients;
+    const sqs = new SqsQueueAdmin(clients.sqs);
+    await createTables(clients.dynamodb, defaultTableNames);
     const settings = (feed: Feed): MappingSettings => {
       const base = mappingSettings(feed, options.profile ?? 'local');
       return {
@@ -214,22 +163,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     Object.assign(process.env, localEnvironment(reached, dataDir));
 
     installClock(clock.now);
-    // The handlers read their environment at import, exactly as in Lambda, so they are imported now.
-    const [events, heartbeats, catalog, totals, legacy, countEvents, recordHeartbeats, storeReports, me] =
-      await Promise.all([
-        import('../functions/ingest-dossier-events.ts'),
-        import('../functions/ingest-heartbeats.ts'),
-        import('../functions/ingest-catalog.ts'),
-        import('../functions/ingest-daily-totals.ts'),
-        import('../functions/ingest-legacy-emc.ts'),
-        import('../functions/count-dossier-events.ts'),
-        import('../functions/record-heartbeats.ts'),
-        import('../functions/store-unit-reports.ts'),
-        import('../functions/describe-own-unit.ts'),
-      ]);
+    // The handlers read their environment at import, exactly as in Lambda, so they are imported now: every
+    // function of the topology manifest but the health check, which the gateway answers itself.
+    const bundles = options.bundled ? bundledEntries(resolve(options.bundled)) : undefined;
+    if (bundles) log(`running the bundles in ${options.bundled}`);
+    const handlers = new Map<string, unknown>(
+      await Promise.all(
+        [...topology.ingest.filter((spec) => spec.name !== 'health'), ...Object.values(topology.workers)].map(
+          async (spec) => [spec.name, await loadHandler(spec.name, bundles)] as const,
+        ),
+      ),
+    );
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
-    const { evaluationDeps } = await import('../shared/lambda/evaluation-wiring.ts');
-    const { LocalAlertPublisher } = await import('../shared/adapters/alerts.ts');
+    const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
+    const { LocalAlertPublisher } = await import('../shared/adapters/sns-alert-publisher.ts');
     const alertLog = join(dataDir, 'alerts.log');
     const sink = (alert: Alert): void => {
       appendFileSync(
@@ -241,15 +188,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
       (client) => new LocalAlertPublisher(client, BUCKET, sink),
       {
-        s3:
-          reached.s3 === file.s3
-            ? s3
-            : new S3Client({
-                ...clientConfig,
-                endpoint: reached.s3,
-                forcePathStyle: true,
-                requestChecksumCalculation: 'WHEN_REQUIRED',
-              }),
+        s3: reached.s3 === file.s3 ? s3 : localClients(reached).s3,
       },
       clock.now,
     );
@@ -270,31 +209,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
         (error) => log(`worker error on ${feed}: ${error instanceof Error ? error.message : String(error)}`),
       );
-    const mappings: Record<Feed, EventSourceMapping> = {
-      'dossier-events': mapping('dossier-events', countEvents.handler as SqsLambda),
-      heartbeats: mapping('heartbeats', recordHeartbeats.handler as SqsLambda),
-      reports: mapping('reports', storeReports.handler as SqsLambda),
-    };
+    const mappings = Object.fromEntries(
+      FEEDS.map((feed) => [feed, mapping(feed, handlers.get(topology.workers[feed].name) as SqsLambda)]),
+    ) as Record<Feed, EventSourceMapping>;
     for (const m of Object.values(mappings)) m.start();
 
     let ready = false;
-    const route = (method: string, path: string, name: string, handler: unknown) => ({
-      method,
-      path,
-      name,
-      handler: handler as HttpLambda,
-    });
     const server: Server = createGateway({
-      routes: [
-        route('POST', '/v1/dossier-events', 'ingest-dossier-events', events.handler),
-        route('POST', '/v1/heartbeats', 'ingest-heartbeats', heartbeats.handler),
-        route('PUT', '/v1/catalog', 'ingest-catalog', catalog.handler),
-        route('POST', '/v1/daily-totals', 'ingest-daily-totals', totals.handler),
-        route('POST', '/v1/compat/emc/{siteKey}/TrackingMCDT', 'ingest-legacy-emc', legacy.handler),
-        route('GET', '/v1/me', 'describe-own-unit', me.handler),
-      ],
-      s3,
-      bucket: BUCKET,
+      routes: topology.ingest
+        .filter((spec) => handlers.has(spec.name))
+        .map((spec) => ({
+          method: spec.trigger.method,
+          path: spec.trigger.path,
+          name: spec.name,
+          handler: handlers.get(spec.name) as HttpLambda,
+        })),
+      snapshots: new S3ObjectReader(BUCKET, s3),
       siteDir: resolve(here, '../site/dist'),
       health: () => ({ ready, components: { dynamodb: true, s3: true, sqs: true, workers: ready } }),
       clock: clock.now,
@@ -347,16 +277,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           if (Date.now() > deadline) throw new Error('the queues did not drain in time');
           let waiting = 0;
           for (const [feed, urls] of Object.entries(queues)) {
-            const attributes = await sqs.send(
-              new GetQueueAttributesCommand({
-                QueueUrl: urls.url,
-                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-              }),
-            );
-            waiting +=
-              Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) +
-              Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
-              (mappings[feed as Feed]?.inFlight ?? 0);
+            const depth = await sqs.depth(urls.url);
+            waiting += depth.visible + depth.inFlight + (mappings[feed as Feed]?.inFlight ?? 0);
           }
           quiet = waiting === 0 ? quiet + 1 : 0;
           await new Promise((resolveWait) => setTimeout(resolveWait, 300));

@@ -11,14 +11,15 @@ import { startStack } from './stack.ts';
  * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60), EMC_NOW or `--now <ISO time>` to run
  * on a clock that starts at that time and moves forward. By default it is a living demo: the 83-unit
  * registry, 90 days of history on the first start, then live traffic. `npm start -- --empty` or EMC_DEMO=0
- * starts with a clean registry instead.
+ * starts with a clean registry instead. `npm start -- --bundled` runs `cdk synth` first and then the
+ * esbuild bundles it made of each function, the code that is deployed, instead of the TypeScript sources.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
 const port = Number(process.env.PORT ?? 3000);
 const every = Number(process.env.EMC_EVALUATE_EVERY ?? 60);
 const { values: flags } = parseArgs({
-  options: { now: { type: 'string' }, empty: { type: 'boolean' } },
+  options: { now: { type: 'string' }, empty: { type: 'boolean' }, bundled: { type: 'boolean' } },
   strict: false,
 });
 const startAt = typeof flags.now === 'string' ? flags.now : process.env.EMC_NOW;
@@ -32,7 +33,14 @@ if (spawnSync('java', ['-version']).error) {
 }
 
 const log = (line: string): void => console.log(`[emc] ${line}`);
-const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log, clock });
+let bundled: string | undefined;
+if (flags.bundled === true) {
+  bundled = resolve('cdk.out');
+  log('cdk synth: bundling every function as it is deployed…');
+  const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', bundled], { stdio: 'inherit' });
+  if (synth.status !== 0) process.exit(synth.status ?? 1);
+}
+const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log, clock, bundled });
 if (startAt) log(`clock starts at ${new Date(clock.now()).toISOString()} and moves forward`);
 
 let stopping = false;
@@ -50,7 +58,7 @@ process.on('SIGTERM', stop);
 const demoMarker = join(dataDir, 'demo-registry');
 if (demoMode && !existsSync(demoMarker)) {
   const { DynamoRegistry } = await import('../shared/adapters/dynamo-registry.ts');
-  const { demoRegistry } = await import('../cli/simulate/registry.ts');
+  const { demoRegistry } = await import('../simulator/registry.ts');
   const registry = new DynamoRegistry(stack.file.tables.state);
   for (const unit of demoRegistry()) await registry.putUnit(unit);
   writeFileSync(demoMarker, new Date(clock.now()).toISOString());

@@ -5,7 +5,10 @@
  * drift between AWS and one machine. Plain data only: no AWS SDK, no CDK.
  */
 
-export type TopologyFeed = 'dossier-events' | 'heartbeats' | 'reports';
+import type { Feed } from './schemas/queue.ts';
+
+/** The feeds are the queue contract's (`shared/schemas/queue.ts`); the manifest says where each one runs. */
+export type TopologyFeed = Feed;
 
 export const FEEDS: readonly TopologyFeed[] = ['dossier-events', 'heartbeats', 'reports'];
 
@@ -51,6 +54,20 @@ export interface ScheduledFunction {
   env: readonly string[];
 }
 
+/** The environment variable that carries each feed's queue URL to the functions that send to it. */
+export const QUEUE_URL_ENV = {
+  'dossier-events': 'DOSSIER_EVENTS_QUEUE_URL',
+  heartbeats: 'HEARTBEATS_QUEUE_URL',
+  reports: 'REPORTS_QUEUE_URL',
+} as const satisfies Record<TopologyFeed, string>;
+
+/** The stem of each feed's stack outputs (`<stem>QueueUrl`, `<stem>DlqUrl`), which the CLI reads back. */
+export const FEED_OUTPUT_STEM = {
+  'dossier-events': 'DossierEvents',
+  heartbeats: 'Heartbeats',
+  reports: 'Reports',
+} as const satisfies Record<TopologyFeed, string>;
+
 /** Lambda's SQS guidance: a queue's visibility timeout is at least six times its consumer's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
@@ -68,7 +85,7 @@ export const topology = {
       sendsTo: 'dossier-events',
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'DOSSIER_EVENTS_QUEUE_URL'],
+      env: [...INGEST_ENV, QUEUE_URL_ENV['dossier-events']],
     },
     {
       name: 'ingest-legacy-emc',
@@ -77,7 +94,7 @@ export const topology = {
       sendsTo: 'dossier-events',
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'DOSSIER_EVENTS_QUEUE_URL'],
+      env: [...INGEST_ENV, QUEUE_URL_ENV['dossier-events']],
     },
     {
       name: 'ingest-heartbeats',
@@ -86,7 +103,7 @@ export const topology = {
       sendsTo: 'heartbeats',
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'HEARTBEATS_QUEUE_URL'],
+      env: [...INGEST_ENV, QUEUE_URL_ENV.heartbeats],
     },
     {
       name: 'ingest-catalog',
@@ -95,7 +112,7 @@ export const topology = {
       sendsTo: 'reports',
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'REPORTS_QUEUE_URL'],
+      env: [...INGEST_ENV, QUEUE_URL_ENV.reports],
     },
     {
       name: 'ingest-daily-totals',
@@ -104,7 +121,7 @@ export const topology = {
       sendsTo: 'reports',
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...INGEST_ENV, 'REPORTS_QUEUE_URL'],
+      env: [...INGEST_ENV, QUEUE_URL_ENV.reports],
     },
     {
       name: 'describe-own-unit',
@@ -174,6 +191,8 @@ export const topology = {
   workers: Record<TopologyFeed, WorkerFunction>;
   evaluation: ScheduledFunction;
 };
+
+export type IngestFunctionName = (typeof topology.ingest)[number]['name'];
 
 /** A feed queue's visibility timeout, derived from its worker's timeout. */
 export function visibilityTimeoutSeconds(feed: TopologyFeed): number {

@@ -14,9 +14,9 @@ import { gzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { startDynamoLocal } from '../../local/servers.ts';
-import { createTables } from '../../local/tables.ts';
-import { CapacityMeter } from '../../shared/adapters/capacity.ts';
+import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { COUNTERS } from '../../shared/domain/dossier/counters.ts';
 import { contributions, merge } from '../../shared/domain/dossier/state.ts';
@@ -255,7 +255,7 @@ async function measureWorker(): Promise<WorkerFigures> {
           },
           clock: Date.now,
         });
-        const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        const failed = new Set(response.failed);
         pending = pending.filter((record) => failed.has(record.messageId));
       }
       if (pending.length > 0) throw new Error(`${pending.length} records kept failing`);

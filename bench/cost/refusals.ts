@@ -5,15 +5,15 @@
  * request, and are printed once.
  */
 import { startDynamoLocal } from '../../local/servers.ts';
-import { createTables } from '../../local/tables.ts';
-import { CapacityMeter } from '../../shared/adapters/capacity.ts';
-import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusals.ts';
+import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
+import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusal-log.ts';
+import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey, KeyVerifier } from '../../shared/domain/auth/api-keys.ts';
 import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { IngestService } from '../../shared/domain/ingest/service.ts';
 import type { StoredKey } from '../../shared/domain/ports.ts';
-import { httpHandler } from '../../shared/http/handler.ts';
+import { httpHandler } from '../../shared/runtime/handler.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
 import { httpEvent, lambdaContext } from '../../test/fixtures/index.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '../../local/servers.ts';
-import { stackFileSchema } from '../../local/stack.ts';
+import { stackFileSchema } from '../../shared/config/local-stack.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';
 
 /** Seconds per search step: the backlog must not grow over it. */
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     const { connect } = await import('../../cli/context.ts');
     connect(false);
     const { issueKey } = await import('../../shared/domain/auth/api-keys.ts');
-    const { DynamoKeyStore } = await import('../../shared/adapters/key-store.ts');
+    const { DynamoKeyStore } = await import('../../shared/adapters/dynamo-key-store.ts');
     const { loadKeyPepper } = await import('../../shared/adapters/key-pepper.ts');
     const store = new DynamoKeyStore(file.tables.keys);
     const pepper = await loadKeyPepper();

@@ -10,11 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCALES } from '../../cli/simulate/simulate.ts';
 import { startStack } from '../../local/stack.ts';
 import { dynamo } from '../../shared/adapters/dynamo-client.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
+import { SCALES } from '../../simulator/simulate.ts';
 
 const FRACTION = Number(process.env.BENCH_FRACTION ?? 0.02);
 const START = process.env.BENCH_NOW ?? '2026-11-18T08:00:00+07:00';

@@ -9,21 +9,21 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeadLetterQueue } from '../../cli/dlq.ts';
+import { deadLetterQueue } from '../../cli/commands.ts';
 import { rebuild } from '../../cli/rebuild.ts';
-import { demoRegistry } from '../../cli/simulate/registry.ts';
 import { applyPlan, importUnits } from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
-import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
+import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
+import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
-import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { reorganisationSchema } from '../../shared/domain/registry/lifecycle.ts';
 import { dayOf } from '../../shared/domain/time.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
 import { apiEvent, generateStream, pastStream } from '../../test/helpers/dossier-streams.ts';
 import { credentials, dynamoClients, region } from '../../test/helpers/local-aws.ts';
 
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       clock: stack.clock.now,
     };
     start = performance.now();
-    const redriven = await new DeadLetterQueue(sqs, target, 'dossier-events').redrive(() => true);
+    const redriven = await deadLetterQueue(target, 'dossier-events').redrive(() => true);
     const redriveMs = performance.now() - start;
     await stack.drained();
 

@@ -5,9 +5,9 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal } from '../../local/servers.ts';
-import { createTables } from '../../local/tables.ts';
-import { CapacityMeter } from '../../shared/adapters/capacity.ts';
+import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
+import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { COUNTERS } from '../../shared/domain/dossier/counters.ts';
 import { contributions, merge } from '../../shared/domain/dossier/state.ts';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           onFailure: () => undefined,
           clock: Date.now,
         });
-        const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        const failed = new Set(response.failed);
         failures += failed.size;
         pending = pending.filter((record) => failed.has(record.messageId));
       }

@@ -1,10 +1,10 @@
+import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
+import { type GroundTruth, type SimulateOptions, simulate } from '../../simulator/simulate.ts';
 import type { Target } from '../context.ts';
-import { demoRegistry } from './registry.ts';
-import { type GroundTruth, type SimulateOptions, simulate } from './simulate.ts';
 
 /** Registers the demo units where missing, issues each a fresh key, and sends the simulated traffic. */
 export async function simulateAgainst(

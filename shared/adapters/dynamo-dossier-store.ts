@@ -27,7 +27,7 @@ import type {
   StoredDossier,
 } from '../domain/worker/count-dossier-events.ts';
 import { dossierId } from '../domain/worker/count-dossier-events.ts';
-import type { CapacityMeter } from './capacity.ts';
+import type { CapacityMeter } from './capacity-meter.ts';
 import { dynamo } from './dynamo-client.ts';
 import { setIfNewerWithHistory } from './dynamo-newest.ts';
 import { withRetry } from './dynamo-retry.ts';

@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
 import type { EvaluationReadPort, ReadPlan, UnitData } from '../domain/evaluation/ports.ts';
-import type { CapacityMeter } from './capacity.ts';
+import type { CapacityMeter } from './capacity-meter.ts';
 import { dynamo } from './dynamo-client.ts';
 import type { DynamoDossierStore } from './dynamo-dossier-store.ts';
 import { queryAll } from './dynamo-query.ts';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CapacityMeter } from './capacity.ts';
+import type { CapacityMeter } from './capacity-meter.ts';
 import { withRetry } from './dynamo-retry.ts';
 
 export type NewestResult = { applied: false } | { applied: true; previous: number | undefined };

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CapacityMeter } from './capacity.ts';
+import type { CapacityMeter } from './capacity-meter.ts';
 import { withRetry } from './dynamo-retry.ts';
 
 type Item = Record<string, unknown>;

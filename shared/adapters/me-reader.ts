@@ -5,7 +5,7 @@ import type { MePorts } from '../domain/me/describe-unit.ts';
 import { type UnitSnapshot, unitSnapshotSchema } from '../schemas/snapshot.ts';
 import { CLIENT_DEFAULTS } from './client-config.ts';
 import { dynamo } from './dynamo-client.ts';
-import type { DynamoRefusalLog } from './dynamo-refusals.ts';
+import type { DynamoRefusalLog } from './dynamo-refusal-log.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
 

@@ -66,11 +66,17 @@ export function parseStartTime(value: string, name: string): number {
   return ms;
 }
 
-let installed: Clock | undefined;
+/**
+ * The installed clock is kept on the process's global object under a registered symbol, not in this module:
+ * the bundled functions (`npm start -- --bundled`) each carry their own copy of this module, and must still
+ * read the one clock the local runtime installed.
+ */
+const INSTALLED = Symbol.for('emc.installedClock');
+const slot = globalThis as { [INSTALLED]?: Clock | undefined };
 
 /** The local runtime installs the stack's clock before it imports the handlers, which read `processClock`. */
 export function installClock(clock: Clock | undefined): void {
-  installed = clock;
+  slot[INSTALLED] = clock;
 }
 
 /**
@@ -83,5 +89,5 @@ export function processClock(env: NodeJS.ProcessEnv = process.env): Clock {
   const fromEnv = env.EMC_NOW
     ? ShiftedClock.startingAt(parseStartTime(env.EMC_NOW, 'EMC_NOW')).now
     : systemClock;
-  return () => (installed ?? fromEnv)();
+  return () => (slot[INSTALLED] ?? fromEnv)();
 }

@@ -3,10 +3,6 @@ export function dayOf(ms: number, offsetMinutes: number): string {
   return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
-export function monthOf(day: string): string {
-  return day.slice(0, 7);
-}
-
 /** The quarter's months of a YYYY-MM month, e.g. 2026-11 → [2026-10, 2026-11, 2026-12]. */
 export function quarterMonths(month: string): string[] {
   const year = month.slice(0, 4);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Settings } from '../config/settings.ts';
 import {
   amountVndField,
   eventIdField,
@@ -14,6 +13,7 @@ import {
   supplementRequestsField,
 } from './event-fields.ts';
 import { identifierSchemas } from './identifiers.ts';
+import type { Settings } from './settings.ts';
 
 function isoText(description: string, example: string) {
   return z.iso
@@ -305,7 +305,6 @@ export type ApiSchemas = ReturnType<typeof apiSchemas>;
 export type DossierEvent = z.infer<ApiSchemas['dossierEvent']>;
 export type Heartbeat = z.infer<ApiSchemas['heartbeat']>;
 export type Procedure = z.infer<ApiSchemas['procedure']>;
-export type DailyTotal = z.infer<ApiSchemas['dailyTotals']>['days'][number];
 
 /** Where each problem type is explained, for the integrator reading a refusal. */
 export const PROBLEM_DOCS = 'docs/integrating.md#problem-';

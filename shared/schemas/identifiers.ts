@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Settings } from '../config/settings.ts';
+import type { Settings } from './settings.ts';
 
 /** Compiled once per configuration: the patterns are configurable because real codes drift over time. */
 export function identifierSchemas(patterns: Settings['identifiers']) {
@@ -57,8 +57,6 @@ export function identifierSchemas(patterns: Settings['identifiers']) {
       .meta({ description: 'Identifier of one of the unit’s registered systems.', examples: ['tthc'] }),
   };
 }
-
-export type IdentifierSchemas = ReturnType<typeof identifierSchemas>;
 
 /** The unit an agency belongs to: the last dot-separated group of its code. */
 export function unitOfAgency(agencyCode: string): string {

@@ -111,7 +111,5 @@ export const reportMessageSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReportMessage = z.infer<typeof reportMessageSchema>;
 
-export type QueueMessage = DossierEventsMessage | HeartbeatMessage | ReportMessage;
-
 /** Feeds map to queues one to one, so a slow feed never holds up another. */
 export type Feed = 'heartbeats' | 'dossier-events' | 'reports';

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await stack.drained();
   // One merge, so a unit page shows whose history it carries.
   const { DynamoRegistry } = await import('../../shared/adapters/dynamo-registry.ts');
-  const { DynamoKeyStore } = await import('../../shared/adapters/key-store.ts');
+  const { DynamoKeyStore } = await import('../../shared/adapters/dynamo-key-store.ts');
   const { merge } = await import('../../cli/units.ts');
   const { dayOf } = await import('../../shared/domain/time.ts');
   await merge(

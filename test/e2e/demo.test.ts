@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoRegistry } from '../../cli/simulate/registry.ts';
 import { startDemo } from '../../local/demo.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
 
 /** A Monday at 10:00 in Hanoi: office hours, so the live traffic runs at its full rate. */
 const MONDAY_10 = Date.parse('2026-11-23T10:00:00+07:00');

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGACY_ONLY_UNITS } from '../../cli/simulate/registry.ts';
-import type { GroundTruth } from '../../cli/simulate/simulate.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
+import { LEGACY_ONLY_UNITS } from '../../simulator/registry.ts';
+import type { GroundTruth } from '../../simulator/simulate.ts';
 import { expectMatchesTruth } from '../helpers/truth.ts';
 
 /**
@@ -145,6 +145,7 @@ describe.each(settings)('the whole pipeline on one machine, clock at $name ($sta
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     const wrong = await fetch(`${stack.url}/v1/dossier-events`, { method: 'GET' });
     expect(wrong.status).toBe(405);
+    expect(await wrong.json()).toMatchObject({ type: 'urn:emc:problem:method-not-allowed' });
   });
 });
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroundTruth } from '../../cli/simulate/simulate.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { type LatestSnapshot, latestSnapshotSchema } from '../../shared/schemas/snapshot.ts';
+import type { GroundTruth } from '../../simulator/simulate.ts';
 import { expectMatchesTruth } from '../helpers/truth.ts';
 import { type Exchange, type FaultProxy, startFaultProxy, type Verdict } from './proxy.ts';
 
@@ -271,7 +271,7 @@ describe('the local stack under injected faults', () => {
 
   it('answers 503 with Retry-After while the queue refuses every send, and 202 once it accepts again', async () => {
     const { issueKey } = await import('../../shared/domain/auth/api-keys.ts');
-    const { DynamoKeyStore } = await import('../../shared/adapters/key-store.ts');
+    const { DynamoKeyStore } = await import('../../shared/adapters/dynamo-key-store.ts');
     const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', 'H01', clock.now());
     await new DynamoKeyStore(stack.file.tables.keys).put(record);
     const send = () =>

@@ -2,9 +2,9 @@ import type { DossierEventsMessage, QueuedEvent } from '../../shared/schemas/que
 
 export type UnitEvent = QueuedEvent & { unitCode: string };
 
-export { prng } from '../../cli/simulate/random.ts';
+export { prng } from '../../simulator/random.ts';
 
-import { prng } from '../../cli/simulate/random.ts';
+import { prng } from '../../simulator/random.ts';
 
 const BASE = Date.parse('2026-11-20T01:00:00Z');
 const HOUR = 3_600_000;

@@ -10,8 +10,8 @@ import type {
   StoredKey,
   UnitDirectoryPort,
 } from '../../shared/domain/ports.ts';
-import { type HttpHandler, httpHandler, type RouteSpec } from '../../shared/http/handler.ts';
-import { keyPolicy } from '../../shared/http/ingest-wiring.ts';
+import { type HttpHandler, httpHandler, type RouteSpec } from '../../shared/runtime/handler.ts';
+import { keyPolicy } from '../../shared/runtime/ingest-wiring.ts';
 import { apiSchemas } from '../../shared/schemas/api.ts';
 import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import type { Feed } from '../../shared/schemas/queue.ts';

@@ -7,7 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type RunningServer, startDynamoLocal, startS3 } from '../../local/servers.ts';
-import { createTables, type TableNames } from '../../local/tables.ts';
+import { createTables, type TableNames } from '../../shared/adapters/dynamo-tables.ts';
 
 export const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const region = 'ap-southeast-1';

@@ -1,5 +1,3 @@
-import { prng } from '../../cli/simulate/random.ts';
-import { demoRegistry } from '../../cli/simulate/registry.ts';
 import {
   type Kpis,
   type LatestSnapshot,
@@ -10,6 +8,8 @@ import {
   type UnitSnapshot,
   unitSnapshotSchema,
 } from '../../shared/schemas/snapshot.ts';
+import { prng } from '../../simulator/random.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
 
 /** The provinces merged on 1 July 2025: each successor with the provinces it absorbed whole. */
 export const MERGER_2025: Record<string, string[]> = {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { ExpectedFigures, GroundTruth } from '../../cli/simulate/simulate.ts';
 import type { Kpis, LatestSnapshot } from '../../shared/schemas/snapshot.ts';
+import type { ExpectedFigures, GroundTruth } from '../../simulator/simulate.ts';
 
 const ratio = (numerator: number, denominator: number): number | null =>
   denominator > 0 ? numerator / denominator : null;

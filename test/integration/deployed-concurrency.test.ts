@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
@@ -8,6 +7,7 @@ import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { QueueRecord } from '../../shared/domain/worker/sqs-batch.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
 import { mappingSettings } from '../../shared/topology.ts';
+import { expectedCounters, storedCounters } from '../../simulator/model.ts';
 import { generateStream, toMessages } from '../helpers/dossier-streams.ts';
 import { type LocalAws, scanAll, startLocalAws } from '../helpers/local-aws.ts';
 
@@ -58,7 +58,7 @@ describe('the dossier worker at the deployed concurrency', () => {
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > 50) throw new Error('records never succeeded');
           const response = await processDossierEventBatch(pending, deps);
-          const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+          const failed = new Set(response.failed);
           pending = pending.filter((record) => failed.has(record.messageId));
         }
       }

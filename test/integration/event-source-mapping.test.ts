@@ -9,6 +9,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventSourceMapping } from '../../local/poller.ts';
 import { type RunningServer, startSqs } from '../../local/servers.ts';
+import { SqsQueueAdmin } from '../../shared/adapters/sqs-queue-admin.ts';
 
 let server: RunningServer;
 let sqs: SQSClient;
@@ -88,7 +89,7 @@ describe('the local SQS event-source mapping', () => {
     const batches: number[] = [];
     const seen = new Set<string>();
     const mapping = new EventSourceMapping(
-      sqs,
+      new SqsQueueAdmin(sqs),
       async (event: SQSEvent) => {
         batches.push(event.Records.length);
         for (const record of event.Records) seen.add(record.body);
@@ -110,7 +111,7 @@ describe('the local SQS event-source mapping', () => {
     const deliveries: string[] = [];
     let failed = false;
     const mapping = new EventSourceMapping(
-      sqs,
+      new SqsQueueAdmin(sqs),
       async (event: SQSEvent) => {
         const failures: { itemIdentifier: string }[] = [];
         for (const record of event.Records) {
@@ -138,7 +139,7 @@ describe('the local SQS event-source mapping', () => {
     let calls = 0;
     const delivered: string[] = [];
     const mapping = new EventSourceMapping(
-      sqs,
+      new SqsQueueAdmin(sqs),
       async (event: SQSEvent) => {
         calls++;
         if (calls === 1) throw new Error('crash');
@@ -158,7 +159,7 @@ describe('the local SQS event-source mapping', () => {
     await send(queue, ['poison']);
     let attempts = 0;
     const mapping = new EventSourceMapping(
-      sqs,
+      new SqsQueueAdmin(sqs),
       async (event: SQSEvent) => {
         attempts += event.Records.length;
         return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };

@@ -5,14 +5,15 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctor } from '../../cli/doctor.ts';
-import { rotateKey } from '../../cli/keys.ts';
 import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
+import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
+import { rotateKey } from '../../shared/app/keys.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
+import { settings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { type Me, meSchema } from '../../shared/schemas/me.ts';
 import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
@@ -306,7 +307,12 @@ describe('GET /v1/me', () => {
 
     const old = await issue('H48');
     const rotated = await rotateKey(
-      { store: keyStore, registry, pepper: () => loadKeyPepper() },
+      {
+        store: keyStore,
+        registry,
+        pepper: () => loadKeyPepper(),
+        utcOffsetMinutes: settings().time.utcOffsetMinutes,
+      },
       'H48',
       2_000,
       stack.clock.now(),

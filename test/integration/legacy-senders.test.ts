@@ -3,18 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dotNetJson,
-  openCpsHandBuilt,
-  type SenderRequest,
-  type TrueDossier,
-} from '../../cli/simulate/senders.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { addDays, dayOf } from '../../shared/domain/time.ts';
 import type { LatestSnapshot, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import {
+  dotNetJson,
+  openCpsHandBuilt,
+  type SenderRequest,
+  type TrueDossier,
+} from '../../simulator/senders.ts';
 
 const config = loadSettings({});
 const dataDir = mkdtempSync(join(tmpdir(), 'emc-legacy-'));

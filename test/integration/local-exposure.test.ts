@@ -6,6 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, snapshotKey } from '../../local/gateway.ts';
 import { freePort, startSqs } from '../../local/servers.ts';
+import { S3ObjectReader } from '../../shared/adapters/s3-object-reader.ts';
 import { type LocalAws, startLocalAws } from '../helpers/local-aws.ts';
 
 let aws: LocalAws;
@@ -24,9 +25,15 @@ beforeAll(async () => {
   mkdirSync(siteDir, { recursive: true });
   writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>site</title>');
   gateway = createGateway({
-    routes: [],
-    s3: aws.s3,
-    bucket: aws.bucket,
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1/heartbeats',
+        name: 'ingest-heartbeats',
+        handler: async () => ({ statusCode: 202 }),
+      },
+    ],
+    snapshots: new S3ObjectReader(aws.bucket, aws.s3),
     siteDir,
     health: () => ({ ready: true, components: {} }),
     clock: () => Date.parse('2026-11-23T03:00:00Z'),
@@ -67,6 +74,22 @@ describe('the local gateway serves only snapshots', () => {
     const response = await fetch(`${url}/snapshots/..%2Falerts%2F2026%2F11%2F23%2Falert-1.json`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
+
+describe('the local gateway answers its own refusals as the API does', () => {
+  it('answers a wrong method with 405, the method-not-allowed problem type and an allow header', async () => {
+    const response = await fetch(`${url}/v1/heartbeats`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ type: 'urn:emc:problem:method-not-allowed', status: 405 });
+  });
+
+  it('answers a path the API lacks with 404 and the not-found problem type', async () => {
+    const response = await fetch(`${url}/v1/nothing`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ type: 'urn:emc:problem:not-found', status: 404 });
   });
 });
 

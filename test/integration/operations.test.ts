@@ -6,26 +6,26 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterQueue } from '../../cli/dlq.ts';
-import { rotateKey } from '../../cli/keys.ts';
+import { deadLetterQueue } from '../../cli/commands.ts';
 import { rebuild } from '../../cli/rebuild.ts';
-import { type CounterMap, expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
-import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild.ts';
+import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
+import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../../shared/adapters/key-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
+import { rotateKey } from '../../shared/app/keys.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
-import { loadSettings } from '../../shared/config/settings.ts';
+import { loadSettings, settings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import type { CounterDifference } from '../../shared/domain/operations/rebuild.ts';
 import { addDays, dayOf } from '../../shared/domain/time.ts';
 import type { LatestSnapshot, UnitRow } from '../../shared/schemas/snapshot.ts';
+import { type CounterMap, expectedCounters, storedCounters } from '../../simulator/model.ts';
 import {
   apiEvent,
   generateStream,
@@ -265,7 +265,12 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     const oldKey = await issue('H48');
     const heartbeat = { systemId: 'tthc', sentAt: new Date(now()).toISOString() };
     const rotated = await rotateKey(
-      { store: keyStore, registry: ops.registry, pepper: () => loadKeyPepper() },
+      {
+        store: keyStore,
+        registry: ops.registry,
+        pepper: () => loadKeyPepper(),
+        utcOffsetMinutes: settings().time.utcOffsetMinutes,
+      },
       'H48',
       4_000,
       now(),
@@ -279,7 +284,12 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     await until(async () => (await keyStore.listForUnit('H48')).every((k) => k.lastUsedAt !== undefined));
     // A second rotation with a longer overlap keeps the earlier expiry, and says so.
     const again = await rotateKey(
-      { store: keyStore, registry: ops.registry, pepper: () => loadKeyPepper() },
+      {
+        store: keyStore,
+        registry: ops.registry,
+        pepper: () => loadKeyPepper(),
+        utcOffsetMinutes: settings().time.utcOffsetMinutes,
+      },
       'H48',
       3_600_000,
       now(),
@@ -327,8 +337,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     await store.release('G12');
     expect(await stored('G12')).toEqual(model);
 
-    const dlq = new DeadLetterQueue(
-      sqs,
+    const dlq = deadLetterQueue(
       target(),
       'dossier-events',
       new DynamoFailureLog(stack.file.tables.state, doc),

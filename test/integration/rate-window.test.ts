@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables } from '../../local/tables.ts';
 import { DynamoRateWindow } from '../../shared/adapters/dynamo-rate-window.ts';
+import { createTables } from '../../shared/adapters/dynamo-tables.ts';
 import { RateLimitedError } from '../../shared/domain/errors.ts';
 import { RateLimiter, SharedRateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { dynamoClients, type LocalAws, startLocalAws } from '../helpers/local-aws.ts';

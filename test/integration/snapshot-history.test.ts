@@ -1,12 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalAlertPublisher } from '../../shared/adapters/alerts.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../../shared/adapters/dynamo-evaluation-reader.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { DynamoStatusStore } from '../../shared/adapters/dynamo-status-store.ts';
-import { S3SnapshotPublisher } from '../../shared/adapters/s3-snapshots.ts';
+import { S3SnapshotPublisher } from '../../shared/adapters/s3-snapshot-publisher.ts';
+import { LocalAlertPublisher } from '../../shared/adapters/sns-alert-publisher.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { evaluate } from '../../shared/domain/evaluation/evaluate.ts';
 import { latestSnapshotSchema } from '../../shared/schemas/snapshot.ts';

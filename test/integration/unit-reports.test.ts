@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-status.ts';
+import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-report-store.ts';
 import { keys } from '../../shared/adapters/state-keys.ts';
 import { processHeartbeatBatch, processReportBatch } from '../../shared/domain/worker/unit-reports.ts';
 import type { CatalogPartMessage, HeartbeatMessage } from '../../shared/schemas/queue.ts';
@@ -54,7 +54,7 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
       { store, ...quiet },
     );
     await processHeartbeatBatch([record(heartbeat(T + 2000, 'v2'), 'd')], { store, ...quiet });
-    expect(response.batchItemFailures).toEqual([]);
+    expect(response.failed).toEqual([]);
     expect(await get(keys.heartbeat('H48', 'tthc-core'))).toMatchObject({
       lastSeenAt: T + 3000,
       softwareVersion: 'v3',
@@ -69,7 +69,7 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
       onPoison: (p) => reasons.push(p.reason),
       onFailure: () => undefined,
     });
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(response.failed).toEqual(['bad']);
     expect(reasons[0]).toMatch(/unitCode/);
   });
 

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedCounters, storedCounters } from '../../cli/simulate/model.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
@@ -11,6 +10,7 @@ import { processDossierEventBatch } from '../../shared/domain/worker/dossier-bat
 import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { QueueRecord } from '../../shared/domain/worker/sqs-batch.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
+import { expectedCounters, storedCounters } from '../../simulator/model.ts';
 import { generateStream, prng, toMessages, type UnitEvent } from '../helpers/dossier-streams.ts';
 import { type LocalAws, scanAll, startLocalAws } from '../helpers/local-aws.ts';
 
@@ -89,7 +89,7 @@ async function setup(faults: Faults = { throttle: 0 }, seed = 1) {
       if (attempt > 50) throw new Error('records never succeeded');
       try {
         const response = await processDossierEventBatch(pending, deps);
-        const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+        const failed = new Set(response.failed);
         pending = pending.filter((record) => failed.has(record.messageId));
       } catch (error) {
         if (!(error instanceof CrashError)) throw error;
@@ -205,7 +205,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
       onFailure: () => undefined,
       clock: () => T0,
     });
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison-1' }]);
+    expect(response.failed).toEqual(['poison-1']);
     expect(reasons[0]).toContain('does not match the queue contract');
     for (const unit of units(events)) await store.fold(unit, 1);
     expect(storedCounters(await scanAll(raw, names.state))).toEqual(expectedCounters(events));
@@ -235,7 +235,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
       onFailure: () => undefined,
       clock: Date.now,
     });
-    expect(response.batchItemFailures).toEqual([]);
+    expect(response.failed).toEqual([]);
     expect(poison).toEqual([]);
     for (const unit of units(events)) await store.fold(unit, 1);
     expect(storedCounters(await scanAll(raw, names.state))).toEqual(expectedCounters(events));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import {
   dotNetBody,
   dotNetJson,
@@ -7,8 +8,7 @@ import {
   openCpsJson,
   type SenderRequest,
   type TrueDossier,
-} from '../../cli/simulate/senders.ts';
-import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
+} from '../../simulator/senders.ts';
 import { type Harness, ingestHarness, NOW } from '../helpers/ingest-harness.ts';
 
 /** NOW is 2026-11-23 10:30 in Vietnam; the dossier code says it was received on 2026-11-18. */

@@ -36,7 +36,7 @@ async function countQueued(h: Harness) {
     },
     clock: () => 0,
   });
-  return { store, setAside, poison, failures, counted, failed: response.batchItemFailures };
+  return { store, setAside, poison, failures, counted, failed: response.failed };
 }
 
 const dossier = (i: number): string => `000.00.53.H48-261120-${String(i).padStart(4, '0')}`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../docs/openapi.ts';
-import { SLUGS } from '../../shared/http/problem.ts';
+import { PROBLEMS } from '../../shared/runtime/problem.ts';
 import { refusalReasons } from '../../shared/schemas/me.ts';
 
 const guide = readFileSync(new URL('../../docs/integrating.md', import.meta.url), 'utf8');
@@ -13,7 +13,7 @@ const compliance = readFileSync(
 describe('docs/integrating.md', () => {
   it('has an anchor for every problem type the API sends, and the OpenAPI document links to it', () => {
     const openapi = JSON.stringify(buildOpenApi());
-    for (const slug of Object.values(SLUGS)) {
+    for (const { slug } of Object.values(PROBLEMS)) {
       expect(guide, slug).toContain(`<a id="problem-${slug}"></a>`);
       expect(guide, slug).toContain(`urn:emc:problem:${slug}`);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { issueUnitKey, type KeyDeps, rotateKey } from '../../cli/keys.ts';
+import { OperationRefusedError } from '../../shared/app/errors.ts';
+import { issueUnitKey, type KeyDeps, rotateKey } from '../../shared/app/keys.ts';
 import type { StoredKey } from '../../shared/domain/ports.ts';
 import { type Unit, unitSchema } from '../../shared/schemas/registry.ts';
 
@@ -23,6 +24,7 @@ class Fakes implements KeyDeps {
   };
   readonly registry = { getUnit: async (code: string) => this.units.find((unit) => unit.unitCode === code) };
   readonly pepper = async () => PEPPER;
+  readonly utcOffsetMinutes = 420;
 }
 
 const unit = (overrides: Partial<Unit>): Unit =>
@@ -72,6 +74,7 @@ describe('one rule decides who may hold a key, for issue and rotate alike', () =
     ['rotate', rotate],
   ] as const)('%s: an unregistered unit, or one created tomorrow, gets no key', async (_, make) => {
     await expect(make(new Fakes([]))).rejects.toThrow('Unit H48 is not registered');
+    await expect(make(new Fakes([]))).rejects.toBeInstanceOf(OperationRefusedError);
     await expect(make(new Fakes([unit({ createdOn: '2026-07-01' })]))).rejects.toThrow(
       'exists only from 2026-07-01',
     );

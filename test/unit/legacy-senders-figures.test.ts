@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dotNetJson, openCpsForm, type SenderRequest, type TrueDossier } from '../../cli/simulate/senders.ts';
 import { addInto, type CounterValues } from '../../shared/domain/dossier/counters.ts';
 import { contributions, type DossierState, merge } from '../../shared/domain/dossier/state.ts';
 import { kpis } from '../../shared/domain/evaluation/kpis.ts';
@@ -7,6 +6,7 @@ import { SENDER_PROFILES } from '../../shared/domain/ingest/sender-profiles.ts';
 import { dayOf } from '../../shared/domain/time.ts';
 import { type QueuedEvent, queuedEventSchema } from '../../shared/schemas/queue.ts';
 import type { Kpis } from '../../shared/schemas/snapshot.ts';
+import { dotNetJson, openCpsForm, type SenderRequest, type TrueDossier } from '../../simulator/senders.ts';
 import { ingestHarness } from '../helpers/ingest-harness.ts';
 
 /** A dossier as it really was: its lifecycle and what its sender's system knew. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { demoRegistry } from '../../cli/simulate/registry.ts';
 import reform from '../../docs/examples/provinces-2025-07-01.json' with { type: 'json' };
 import { addHistory } from '../../shared/domain/evaluation/history.ts';
 import type { UnitData } from '../../shared/domain/evaluation/ports.ts';
@@ -15,6 +14,7 @@ import {
   splitUnit,
 } from '../../shared/domain/registry/lifecycle.ts';
 import { type Unit, unitSchema } from '../../shared/schemas/registry.ts';
+import { demoRegistry } from '../../simulator/registry.ts';
 
 const AT = Date.parse('2025-06-20T02:00:00Z');
 const registry = (): Unit[] => demoRegistry().map((u) => unitSchema.parse(u));

@@ -62,7 +62,7 @@ describe('a per-unit limit that holds across instances', () => {
     for (let i = 0; i < 50; i++) expect(await admitted(limiter, 'H48')).toBe(true);
     const refused = await limiter.take('H48').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RateLimitedError);
-    expect((refused as RateLimitedError).headers['retry-after']).toBe('1');
+    expect((refused as RateLimitedError).retryAfterSeconds).toBe(1);
   });
 
   it('costs one write per lease of five, not one per request', async () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectedCounters } from '../../cli/simulate/model.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import type { DossierState } from '../../shared/domain/dossier/state.ts';
 import {
@@ -12,6 +11,7 @@ import {
   type RebuiltCounters,
 } from '../../shared/domain/operations/rebuild.ts';
 import { dayOf } from '../../shared/domain/time.ts';
+import { expectedCounters } from '../../simulator/model.ts';
 import { generateStream } from '../helpers/dossier-streams.ts';
 
 const config = loadSettings({});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulationSizeError, simulationSize } from '../../cli/simulate/simulate.ts';
+import { SimulationSizeError, simulationSize } from '../../simulator/simulate.ts';
 
 describe('emc simulate --scale', () => {
   it('sends one national day of 200,000 dossiers with --scale national', () => {

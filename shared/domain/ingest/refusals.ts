@@ -1,5 +1,5 @@
 import type { RefusalReason } from '../../schemas/me.ts';
-import { ClientError, type FieldError } from '../errors.ts';
+import { ClientError, type ErrorKind, type FieldError } from '../errors.ts';
 import type { Refusal } from '../ports.ts';
 import type { RejectedEvent } from './dossier-events.ts';
 
@@ -29,25 +29,25 @@ export function refusalsOfRejected(rejected: readonly RejectedEvent[]): Refusal[
   });
 }
 
-const BY_STATUS: Record<number, RefusalReason> = {
-  400: 'invalid-body',
-  403: 'other-unit',
-  410: 'retired-unit',
-  413: 'too-large',
-  415: 'unsupported-media-type',
+const BY_KIND: Partial<Record<ErrorKind, RefusalReason>> = {
+  invalid: 'invalid-body',
+  forbidden: 'other-unit',
+  retired: 'retired-unit',
+  'too-large': 'too-large',
+  'unsupported-media-type': 'unsupported-media-type',
 };
 
 /**
  * The refusals a client error stands for, once the key is known: one per event when the request listed
- * events, otherwise one for the request. 401 is never attributed (no unit is known) and 429 is not recorded
- * (a flood would otherwise write once per refused request).
+ * events, otherwise one for the request. An unauthenticated request is never attributed (no unit is known),
+ * and a rate-limited one is not recorded (a flood would otherwise write once per refused request).
  */
 export function refusalsOfError(error: unknown): Refusal[] {
   if (!(error instanceof ClientError)) return [];
-  const reason = BY_STATUS[error.status];
+  const reason = BY_KIND[error.kind];
   if (reason === undefined) return [];
   const errors: readonly FieldError[] = error.errors ?? [];
-  if (error.status === 400 && errors.length > 0) {
+  if (error.kind === 'invalid' && errors.length > 0) {
     const byEvent = new Map<number, RejectedEvent>();
     const unindexed: FieldError[] = [];
     for (const field of errors) {

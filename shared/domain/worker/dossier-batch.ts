@@ -8,8 +8,8 @@ import {
 import { fieldErrors } from '../ingest/issues.ts';
 import { type CountOptions, countDossierEvents, type DossierStorePort } from './count-dossier-events.ts';
 import {
-  type BatchResponse,
-  batchResponse,
+  type BatchOutcome,
+  batchOutcome,
   type PoisonRecord,
   parseRecords,
   type QueueRecord,
@@ -94,7 +94,7 @@ export function splitEvents(
 export async function processDossierEventBatch(
   records: readonly QueueRecord[],
   deps: DossierBatchDeps,
-): Promise<BatchResponse> {
+): Promise<BatchOutcome> {
   const envelopes = parseRecords(records, dossierEventsEnvelopeSchema);
   const failed: string[] = [];
   for (const item of envelopes.poison) {
@@ -145,5 +145,5 @@ export async function processDossierEventBatch(
     unchanged: result.unchangedDossiers,
     maxLagMs: ready.reduce((max, item) => Math.max(max, now - item.message.acceptedAt), 0),
   });
-  return batchResponse(failed);
+  return batchOutcome(failed);
 }

@@ -52,12 +52,16 @@ export function parseRecords<T>(
   return { parsed, poison };
 }
 
-export interface BatchResponse {
-  batchItemFailures: { itemIdentifier: string }[];
+/**
+ * What a worker made of a batch: the message ids it failed, each once. Lambda's partial-batch response
+ * shape is the runtime's business (`shared/runtime/sqs-handler.ts`), not the domain's.
+ */
+export interface BatchOutcome {
+  failed: string[];
 }
 
-export function batchResponse(failedIds: Iterable<string>): BatchResponse {
-  return { batchItemFailures: [...new Set(failedIds)].map((itemIdentifier) => ({ itemIdentifier })) };
+export function batchOutcome(failedIds: Iterable<string>): BatchOutcome {
+  return { failed: [...new Set(failedIds)] };
 }
 
 export interface RecordFailure {

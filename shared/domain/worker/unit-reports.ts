@@ -6,8 +6,8 @@ import {
   reportMessageSchema,
 } from '../../schemas/queue.ts';
 import {
-  type BatchResponse,
-  batchResponse,
+  type BatchOutcome,
+  batchOutcome,
   type PoisonRecord,
   parseRecords,
   type QueueRecord,
@@ -38,7 +38,7 @@ async function eachRecord<T>(
   schema: Parameters<typeof parseRecords<T>>[1],
   deps: Deps,
   apply: (message: T) => Promise<unknown>,
-): Promise<BatchResponse> {
+): Promise<BatchOutcome> {
   const { parsed, poison } = parseRecords(records, schema);
   const failed = poison.map((item) => {
     deps.onPoison(item);
@@ -54,16 +54,16 @@ async function eachRecord<T>(
       }
     }),
   );
-  return batchResponse(failed);
+  return batchOutcome(failed);
 }
 
 /** Heartbeats: each record is independent; a failure is retried alone. */
-export function processHeartbeatBatch(records: readonly QueueRecord[], deps: Deps): Promise<BatchResponse> {
+export function processHeartbeatBatch(records: readonly QueueRecord[], deps: Deps): Promise<BatchOutcome> {
   return eachRecord(records, heartbeatMessageSchema, deps, (message) => deps.store.recordHeartbeat(message));
 }
 
 /** Catalogue parts and self-reported daily totals. */
-export function processReportBatch(records: readonly QueueRecord[], deps: Deps): Promise<BatchResponse> {
+export function processReportBatch(records: readonly QueueRecord[], deps: Deps): Promise<BatchOutcome> {
   return eachRecord(records, reportMessageSchema, deps, (message) =>
     message.kind === 'catalog-part'
       ? deps.store.storeCatalogPart(message)

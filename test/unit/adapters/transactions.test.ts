@@ -9,7 +9,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoRegistry } from '../../../cli/simulate/registry.ts';
 import { DynamoDossierStore } from '../../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoRegistry } from '../../../shared/adapters/dynamo-registry.ts';
 import { MalformedTransactionError } from '../../../shared/adapters/transaction-guard.ts';
@@ -18,6 +17,7 @@ import { fromStored, type StoredDelta } from '../../../shared/domain/dossier/del
 import { footprint } from '../../../shared/domain/dossier/rollup.ts';
 import { mergeUnits, splitUnit } from '../../../shared/domain/registry/lifecycle.ts';
 import { unitSchema } from '../../../shared/schemas/registry.ts';
+import { demoRegistry } from '../../../simulator/registry.ts';
 
 /**
  * Every TransactWriteItems the dossier store builds must name each item once and hold at most 100 items:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, monthOf, quarterMonths } from '../../../shared/domain/time.ts';
+import { addDays, dayOf, quarterMonths } from '../../../shared/domain/time.ts';
 
 /** Vietnam is UTC+7 all year: its midnight is 17:00 UTC of the day before. */
 const VN = 420;
@@ -33,13 +33,6 @@ describe('dayOf, in Vietnam time', () => {
   it('uses the offset it is given, so a zero offset is plain UTC', () => {
     expect(dayOf(Date.parse('2026-11-15T23:59:00Z'), 0)).toBe('2026-11-15');
     expect(dayOf(Date.parse('2026-11-16T00:00:00Z'), 0)).toBe('2026-11-16');
-  });
-});
-
-describe('monthOf', () => {
-  it('is the YYYY-MM of a day', () => {
-    expect(monthOf('2026-11-30')).toBe('2026-11');
-    expect(monthOf('2027-01-01')).toBe('2027-01');
   });
 });
 

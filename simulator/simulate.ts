@@ -1,6 +1,6 @@
-import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
-import type { QueuedEvent } from '../../shared/schemas/queue.ts';
-import type { UnitInput } from '../../shared/schemas/registry.ts';
+import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
+import type { QueuedEvent } from '../shared/schemas/queue.ts';
+import type { UnitInput } from '../shared/schemas/registry.ts';
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
 import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';

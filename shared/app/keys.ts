@@ -1,18 +1,29 @@
-import type { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
-import type { DynamoKeyStore } from '../shared/adapters/key-store.ts';
-import { settings } from '../shared/config/settings.ts';
-import { issueKey } from '../shared/domain/auth/api-keys.ts';
-import { keyEligibility } from '../shared/domain/auth/key-eligibility.ts';
-import type { StoredKey } from '../shared/domain/ports.ts';
-import { dayOf } from '../shared/domain/time.ts';
-import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
-import { CliError } from './context.ts';
+import { issueKey } from '../domain/auth/api-keys.ts';
+import { keyEligibility } from '../domain/auth/key-eligibility.ts';
+import type { StoredKey } from '../domain/ports.ts';
+import { dayOf } from '../domain/time.ts';
+import type { SenderProfileName } from '../schemas/legacy-emc.ts';
+import type { Unit } from '../schemas/registry.ts';
+import { OperationRefusedError } from './errors.ts';
 
-/** The key stores and the pepper the key commands need; the pepper is read only once a key is to be made. */
+/** Where keys are kept (`shared/adapters/dynamo-key-store.ts`). */
+export interface KeyStorePort {
+  put(key: StoredKey): Promise<void>;
+  listForUnit(unitCode: string): Promise<StoredKey[]>;
+  /** Sets an expiry, keeping an earlier one. */
+  expire(prefix: string, at: number): Promise<void>;
+  findByPrefix(prefix: string): Promise<StoredKey | undefined>;
+}
+
+/**
+ * The key store, the registry and the pepper the key use cases need; the pepper is read only once a key is
+ * to be made. `utcOffsetMinutes` decides the day a unit must exist on.
+ */
 export interface KeyDeps {
-  store: Pick<DynamoKeyStore, 'put' | 'listForUnit' | 'expire' | 'findByPrefix'>;
-  registry: Pick<DynamoRegistry, 'getUnit'>;
+  store: KeyStorePort;
+  registry: { getUnit(unitCode: string): Promise<Unit | undefined> };
   pepper: () => Promise<string>;
+  utcOffsetMinutes: number;
 }
 
 /**
@@ -26,8 +37,8 @@ export async function issueUnitKey(
   sender?: SenderProfileName,
 ): Promise<{ key: string; record: StoredKey }> {
   const unit = await deps.registry.getUnit(unitCode);
-  const verdict = keyEligibility(unit, dayOf(now, settings().time.utcOffsetMinutes), unitCode);
-  if (!verdict.eligible) throw new CliError(verdict.reason);
+  const verdict = keyEligibility(unit, dayOf(now, deps.utcOffsetMinutes), unitCode);
+  if (!verdict.eligible) throw new OperationRefusedError(verdict.reason);
   const { key, record } = issueKey(await deps.pepper(), unitCode, now, sender ?? unit?.sender);
   const stored: StoredKey = verdict.retired ? { ...record, retired: verdict.retired } : record;
   await deps.store.put(stored);
@@ -57,12 +68,4 @@ export async function rotateKey(
     expiring.push({ prefix: old.prefix, expiresAt: Math.min(stored?.expiresAt ?? until, until) });
   }
   return { key, prefix: record.prefix, expiring };
-}
-
-/** `90s`, `30m`, `12h`, `7d`. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+)([smhd])$/.exec(text.trim());
-  if (!match) throw new CliError(`${text} is not a duration such as 30m, 12h or 7d.`);
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
 }

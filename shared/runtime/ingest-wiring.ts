@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
+import { DynamoKeyStore } from '../adapters/dynamo-key-store.ts';
 import { DynamoRateWindow } from '../adapters/dynamo-rate-window.ts';
-import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusal-log.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
 import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
@@ -15,6 +15,7 @@ import { RateLimiter, SharedRateLimiter, type UnitLimiter } from '../domain/inge
 import { IngestService } from '../domain/ingest/service.ts';
 import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import { apiSchemas } from '../schemas/api.ts';
+import { FEEDS, QUEUE_URL_ENV } from '../topology.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
 const envSchema = z.object({
@@ -22,9 +23,9 @@ const envSchema = z.object({
   /** The registry (read) and the refusal log (written); without it, no warnings and no refusal log. */
   STATE_TABLE: z.string().min(3).optional(),
   RATE_TABLE: z.string().min(3).optional(),
-  DOSSIER_EVENTS_QUEUE_URL: z.url().optional(),
-  HEARTBEATS_QUEUE_URL: z.url().optional(),
-  REPORTS_QUEUE_URL: z.url().optional(),
+  [QUEUE_URL_ENV['dossier-events']]: z.url().optional(),
+  [QUEUE_URL_ENV.heartbeats]: z.url().optional(),
+  [QUEUE_URL_ENV.reports]: z.url().optional(),
 });
 
 export function keyPolicy(config: Settings): KeyPolicy {
@@ -61,11 +62,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
   const env = readEnv(envSchema);
   const config = settings();
   const queue = new SqsQueue({
-    queueUrls: {
-      'dossier-events': env.DOSSIER_EVENTS_QUEUE_URL,
-      heartbeats: env.HEARTBEATS_QUEUE_URL,
-      reports: env.REPORTS_QUEUE_URL,
-    },
+    queueUrls: Object.fromEntries(FEEDS.map((feed) => [feed, env[QUEUE_URL_ENV[feed]]])),
     maxBatchBytes: config.ingest.maxQueueMessageBytes,
   });
   const clock = processClock();

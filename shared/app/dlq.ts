@@ -1,19 +1,10 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
 import type { z } from 'zod';
-import { parseRecords } from '../shared/domain/worker/sqs-batch.ts';
+import { parseRecords } from '../domain/worker/sqs-batch.ts';
 import {
   dossierEventsEnvelopeSchema,
   heartbeatMessageSchema,
   reportMessageSchema,
-} from '../shared/schemas/queue.ts';
-import { CliError, type Target } from './context.ts';
+} from '../schemas/queue.ts';
 
 /** A dossier-events message is judged by its envelope: the worker sets an invalid event aside on its own. */
 const CONTRACTS: Record<string, z.ZodType> = {
@@ -36,14 +27,32 @@ export interface DeadLetter {
   body: string;
 }
 
+/** One message received from a feed's DLQ; `receiptHandle` settles it. */
+export interface DeadLetterMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  /** When it was first sent, epoch ms, if the queue says. */
+  sentTimestamp: number | undefined;
+  receiptHandle: string;
+}
+
+/** One feed's dead-letter queue and the main queue it drains into (`shared/adapters/sqs-dead-letter-queue.ts`). */
+export interface DeadLetterQueuePort {
+  /** At most ten letters, hidden for `hideSeconds`; an empty list when none is visible. */
+  receive(hideSeconds: number): Promise<DeadLetterMessage[]>;
+  /** Makes received letters visible again at once. */
+  release(messages: readonly DeadLetterMessage[]): Promise<void>;
+  /** Sends the letter's body to the feed's main queue. */
+  sendToFeed(message: DeadLetterMessage): Promise<void>;
+  /** Deletes the letter from the DLQ. */
+  remove(message: DeadLetterMessage): Promise<void>;
+}
+
 /** Why a dead letter failed, as far as the message itself tells: the contract it breaks, or nothing. */
-function explain(feed: string, message: Message): DeadLetter {
-  const body = message.Body ?? '';
-  const record = {
-    messageId: message.MessageId ?? '',
-    body,
-    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
-  };
+function explain(feed: string, message: DeadLetterMessage): DeadLetter {
+  const body = message.body;
+  const record = { messageId: message.messageId, body, receiveCount: message.receiveCount };
   const { poison } = parseRecords([record], CONTRACTS[feed] as z.ZodType);
   let parsed: { unitCode?: unknown; kind?: unknown; events?: unknown } = {};
   try {
@@ -51,7 +60,7 @@ function explain(feed: string, message: Message): DeadLetter {
   } catch {
     // Reported through `reason`.
   }
-  const sent = Number(message.Attributes?.SentTimestamp);
+  const sent = message.sentTimestamp ?? 0;
   return {
     messageId: record.messageId,
     sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : null,
@@ -75,20 +84,16 @@ export interface FailureReasons {
   ): Promise<Map<string, { reason: string; receiveCount: number; at: number }>>;
 }
 
+/**
+ * The operator's dead-letter use case (`emc dlq inspect | redrive | discard`): reads a feed's dead letters
+ * with their reasons, sends the redrivable ones back, and deletes the ones an operator gives up on.
+ */
 export class DeadLetterQueue {
   constructor(
-    private readonly sqs: SQSClient,
-    private readonly target: Target,
+    private readonly queue: DeadLetterQueuePort,
     readonly feed: string,
     private readonly failures?: FailureReasons,
-  ) {
-    if (!target.queues[feed])
-      throw new CliError(`No queue ${feed}; the queues are ${Object.keys(target.queues).join(', ')}.`);
-  }
-
-  private get urls(): { url: string; dlqUrl: string } {
-    return this.target.queues[this.feed] as { url: string; dlqUrl: string };
-  }
+  ) {}
 
   /**
    * Receives every dead letter once (hidden meanwhile for `hideSeconds`), calls `visit`, and makes the ones
@@ -96,46 +101,26 @@ export class DeadLetterQueue {
    */
   private async sweep(
     hideSeconds: number,
-    visit: (letter: DeadLetter, message: Message) => Promise<'keep' | 'gone'>,
+    visit: (letter: DeadLetter, message: DeadLetterMessage) => Promise<'keep' | 'gone'>,
     limit = Number.POSITIVE_INFINITY,
   ): Promise<void> {
     const seen = new Set<string>();
-    const kept: Message[] = [];
+    const kept: DeadLetterMessage[] = [];
     let idle = 0;
     while (seen.size < limit && idle < 3) {
-      const result = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.urls.dlqUrl,
-          MaxNumberOfMessages: 10,
-          // Short polls locally (see local/poller.ts); in AWS a short wait, so every server is asked.
-          WaitTimeSeconds: this.target.kind === 'aws' ? 2 : 0,
-          VisibilityTimeout: hideSeconds,
-          AttributeNames: ['All'],
-        }),
-      );
-      const fresh = (result.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
+      const received = await this.queue.receive(hideSeconds);
+      const fresh = received.filter((m) => m.messageId && !seen.has(m.messageId));
       idle = fresh.length === 0 ? idle + 1 : 0;
       for (const message of fresh) {
         if (seen.size >= limit) {
           kept.push(message);
           continue;
         }
-        seen.add(message.MessageId ?? '');
+        seen.add(message.messageId);
         if ((await visit(explain(this.feed, message), message)) === 'keep') kept.push(message);
       }
     }
-    for (let start = 0; start < kept.length; start += 10) {
-      await this.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.urls.dlqUrl,
-          Entries: kept.slice(start, start + 10).map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle ?? '',
-            VisibilityTimeout: 0,
-          })),
-        }),
-      );
-    }
+    await this.queue.release(kept);
   }
 
   /**
@@ -186,12 +171,8 @@ export class DeadLetterQueue {
         outcome.stillInvalid.push(letter.messageId);
         return 'keep';
       }
-      await this.sqs.send(
-        new SendMessageCommand({ QueueUrl: this.urls.url, MessageBody: message.Body ?? '' }),
-      );
-      await this.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: this.urls.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }),
-      );
+      await this.queue.sendToFeed(message);
+      await this.queue.remove(message);
       outcome.redriven.push(letter.messageId);
       progress(outcome.redriven.length);
       return 'gone';
@@ -204,9 +185,7 @@ export class DeadLetterQueue {
     const deleted: string[] = [];
     await this.sweep(60, async (letter, message) => {
       if (!select(letter)) return 'keep';
-      await this.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: this.urls.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }),
-      );
+      await this.queue.remove(message);
       deleted.push(letter.messageId);
       return 'gone';
     });

@@ -1,4 +1,4 @@
-import type { QueuedEvent } from '../../shared/schemas/queue.ts';
+import type { QueuedEvent } from '../shared/schemas/queue.ts';
 
 /**
  * An independent, deliberately plain model of the counters: for each dossier, look at all its events at once

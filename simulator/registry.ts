@@ -1,5 +1,5 @@
-import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
-import type { UnitInput } from '../../shared/schemas/registry.ts';
+import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
+import type { UnitInput } from '../shared/schemas/registry.ts';
 
 const MINISTRIES = [
   'Bộ Công an',

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { KeyVerifier, Principal } from '../domain/auth/api-keys.ts';
-import { ClientError, ValidationError } from '../domain/errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 import type { UnitLimiter } from '../domain/ingest/rate-limit.ts';
 import { refusalsOfError } from '../domain/ingest/refusals.ts';
 import type { IngestResult, RequestMode } from '../domain/ingest/service.ts';
 import type { Clock, Refusal, RefusalLogPort } from '../domain/ports.ts';
 import { logger } from '../observability/index.ts';
 import { type MediaType, parseBody } from './body.ts';
-import { jsonResponse, problemResponse } from './problem.ts';
+import { httpProblems, observed } from './observe.ts';
+import { jsonResponse } from './problem.ts';
 
 export interface RouteSpec {
   /** Where the key is: the Authorization header, or the legacy feed's `{siteKey}` path segment. */
@@ -33,12 +32,15 @@ export type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
+/** The key of an `Authorization: Bearer <key>` header; '' for a malformed header, undefined for none. */
+export function bearerKey(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
+}
+
 function presentedKey(event: APIGatewayProxyEventV2, auth: RouteSpec['auth']): string | undefined {
   if (auth === 'site-key') return event.pathParameters?.siteKey;
-  const header = event.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? '';
+  return bearerKey(event.headers.authorization);
 }
 
 /** `?dryRun=true` or `?dryRun=false`; anything else is refused rather than silently taken as a real call. */
@@ -92,18 +94,5 @@ export function httpHandler(spec: RouteSpec, deps: HttpDeps): HttpHandler {
       logger.warn('refusals not recorded', { error: error instanceof Error ? error.message : String(error) });
     });
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      onError: async (request) => {
-        const error = request.error;
-        if (error instanceof ClientError) {
-          logger.info('request refused', { status: error.status, reason: error.name, detail: error.message });
-        } else {
-          logger.error('request failed', { error: error instanceof Error ? error : String(error) });
-        }
-        request.response = problemResponse(error, request.event.requestContext?.requestId);
-      },
-    })
-    .handler(core);
+  return observed<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use(httpProblems()).handler(core);
 }

@@ -5,6 +5,10 @@ import { CLIENT_DEFAULTS } from './client-config.ts';
 
 const sns = new SNSClient(CLIENT_DEFAULTS);
 
+/** The clients an alert publisher is built with, named here so that its callers import no SDK. */
+export type AlertArchiveClient = S3Client;
+export type AlertTopicClient = SNSClient;
+
 /** Archives every alert as JSON under `alerts/` before it goes out, so the record never depends on delivery. */
 async function archive(client: S3Client, bucket: string, alert: Alert): Promise<void> {
   const day = new Date(alert.createdAt).toISOString().slice(0, 10);

@@ -1,34 +1,26 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
-import { DynamoRefusalLog } from '../adapters/dynamo-refusals.ts';
+import { DynamoKeyStore } from '../adapters/dynamo-key-store.ts';
+import { DynamoRefusalLog } from '../adapters/dynamo-refusal-log.ts';
 import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../adapters/key-pepper.ts';
-import { DynamoKeyStore } from '../adapters/key-store.ts';
 import { MeReader } from '../adapters/me-reader.ts';
 import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
 import { settings } from '../config/settings.ts';
 import { KeyVerifier } from '../domain/auth/api-keys.ts';
-import { ClientError } from '../domain/errors.ts';
 import { RateLimiter } from '../domain/ingest/rate-limit.ts';
 import { describeUnit } from '../domain/me/describe-unit.ts';
 import { logger } from '../observability/index.ts';
-import type { HttpHandler } from './handler.ts';
+import { bearerKey, type HttpHandler } from './handler.ts';
 import { keyPolicy } from './ingest-wiring.ts';
-import { problemResponse } from './problem.ts';
+import { httpProblems, observed } from './observe.ts';
 
 const envSchema = z.object({
   KEYS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   SNAPSHOT_BUCKET: z.string().min(3),
 });
-
-function bearerKey(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
-}
 
 /** GET /v1/me: authenticated and rate-limited like ingest; the key alone decides which unit is shown. */
 export function meHandler(): HttpHandler {
@@ -61,17 +53,8 @@ export function meHandler(): HttpHandler {
     });
     return verifier;
   };
-  return middy<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      onError: async (request) => {
-        const error = request.error;
-        if (error instanceof ClientError)
-          logger.info('request refused', { status: error.status, reason: error.name });
-        else logger.error('request failed', { error: error instanceof Error ? error : String(error) });
-        request.response = problemResponse(error, request.event.requestContext?.requestId);
-      },
-    })
+  return observed<Parameters<HttpHandler>[0], Awaited<ReturnType<HttpHandler>>>()
+    .use(httpProblems())
     .handler(async (event) => {
       const principal = await (await verifierOnce()).verify(bearerKey(event.headers.authorization));
       logger.appendKeys({ unitCode: principal.unitCode });

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { S3SnapshotPublisher } from '../../../shared/adapters/s3-snapshots.ts';
+import { S3SnapshotPublisher } from '../../../shared/adapters/s3-snapshot-publisher.ts';
 import { snapshotFixture } from '../../helpers/snapshot-fixture.ts';
 
 const client = new S3Client({ region: 'ap-southeast-1', maxAttempts: 1 });

@@ -1,0 +1,113 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { MiddyfiedHandler } from '@middy/core';
+import { z } from 'zod';
+import { CLIENT_DEFAULTS } from '../adapters/client-config.ts';
+import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
+import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts';
+import { DynamoLease } from '../adapters/dynamo-lease.ts';
+import { DynamoRegistry } from '../adapters/dynamo-registry.ts';
+import { DynamoStatusStore } from '../adapters/dynamo-status-store.ts';
+import { S3SnapshotPublisher } from '../adapters/s3-snapshot-publisher.ts';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.ts';
+import { type Clock, processClock } from '../config/clock.ts';
+import { readEnv } from '../config/env.ts';
+import { type Settings, settings } from '../config/settings.ts';
+import { type EvaluationDeps, type EvaluationSummary, evaluate } from '../domain/evaluation/evaluate.ts';
+import type { LeasePort } from '../domain/evaluation/lease.ts';
+import { exclusively } from '../domain/evaluation/lease.ts';
+import type { AlertPort } from '../domain/evaluation/ports.ts';
+import { logger, MetricUnit, metrics } from '../observability/index.ts';
+import { observed } from './observe.ts';
+
+export const evaluationEnvSchema = z.object({
+  STATE_TABLE: z.string().min(3),
+  SNAPSHOT_BUCKET: z.string().min(3),
+  ALERT_TOPIC_ARN: z.string().min(1).optional(),
+});
+
+/** Everything an evaluation needs but the clock; the Lambda and the local runtime each add their own alerts. */
+export function evaluationDeps(
+  env: z.infer<typeof evaluationEnvSchema>,
+  alerts: (s3: S3Client) => AlertPort,
+  clients: { s3?: S3Client } = {},
+  clock: Clock = processClock(),
+): Omit<EvaluationDeps, 'at' | 'now'> & { config: Settings } {
+  const s3 =
+    clients.s3 ??
+    new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+  const dossiers = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
+  return {
+    config: settings(),
+    registry: new DynamoRegistry(env.STATE_TABLE),
+    reader: new DynamoEvaluationReader(env.STATE_TABLE, dossiers),
+    statuses: new DynamoStatusStore(env.STATE_TABLE),
+    alerts: alerts(s3),
+    snapshots: new S3SnapshotPublisher(env.SNAPSHOT_BUCKET, s3),
+  };
+}
+
+export function lambdaEvaluationDeps(): Omit<EvaluationDeps, 'at' | 'now'> {
+  const env = readEnv(evaluationEnvSchema.extend({ ALERT_TOPIC_ARN: z.string().min(1) }));
+  return evaluationDeps(env, (s3) => new SnsAlertPublisher(env.ALERT_TOPIC_ARN, s3, env.SNAPSHOT_BUCKET));
+}
+
+/** The lease that keeps scheduled and manual evaluations from overlapping, whatever the account's quota. */
+export function lambdaEvaluationLease(): LeasePort {
+  const env = readEnv(evaluationEnvSchema.pick({ STATE_TABLE: true }));
+  return new DynamoLease(env.STATE_TABLE, 'evaluate-compliance');
+}
+
+const scheduledInputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
+
+/**
+ * The scheduled evaluation (every 15 minutes). `{ "at": "<ISO time>" }` evaluates as of that time,
+ * read-only: no status change, no alert, and snapshots only under `snapshots/as-of/`. A failure is logged, counted (the alarm
+ * watches EvaluationFailed) and rethrown; the next run recovers by itself. A run that finds another still
+ * holding the evaluation lease (until that run's deadline) does nothing and says so.
+ */
+export function evaluationHandler(): MiddyfiedHandler<unknown, EvaluationSummary | { skipped: true }> {
+  const deps = lambdaEvaluationDeps();
+  const clock = processClock();
+  const lease = lambdaEvaluationLease();
+  return observed<unknown, EvaluationSummary | { skipped: true }>().handler(async (event, context) => {
+    const input = scheduledInputSchema.safeParse(event ?? {});
+    const now = clock();
+    const at = input.success && input.data.at ? Date.parse(input.data.at) : now;
+    const started = performance.now();
+    try {
+      const run = await exclusively(
+        lease,
+        context.awsRequestId,
+        { now, until: now + context.getRemainingTimeInMillis() },
+        () => evaluate({ ...deps, at, now, mode: at === now ? 'live' : 'asOf' }),
+      );
+      if (!run.ran) {
+        metrics.addMetric('EvaluationSkipped', MetricUnit.Count, 1);
+        logger.warn('evaluation skipped: another evaluation holds the lease');
+        return { skipped: true };
+      }
+      const summary = run.value;
+      metrics.addMetric('EvaluationSucceeded', MetricUnit.Count, 1);
+      metrics.addMetric(
+        'UnitsNotConnected',
+        MetricUnit.Count,
+        summary.units - (summary.byStatus.connected ?? 0),
+      );
+      metrics.addMetric('AlertsSent', MetricUnit.Count, summary.alertsSent);
+      metrics.addMetric('UnitEvaluationsFailed', MetricUnit.Count, summary.failures.length);
+      for (const failure of summary.failures) logger.error('unit not evaluated', { ...failure });
+      metrics.addMetric('SnapshotBytes', MetricUnit.Bytes, summary.snapshotBytes);
+      metrics.addMetric(
+        'EvaluationDuration',
+        MetricUnit.Milliseconds,
+        Math.round(performance.now() - started),
+      );
+      logger.info('evaluation published', { ...summary });
+      return summary;
+    } catch (error) {
+      metrics.addMetric('EvaluationFailed', MetricUnit.Count, 1);
+      logger.error('evaluation failed', { error: error instanceof Error ? error : String(error) });
+      throw error;
+    }
+  });
+}
