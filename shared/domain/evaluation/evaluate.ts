@@ -62,7 +62,9 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const deps = input.mode === 'asOf' ? asOfDeps(input) : input;
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
-  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at);
+  // Evaluating the past reads an agency's month by its days, so no later day is counted.
+  const agencyMonthToDate = deps.mode === 'asOf' ? 'days' : 'month';
+  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at, agencyMonthToDate);
   const registered = await deps.registry.listUnits();
   const units = registered
     .filter((unit) => existsOn(unit, cal.today))
@@ -126,7 +128,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const rows = latest.units;
   const unitFiles = evaluated
     .filter((entry) => !entry.row.evaluation)
-    .map((entry) => unitSnapshot(entry, cal, config, latest.generatedAt));
+    .map((entry) => unitSnapshot(entry, cal, config, latest.generatedAt, agencyMonthToDate));
   const published = await deps.snapshots.publish({ latest, units: unitFiles, csv: toCsv(rows) });
 
   // Notify: the digests of the day (from 08:00) and of the week, then every queued alert.

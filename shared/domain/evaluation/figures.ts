@@ -10,7 +10,7 @@ import {
 } from '../../schemas/snapshot.ts';
 import type { CounterValues } from '../dossier/counters.ts';
 import { type CatalogFigures, kpis, sumCounters, targetResults, targetsFor } from './kpis.ts';
-import { type Calendar, periodCounters } from './periods.ts';
+import { type Calendar, type MonthToDate, periodCounters } from './periods.ts';
 import type { UnitData } from './ports.ts';
 
 export const NO_CATALOG: CatalogFigures = { procedures: 0, online: 0, fullOnline: 0 };
@@ -126,6 +126,7 @@ export function agencyFigures(
   data: UnitData,
   cal: Calendar,
   config: Settings,
+  monthToDate: MonthToDate,
 ): UnitSnapshot['agencies'] {
   const registered = new Map(unit.agencies.map((a) => [a.agencyCode, a]));
   const agencyCodes = new Set<string>(registered.keys());
@@ -136,7 +137,7 @@ export function agencyFigures(
     const counters = periodCounters(
       { day: (d) => data.agencyDays.get(d)?.get(code), month: (m) => data.agencyMonths.get(m)?.get(code) },
       cal,
-      'month',
+      monthToDate,
     );
     const figures = periodKpis(counters, NO_CATALOG, undefined);
     return {

@@ -40,14 +40,28 @@ export function calendar(at: number, offsetMinutes: number): Calendar {
   };
 }
 
+/**
+ * How an agency's month so far is read: `month`, its month counter whole, which holds exactly the days up to
+ * now when evaluating now; `days`, its days up to today, for an evaluation of the past, whose month counter
+ * also holds the days after it.
+ */
+export type MonthToDate = 'days' | 'month';
+
 /** What one evaluation reads for a unit: the day series, the months before this one, and totals to reconcile. */
-export function planFor(cal: Calendar, lookbackDays: number, asOf: number): ReadPlan {
+export function planFor(
+  cal: Calendar,
+  lookbackDays: number,
+  asOf: number,
+  agencyMonthToDate: MonthToDate = 'month',
+): ReadPlan {
+  const agencyDays =
+    agencyMonthToDate === 'days' ? [...new Set([...cal.monthDays, ...cal.last7])].sort() : cal.last7;
   return {
     asOf,
     unitDays: cal.seriesDays,
     unitMonths: cal.yearMonthsBefore,
-    agencyDays: cal.last7,
-    agencyMonths: [...cal.yearMonthsBefore, cal.month],
+    agencyDays,
+    agencyMonths: agencyMonthToDate === 'days' ? cal.yearMonthsBefore : [...cal.yearMonthsBefore, cal.month],
     year: cal.year,
     totalsFrom: addDays(cal.today, -lookbackDays),
     totalsTo: addDays(cal.today, -1),
@@ -71,7 +85,7 @@ const present = (values: (CounterValues | undefined)[]): CounterValues[] =>
 export function periodCounters(
   source: CounterSource,
   cal: Calendar,
-  monthToDate: 'days' | 'month' = 'days',
+  monthToDate: MonthToDate = 'days',
 ): Record<Period, CounterValues> {
   const days = (list: readonly string[]) => present(list.map((d) => source.day(d)));
   const months = (list: readonly string[]) => present(list.map((m) => source.month(m)));

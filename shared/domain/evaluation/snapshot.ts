@@ -24,7 +24,7 @@ import {
 } from './figures.ts';
 import { indexScore } from './index-score.ts';
 import { kpis, targetResults, targetsFor } from './kpis.ts';
-import { type Calendar, periodCounters, previousMonthToDate } from './periods.ts';
+import { type Calendar, type MonthToDate, periodCounters, previousMonthToDate } from './periods.ts';
 import type { StatusRecord, UnitData } from './ports.ts';
 import type { ConnectionSignals } from './signals.ts';
 
@@ -207,6 +207,7 @@ export function unitSnapshot(
   cal: Calendar,
   config: Settings,
   generatedAt: string,
+  agencyMonthToDate: MonthToDate,
 ): UnitSnapshot {
   const { unit, row, data } = entry;
   return {
@@ -217,7 +218,7 @@ export function unitSnapshot(
       date,
       kpis: kpis(data.unitDays.get(date) ?? {}, entry.figures.catalogFigures, null) satisfies Kpis,
     })),
-    agencies: agencyFigures(unit, data, cal, config),
+    agencies: agencyFigures(unit, data, cal, config, agencyMonthToDate),
     history: entry.history.map((h) => ({
       status: h.status,
       since: new Date(h.since).toISOString(),
