@@ -23,7 +23,16 @@ const complianceCriteria = z.object({
   }),
   dossierFeed: z.object({ silenceHours: z.number().positive() }),
   catalog: z.object({ maxAgeDays: z.number().positive() }),
-  reconciliation: z.object({ tolerance: rate, lookbackDays: z.number().int().positive() }),
+  /**
+   * Daily totals are optional unless `required`; posted totals reconcile when each figure differs by at most
+   * `absoluteTolerance` dossiers plus `tolerance` of the larger figure.
+   */
+  reconciliation: z.object({
+    required: z.boolean(),
+    tolerance: rate,
+    absoluteTolerance: z.number().nonnegative(),
+    lookbackDays: z.number().int().positive(),
+  }),
 });
 
 /**

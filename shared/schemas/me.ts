@@ -88,7 +88,13 @@ export const meSchema = z
         dossierFeed: z.object({ silenceHours: z.number() }),
         catalog: z.object({ maxAgeDays: z.number() }),
         reconciliation: z.object({
-          tolerance: z.number(),
+          required: z
+            .boolean()
+            .meta({
+              description: 'false: daily totals are optional; totals that are posted are still checked.',
+            }),
+          tolerance: z.number().meta({ description: 'The relative part of the tolerance.' }),
+          absoluteTolerance: z.number().meta({ description: 'The tolerance floor, in dossiers.' }),
           lookbackDays: count,
           todayExcluded: z.literal(true),
         }),

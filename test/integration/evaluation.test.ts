@@ -20,6 +20,8 @@ import type { LatestSnapshot, UnitSnapshot } from '../../shared/schemas/snapshot
 import { type LocalAws, startLocalAws } from '../helpers/local-aws.ts';
 
 const config = loadSettings({});
+// Daily totals are optional by default; H07 is a unit the ministry asked for them.
+config.compliance.unitOverrides.H07 = { reconciliation: { required: true } };
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-23T03:00:00Z'); // 10:00 in Hanoi
 let aws: LocalAws;
@@ -148,8 +150,16 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       unit('H03', { systems: ['core', 'portal'] }),
       unit('H04'),
       unit('H05'),
+      unit('H06'),
+      unit('H07'),
     ]);
     await connect(w, 'H01', T0);
+    // H06 and H07 send all but daily totals: optional for H06, required for H07.
+    for (const code of ['H06', 'H07']) {
+      await w.heartbeat(code, 'core', T0 - 60_000);
+      await w.catalog(code, T0 - HOUR, ['full']);
+      await w.dossierEvents(code, T0 - 26 * HOUR, 1, 1);
+    }
     await connect(w, 'H03', T0);
     await w.heartbeat('H04', 'core', T0 - 2 * HOUR);
     await w.dossierEvents('H04', T0 - 72 * HOUR, 1, 0);
@@ -172,18 +182,20 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       'dossier_feed_silent',
       'catalog_stale',
       'reconciliation_mismatch',
+      // Its dossier of 20 November was never reported: a unit posting totals does not pick its days.
+      'reconciliation_unreported',
     ]);
-    expect(codes('H05')).toEqual([
-      'heartbeat_missing:core',
-      'dossier_feed_missing',
-      'catalog_empty',
-      'reconciliation_missing',
-    ]);
+    expect(codes('H05')).toEqual(['heartbeat_missing:core', 'dossier_feed_missing', 'catalog_empty']);
+    expect([row('H06')?.connection.status, codes('H06')]).toEqual(['connected', []]);
+    expect([row('H07')?.connection.status, codes('H07')]).toEqual(['partial', ['reconciliation_missing']]);
+    expect(row('H04')?.connection.reasons.at(-1)?.message.en).toBe(
+      'No daily totals for 1 day(s) with dossiers (2026-11-20).',
+    );
     for (const reason of snapshot.units.flatMap((u) => u.connection.reasons)) {
       expect(reason.message.vi.length).toBeGreaterThan(5);
       expect(reason.message.en.length).toBeGreaterThan(5);
     }
-    expect(snapshot.connection).toMatchObject({ registered: 5, connected: 1, notConnected: 4 });
+    expect(snapshot.connection).toMatchObject({ registered: 7, connected: 2, notConnected: 5 });
   });
 
   it('marks a unit interrupted when a connected unit loses every heartbeat, and alerts once per change', async () => {

@@ -79,9 +79,10 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     const signals = signalsAt(data, at);
     const previous = await deps.statuses.get(unit.unitCode);
     // Judge.
+    const criteria = criteriaFor(config, unit.unitCode);
     const result = evaluateConnection(
-      connectionInput(unit, data, signals, previous, cal, at),
-      criteriaFor(config, unit.unitCode),
+      connectionInput(unit, data, signals, previous, cal, at, criteria.reconciliation.lookbackDays),
+      criteria,
     );
     // Record.
     const held = alertsHeld(unit, at);

@@ -1,7 +1,10 @@
 import type { Unit } from '../../schemas/registry.ts';
-import { type ConnectionInput, legacyInput, worstRelativeDifference } from './compliance.ts';
+import { addDays } from '../time.ts';
+import type { ConnectionInput } from './compliance.ts';
+import { legacyInput } from './legacy-compliance.ts';
 import type { Calendar } from './periods.ts';
 import type { StatusRecord, UnitData } from './ports.ts';
+import type { ReportedDay } from './reconciliation-rule.ts';
 
 /** The connection signals of a unit as they stood at `at`: nothing received later is seen. */
 export interface ConnectionSignals {
@@ -21,30 +24,31 @@ export function signalsAt(data: UnitData, at: number): ConnectionSignals {
   };
 }
 
-/** Each day the unit reported totals for (by `at`), with how far they are from what was counted. */
-export function reconciliationDays(data: UnitData, at: number): ConnectionInput['reconciliation'] {
+const FIGURES = ['received', 'receivedOnline', 'resolved', 'resolvedOnTime'] as const;
+
+/** Each day the unit reported totals for (by `at`), each figure beside what was counted for that day. */
+export function reportedDays(data: UnitData, at: number): ReportedDay[] {
   return data.dailyTotals
     .filter((day) => day.reportedAt <= at)
     .map((day) => {
       const counted = data.unitDays.get(day.date) ?? {};
       return {
         date: day.date,
-        worstRelativeDifference: worstRelativeDifference(
-          {
-            received: day.received,
-            receivedOnline: day.receivedOnline,
-            resolved: day.resolved,
-            resolvedOnTime: day.resolvedOnTime,
-          },
-          {
-            received: counted.received ?? 0,
-            receivedOnline: counted.receivedOnline ?? 0,
-            resolved: counted.resolved ?? 0,
-            resolvedOnTime: counted.resolvedOnTime ?? 0,
-          },
+        figures: Object.fromEntries(
+          FIGURES.map((name) => [name, { reported: day[name], counted: counted[name] ?? 0 }]),
         ),
       };
     });
+}
+
+/** The reconciliation lookback's days (up to yesterday) on which dossiers were received or resolved. */
+export function activeDays(data: UnitData, cal: Calendar, lookbackDays: number): string[] {
+  return Array.from({ length: lookbackDays }, (_, i) => addDays(cal.today, i - lookbackDays)).filter(
+    (day) => {
+      const counted = data.unitDays.get(day);
+      return (counted?.received ?? 0) > 0 || (counted?.resolved ?? 0) > 0;
+    },
+  );
 }
 
 /** Everything the connection rules judge a unit on, from what was read for it. */
@@ -55,6 +59,7 @@ export function connectionInput(
   previous: StatusRecord | undefined,
   cal: Calendar,
   at: number,
+  lookbackDays: number,
 ): ConnectionInput {
   return {
     at,
@@ -62,7 +67,8 @@ export function connectionInput(
     heartbeats: signals.heartbeats,
     lastDossierEventAt: signals.lastDossierEventAt,
     catalog: signals.catalog,
-    reconciliation: reconciliationDays(data, at),
+    reconciliation: reportedDays(data, at),
+    activeDays: activeDays(data, cal, lookbackDays),
     previousStatus: previous?.status,
     ...legacyInput(unit.sender, data.unitDays, cal.seriesDays),
   };

@@ -85,8 +85,13 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
       };
     case 'reconciliation_mismatch':
       return {
-        vi: `Số liệu tự báo cáo lệch quá ${(rules.reconciliation.tolerance * 100).toFixed(1)}% so với số liệu đã nhận: kiểm tra sự kiện bị từ chối hoặc chưa gửi của các ngày nêu trên, gửi bổ sung rồi gửi lại số liệu tổng hợp.`,
-        en: `The reported totals differ from the counted figures by more than ${(rules.reconciliation.tolerance * 100).toFixed(1)}%: look for refused or unsent events of those days, send them, then send the totals again.`,
+        vi: `Số liệu tự báo cáo lệch quá ${rules.reconciliation.absoluteTolerance} hồ sơ cộng ${(rules.reconciliation.tolerance * 100).toFixed(1)}% so với số liệu đã nhận: kiểm tra sự kiện bị từ chối hoặc chưa gửi của các ngày nêu trên, gửi bổ sung rồi gửi lại số liệu tổng hợp.`,
+        en: `The reported totals differ from the counted figures by more than ${rules.reconciliation.absoluteTolerance} dossier(s) plus ${(rules.reconciliation.tolerance * 100).toFixed(1)}%: look for refused or unsent events of those days, send them, then send the totals again.`,
+      };
+    case 'reconciliation_unreported':
+      return {
+        vi: `Gửi số liệu tổng hợp (POST /v1/daily-totals) cho mọi ngày có hồ sơ trong ${rules.reconciliation.lookbackDays} ngày gần nhất, kể cả các ngày nêu trên.`,
+        en: `Send the daily totals (POST /v1/daily-totals) for every day with dossiers in the last ${rules.reconciliation.lookbackDays} days, including the days named above.`,
       };
     default:
       return { vi: 'Xem docs/integrating.md.', en: 'See docs/integrating.md.' };
