@@ -26,6 +26,14 @@ const recordSchema = z.object({
   history: z.array(
     z.object({ status: z.enum(connectionStatuses), since: z.number(), reasons: z.array(z.string()) }),
   ),
+  pending: z
+    .object({
+      status: z.enum(connectionStatuses),
+      reasonCodes: z.array(z.string()),
+      since: z.number(),
+      count: z.number().int().positive(),
+    })
+    .optional(),
 });
 const alertSchema = z.object({
   alertId: z.string(),

@@ -17,9 +17,14 @@ const pattern = z.string().refine(
 const rate = z.number().min(0).max(1);
 
 const complianceCriteria = z.object({
+  /**
+   * A system is late after the longest of `graceSeconds`, `missedHeartbeats` × `expectedEverySeconds`, and two
+   * evaluation intervals.
+   */
   heartbeat: z.object({
     expectedEverySeconds: z.number().int().positive(),
     graceSeconds: z.number().int().positive(),
+    missedHeartbeats: z.number().int().min(1),
   }),
   dossierFeed: z.object({ silenceHours: z.number().positive() }),
   catalog: z.object({ maxAgeDays: z.number().positive() }),
@@ -27,6 +32,8 @@ const complianceCriteria = z.object({
    * Daily totals are optional unless `required`; posted totals reconcile when each figure differs by at most
    * `absoluteTolerance` dossiers plus `tolerance` of the larger figure.
    */
+  /** A change of status is recorded once `confirmations` consecutive evaluations agree on it. */
+  stability: z.object({ confirmations: z.number().int().min(1).max(10) }),
   reconciliation: z.object({
     required: z.boolean(),
     tolerance: rate,
@@ -91,6 +98,7 @@ export const settingsSchema = z.object({
         heartbeat: complianceCriteria.shape.heartbeat.partial().optional(),
         dossierFeed: complianceCriteria.shape.dossierFeed.partial().optional(),
         catalog: complianceCriteria.shape.catalog.partial().optional(),
+        stability: complianceCriteria.shape.stability.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
         legacy: z
           .object({

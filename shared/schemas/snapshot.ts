@@ -71,9 +71,26 @@ export const connectionStatuses = ['connected', 'partial', 'interrupted', 'never
 export type ConnectionStatus = (typeof connectionStatuses)[number];
 
 export const connectionSchema = z.object({
-  status: z.enum(connectionStatuses),
-  reasons: z.array(z.object({ code: z.string(), message })),
+  status: z.enum(connectionStatuses).meta({
+    description:
+      'The recorded status: a change is recorded once compliance.stability.confirmations evaluations in a row agree on it.',
+  }),
+  reasons: z
+    .array(z.object({ code: z.string(), message }))
+    .meta({ description: 'What this evaluation found wrong, even while a change is still pending.' }),
   since: z.string().nullable().meta({ description: 'When the unit entered this status (ISO-8601).' }),
+  pending: z
+    .object({
+      status: z.enum(connectionStatuses),
+      count: z.number().int().positive(),
+      of: z.number().int().positive(),
+      since: z.string(),
+    })
+    .optional()
+    .meta({
+      description:
+        'A different status seen by the last `count` evaluations in a row, since `since`; it is recorded once `of` agree.',
+    }),
   lastHeartbeatAt: z.string().nullable(),
   lastDossierEventAt: z.string().nullable(),
   catalogSyncedAt: z.string().nullable(),

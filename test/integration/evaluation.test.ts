@@ -206,9 +206,19 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(changes()).toHaveLength(1);
     await evaluate(w.deps(T0 + 5 * 60_000));
     expect(changes()).toHaveLength(1);
+    // The first evaluation to see the heartbeats lost records it as pending; every evaluation here runs with
+    // a new status store, as a restarted function does, so the count lives in the table.
     await evaluate(w.deps(T0 + 2 * HOUR));
+    const pending = await w.latest();
+    expect(pending.units[0]?.connection).toMatchObject({
+      status: 'connected',
+      pending: { status: 'interrupted', count: 1, of: 2, since: new Date(T0 + 2 * HOUR).toISOString() },
+    });
+    expect(changes()).toHaveLength(1);
+    await evaluate(w.deps(T0 + 2 * HOUR + 15 * 60_000));
     const snapshot = await w.latest();
     expect(snapshot.units[0]?.connection.status).toBe('interrupted');
+    expect(snapshot.units[0]?.connection.since).toBe(new Date(T0 + 2 * HOUR).toISOString());
     expect(snapshot.units[0]?.connection.reasons[0]?.code).toBe('connection_interrupted');
     expect(
       w.alerts.filter((a) => a.kind === 'status_change').map((a) => (a.data as { to: string }).to),
@@ -402,6 +412,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     await connect(w, 'H23', T0);
     await evaluate(w.deps(T0));
     await evaluate(w.deps(T0 + 2 * HOUR));
+    await evaluate(w.deps(T0 + 2 * HOUR + 15 * 60_000));
     const live = await w.latest();
     const liveHistory = (await w.unitFile('H23')).history.map((h) => h.status);
     expect(liveHistory).toEqual(['connected', 'interrupted']);
@@ -424,7 +435,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       since: new Date(T0).toISOString(),
     });
 
-    await evaluate(w.deps(T0 + 2 * HOUR + 5 * 60_000));
+    await evaluate(w.deps(T0 + 2 * HOUR + 20 * 60_000));
     expect(w.alerts).toHaveLength(alertsBefore);
   });
 

@@ -5,6 +5,7 @@ import {
   criteriaFor,
   evaluateConnection,
 } from '../../shared/domain/evaluation/compliance.ts';
+import { connectionRules } from '../../shared/domain/me/describe-unit.ts';
 import { doctorReport } from '../../shared/domain/me/doctor.ts';
 import type { Me } from '../../shared/schemas/me.ts';
 
@@ -53,12 +54,12 @@ const scenario: { unit: string; input: Partial<ConnectionInput>; code: string; v
     input: {
       heartbeats: new Map([
         ['tthc', minutes(2)],
-        ['portal', minutes(16)],
+        ['portal', minutes(31)],
       ]),
     },
     code: 'heartbeat_late:portal',
     vi: 'Hệ thống portal đã ngừng gửi tín hiệu',
-    en: 'more than 900 s without one',
+    en: 'more than 1800 s without one',
   },
   {
     unit: 'H04',
@@ -140,11 +141,7 @@ function report(unit: string, input: Partial<ConnectionInput>, refusals = noRefu
       evaluatedAt: new Date(AT).toISOString(),
     },
     refusals,
-    rules: {
-      ...criteria,
-      reconciliation: { ...criteria.reconciliation, todayExcluded: true },
-      registeredSystems: ['tthc', 'portal'],
-    },
+    rules: connectionRules(criteria, ['tthc', 'portal']),
   });
 }
 

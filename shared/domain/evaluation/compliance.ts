@@ -17,6 +17,8 @@ export interface ConnectionInput {
   reconciliation: ReportedDay[];
   /** Days in the lookback on which dossiers were counted: those a unit that posts totals must report. */
   activeDays?: readonly string[];
+  /** How often the evaluation runs: a heartbeat's grace covers at least two intervals. */
+  evaluationEveryMs?: number;
   /** The status the unit had before this evaluation, which tells an interruption from a partial connection. */
   previousStatus: ConnectionStatus | undefined;
   /**
@@ -48,6 +50,7 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
     heartbeat: { ...config.compliance.heartbeat, ...override.heartbeat },
     dossierFeed: { ...config.compliance.dossierFeed, ...override.dossierFeed },
     catalog: { ...config.compliance.catalog, ...override.catalog },
+    stability: { ...config.compliance.stability, ...override.stability },
     reconciliation: { ...config.compliance.reconciliation, ...override.reconciliation },
     legacy: {
       feedRhythm: { ...config.compliance.legacy.feedRhythm, ...override.legacy?.feedRhythm },
@@ -57,6 +60,22 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
 }
 
 export const hours = (ms: number): string => (ms / 3_600_000).toFixed(1);
+
+/** The evaluation's default interval: every 15 minutes. */
+export const DEFAULT_EVALUATION_EVERY_MS = 15 * 60_000;
+
+/**
+ * How long a system may go without a heartbeat before it is late: the configured grace, but never less than
+ * `missedHeartbeats` of the unit's own expected intervals, nor than two evaluation intervals, so one late
+ * heartbeat between two evaluations never reads as an interruption.
+ */
+export function heartbeatGraceMs(heartbeat: Criteria['heartbeat'], evaluationEveryMs: number): number {
+  return Math.max(
+    heartbeat.graceSeconds * 1000,
+    heartbeat.missedHeartbeats * heartbeat.expectedEverySeconds * 1000,
+    2 * evaluationEveryMs,
+  );
+}
 
 /**
  * The connection status of one unit against the four failure modes the ministry names: not connected at
@@ -81,7 +100,7 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
     };
   }
   const reasons: Reason[] = [];
-  const grace = criteria.heartbeat.graceSeconds * 1000;
+  const grace = heartbeatGraceMs(criteria.heartbeat, input.evaluationEveryMs ?? DEFAULT_EVALUATION_EVERY_MS);
   let heardSystems = 0;
   for (const system of input.systems) {
     const seen = input.heartbeats.get(system);

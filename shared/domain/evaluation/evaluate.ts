@@ -81,7 +81,10 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     // Judge.
     const criteria = criteriaFor(config, unit.unitCode);
     const result = evaluateConnection(
-      connectionInput(unit, data, signals, previous, cal, at, criteria.reconciliation.lookbackDays),
+      {
+        ...connectionInput(unit, data, signals, previous, cal, at, criteria.reconciliation.lookbackDays),
+        evaluationEveryMs: (deps.everyMinutes ?? 15) * 60_000,
+      },
       criteria,
     );
     // Record.
@@ -89,15 +92,16 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
     const decision = decide(previous, verdict, held, at, {
       reminderEveryMs: config.alerts.reminderEveryHours * 3_600_000,
+      confirmations: criteria.stability.confirmations,
     });
     let record: StatusRecord | undefined = decision.next;
-    if (decision.write === 'transition' && decision.next) {
+    if ((decision.write === 'transition' || decision.write === 'pending') && decision.next) {
       const alert =
         decision.alert?.kind === 'status_change'
           ? statusAlert(unit, decision.alert.from, decision.alert.to, result.reasons, at, now)
           : undefined;
       if (await deps.statuses.transition(unit.unitCode, previous?.version ?? 0, decision.next, alert)) {
-        transitions++;
+        if (decision.write === 'transition') transitions++;
       } else {
         record = (await deps.statuses.get(unit.unitCode)) ?? decision.next;
       }
@@ -112,7 +116,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     }
     // Figures.
     const figures = unitFigures(data, signals.catalog, cal);
-    const row = unitRow(unit, predecessors, signals, result, record, held, figures, config);
+    const confirmations = criteria.stability.confirmations;
+    const row = unitRow(unit, predecessors, signals, result, record, held, figures, config, confirmations);
     return { unit, row, data, figures, history: record?.history ?? [] };
   };
   // One unit's failure (a read, a judgement, a status write) never stops the others: its row keeps the last

@@ -57,6 +57,11 @@ export interface StatusRecord {
   version: number;
   lastReminderAt: number | undefined;
   history: { status: ConnectionStatus; since: number; reasons: string[] }[];
+  /**
+   * A different status seen by the last `count` evaluations in a row, since `since`, not yet confirmed. It is
+   * stored with the record, so a restarted evaluation goes on counting where the last one stopped.
+   */
+  pending?: { status: ConnectionStatus; reasonCodes: string[]; since: number; count: number };
 }
 
 export interface Alert {

@@ -48,6 +48,7 @@ export function unitRow(
   held: 'paused' | 'maintenance' | null,
   figures: UnitFigures,
   config: Settings,
+  confirmations: number,
 ): UnitRow {
   return {
     unitCode: unit.unitCode,
@@ -60,9 +61,19 @@ export function unitRow(
       whole: p.filters.length === 0,
     })),
     connection: {
-      status: result.status,
+      status: record?.status ?? result.status,
       reasons: result.reasons.map((r) => ({ code: r.code, message: { vi: r.vi, en: r.en } })),
       since: iso(record?.since),
+      ...(record?.pending
+        ? {
+            pending: {
+              status: record.pending.status,
+              count: record.pending.count,
+              of: confirmations,
+              since: new Date(record.pending.since).toISOString(),
+            },
+          }
+        : {}),
       lastHeartbeatAt: iso(
         signals.heartbeats.size > 0 ? Math.max(...signals.heartbeats.values()) : undefined,
       ),

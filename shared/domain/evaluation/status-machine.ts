@@ -13,11 +13,16 @@ export type AlertIntent =
   | { kind: 'reminder' };
 
 /**
- * What to record: `transition` replaces the record (conditional on `previous`'s version), `reminder` claims a
- * reminder on the unchanged record, `none` writes nothing.
+ * What to record:
+ * - `transition`: a confirmed change (or a unit's first verdict), replacing the record;
+ * - `pending`: the same status, with the count of evaluations that saw another one started, raised or
+ *   cleared;
+ * - `reminder`: a reminder claimed on the unchanged record;
+ * - `none`: nothing.
+ * Every write but `none` is conditional on `previous`'s version.
  */
 export interface Decision {
-  write: 'transition' | 'reminder' | 'none';
+  write: 'transition' | 'pending' | 'reminder' | 'none';
   next: StatusRecord | undefined;
   alert: AlertIntent | null;
 }
@@ -25,14 +30,20 @@ export interface Decision {
 export interface StatusRules {
   /** How often a unit that stays not connected is reminded of it. */
   reminderEveryMs: number;
+  /** Consecutive evaluations that must agree on a new status before it is recorded (1: at once). */
+  confirmations: number;
 }
 
 const HISTORY_KEPT = 50;
 
 /**
  * The status machine, pure: from the recorded status and this evaluation's verdict, the next record and the
- * alert it calls for. A change is recorded and alerted once; an unchanged failure is reminded every
- * `reminderEveryMs`; a unit whose alerts are held (paused, maintenance) changes status silently.
+ * alert it calls for.
+ * - A unit's first verdict is recorded at once.
+ * - A different status is recorded only once `confirmations` evaluations in a row agree on it, as of the
+ *   first of them; one evaluation that disagrees starts the count again. So a verdict does not flap.
+ * - A recorded change is alerted once; a unit whose alerts are held (paused, maintenance) changes silently.
+ * - An unchanged failure is reminded every `reminderEveryMs`.
  */
 export function decide(
   previous: StatusRecord | undefined,
@@ -41,22 +52,24 @@ export function decide(
   at: number,
   rules: StatusRules,
 ): Decision {
-  if (!previous || previous.status !== verdict.status) {
-    const next: StatusRecord = {
-      status: verdict.status,
-      reasonCodes: verdict.reasonCodes,
-      since: at,
-      version: (previous?.version ?? 0) + 1,
-      lastReminderAt: undefined,
-      history: [
-        ...(previous?.history ?? []),
-        { status: verdict.status, since: at, reasons: verdict.reasonCodes },
-      ].slice(-HISTORY_KEPT),
+  if (!previous) return change(undefined, verdict, at, held);
+  if (previous.status !== verdict.status) {
+    const count = previous.pending?.status === verdict.status ? previous.pending.count + 1 : 1;
+    const since = count > 1 && previous.pending ? previous.pending.since : at;
+    if (count >= rules.confirmations) return change(previous, verdict, since, held);
+    return {
+      write: 'pending',
+      next: {
+        ...previous,
+        version: previous.version + 1,
+        pending: { status: verdict.status, reasonCodes: verdict.reasonCodes, since, count },
+      },
+      alert: null,
     };
-    const alert: AlertIntent | null = held
-      ? null
-      : { kind: 'status_change', from: previous?.status, to: verdict.status };
-    return { write: 'transition', next, alert };
+  }
+  if (previous.pending) {
+    const { pending: _cleared, ...rest } = previous;
+    return { write: 'pending', next: { ...rest, version: previous.version + 1 }, alert: null };
   }
   const reminderDue =
     verdict.status !== 'connected' &&
@@ -64,4 +77,27 @@ export function decide(
     at - (previous.lastReminderAt ?? previous.since) >= rules.reminderEveryMs;
   if (reminderDue) return { write: 'reminder', next: previous, alert: { kind: 'reminder' } };
   return { write: 'none', next: previous, alert: null };
+}
+
+function change(
+  previous: StatusRecord | undefined,
+  verdict: Verdict,
+  since: number,
+  held: 'paused' | 'maintenance' | null,
+): Decision {
+  const next: StatusRecord = {
+    status: verdict.status,
+    reasonCodes: verdict.reasonCodes,
+    since,
+    version: (previous?.version ?? 0) + 1,
+    lastReminderAt: undefined,
+    history: [
+      ...(previous?.history ?? []),
+      { status: verdict.status, since, reasons: verdict.reasonCodes },
+    ].slice(-HISTORY_KEPT),
+  };
+  const alert: AlertIntent | null = held
+    ? null
+    : { kind: 'status_change', from: previous?.status, to: verdict.status };
+  return { write: 'transition', next, alert };
 }

@@ -49,8 +49,8 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
       };
     case 'heartbeat_late':
       return {
-        vi: `Hệ thống ${system} đã ngừng gửi tín hiệu: kiểm tra tác vụ định kỳ; quá ${hb.graceSeconds} giây không có tín hiệu là mất kết nối.`,
-        en: `System ${system} stopped sending heartbeats: check its scheduled job; more than ${hb.graceSeconds} s without one counts as lost.`,
+        vi: `Hệ thống ${system} đã ngừng gửi tín hiệu: kiểm tra tác vụ định kỳ; quá ${hb.lateAfterSeconds} giây không có tín hiệu là mất kết nối.`,
+        en: `System ${system} stopped sending heartbeats: check its scheduled job; more than ${hb.lateAfterSeconds} s without one counts as lost.`,
       };
     case 'connection_interrupted':
       return {

@@ -18,7 +18,8 @@ const SECOND = 1000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 // The shipped defaults (shared/config/defaults.json), written out so a change there is a visible decision.
-const GRACE = 900 * SECOND;
+// A heartbeat's grace is the longest of 900 s, 3 × 300 s and two 15-minute evaluation intervals: 1,800 s.
+const GRACE = 1800 * SECOND;
 const SILENCE = 48 * HOUR;
 const MAX_AGE = 30 * DAY;
 const TOLERANCE = 0.01;
@@ -57,9 +58,10 @@ const codes = (input: ConnectionInput): { status: string; reasons: string[] } =>
 describe('the shipped compliance criteria', () => {
   it('are the documented defaults, so the boundaries below are the real ones', () => {
     expect(criteria).toEqual({
-      heartbeat: { expectedEverySeconds: 300, graceSeconds: 900 },
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 900, missedHeartbeats: 3 },
       dossierFeed: { silenceHours: 48 },
       catalog: { maxAgeDays: 30 },
+      stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.01, absoluteTolerance: 2, lookbackDays: 7 },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 336 },
@@ -85,9 +87,10 @@ describe('the shipped compliance criteria', () => {
       },
     };
     expect(criteriaFor(custom, 'G12')).toEqual({
-      heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600 },
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600, missedHeartbeats: 3 },
       dossierFeed: { silenceHours: 96 },
       catalog: { maxAgeDays: 90 },
+      stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.05, absoluteTolerance: 2, lookbackDays: 7 },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 504 },

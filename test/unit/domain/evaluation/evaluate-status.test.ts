@@ -37,23 +37,32 @@ function world() {
   const snapshots = new InMemorySnapshots();
   const at = (time: number) =>
     evaluate({ config, registry, reader, statuses, alerts, snapshots, at: time, now: time });
-  return { at, alerts, snapshots, statuses };
+  return { at, alerts, snapshots, statuses, registry, reader };
 }
 
 describe('connection status across evaluations', () => {
-  it('stays interrupted at the second evaluation after the interruption, alerting once per change', async () => {
+  it('records an interruption once two evaluations in a row agree, as of the first, alerting once per change', async () => {
     const w = world();
     const first = await w.at(T0);
     expect(first.byStatus).toMatchObject({ connected: 1 });
-    // 15 minutes after the last heartbeat is within the grace period; one hour is not.
-    const within = await w.at(T0 - 60_000 + 900_000);
+    // 30 minutes (two evaluation intervals) after the last heartbeat is within the grace; a minute more is not.
+    const within = await w.at(T0 - 60_000 + 1_800_000);
     expect(within).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
     const lost = await w.at(T0 + HOUR);
-    expect(lost).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
+    expect(lost).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
+    expect(w.snapshots.last.latest.units[0]?.connection.pending).toEqual({
+      status: 'interrupted',
+      count: 1,
+      of: 2,
+      since: new Date(T0 + HOUR).toISOString(),
+    });
+    const confirmed = await w.at(T0 + HOUR + 15 * 60_000);
+    expect(confirmed).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
     const still = await w.at(T0 + 2 * HOUR);
     expect(still).toMatchObject({ transitions: 0, byStatus: { interrupted: 1, partial: 0 } });
     const row = w.snapshots.last.latest.units[0];
     expect(row?.connection.status).toBe('interrupted');
+    expect(row?.connection.pending).toBeUndefined();
     expect(row?.connection.reasons.map((r) => r.code)).toEqual([
       'connection_interrupted',
       'heartbeat_late:tthc',
@@ -62,6 +71,36 @@ describe('connection status across evaluations', () => {
     const changes = w.alerts.published.filter((a) => a.kind === 'status_change');
     expect(changes.map((a) => (a.data as { to: string }).to)).toEqual(['connected', 'interrupted']);
     expect((await w.statuses.get('H48'))?.history.map((h) => h.status)).toEqual(['connected', 'interrupted']);
+  });
+
+  it('goes on counting after a restart: the pending change is stored with the status', async () => {
+    const w = world();
+    await w.at(T0);
+    await w.at(T0 + HOUR);
+    expect((await w.statuses.get('H48'))?.pending).toMatchObject({ status: 'interrupted', count: 1 });
+    // A new evaluation process keeps nothing in memory; it reads the same store.
+    const restarted = await evaluate({
+      config,
+      registry: w.registry,
+      reader: w.reader,
+      statuses: w.statuses,
+      alerts: w.alerts,
+      snapshots: w.snapshots,
+      at: T0 + HOUR + 15 * 60_000,
+      now: T0 + HOUR + 15 * 60_000,
+    });
+    expect(restarted).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
+  });
+
+  it('forgets a single disagreeing evaluation: one late reading between two good ones changes nothing', async () => {
+    const w = world();
+    await w.at(T0);
+    await w.at(T0 + HOUR);
+    w.reader.setSignals('H48', { heartbeats: new Map([['tthc', T0 + HOUR + 10 * 60_000]]) });
+    const back = await w.at(T0 + HOUR + 15 * 60_000);
+    expect(back).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
+    expect((await w.statuses.get('H48'))?.pending).toBeUndefined();
+    expect(w.alerts.published.filter((a) => a.kind === 'status_change')).toHaveLength(1);
   });
 
   it('publishes the targets and the score of the year-to-date figures in the unit row', async () => {
