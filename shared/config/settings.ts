@@ -119,6 +119,11 @@ export const settingsSchema = z.object({
   alerts: z.object({
     reminderEveryHours: z.number().positive(),
     weeklyDigestWeekday: z.number().int().min(0).max(6),
+    /**
+     * When more than `share` of the units evaluated, and at least `minUnits`, change status in one evaluation,
+     * the monitoring itself more likely failed: their alerts are held for an operator to release or drop.
+     */
+    massChange: z.object({ share: rate, minUnits: z.number().int().min(1) }),
   }),
   targets: z.object({ default: kpiTargets, byAgencyLevel: z.record(z.string(), kpiTargets) }),
   index: z.object({

@@ -12,6 +12,7 @@ import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-status.
 import { S3SnapshotPublisher } from '../../shared/adapters/s3-snapshots.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { type EvaluationDeps, evaluate } from '../../shared/domain/evaluation/evaluate.ts';
+import { listHolds, settleHold } from '../../shared/domain/evaluation/holds.ts';
 import type { Alert } from '../../shared/domain/evaluation/ports.ts';
 import { countDossierEvents } from '../../shared/domain/worker/count-dossier-events.ts';
 import { countOptions } from '../../shared/domain/worker/options.ts';
@@ -203,9 +204,10 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     await connect(w, 'H10', T0);
     const changes = () => w.alerts.filter((a) => a.kind === 'status_change');
     await evaluate(w.deps(T0));
-    expect(changes()).toHaveLength(1);
+    // The first verdict goes into the digest.
+    expect(changes()).toHaveLength(0);
     await evaluate(w.deps(T0 + 5 * 60_000));
-    expect(changes()).toHaveLength(1);
+    expect(changes()).toHaveLength(0);
     // The first evaluation to see the heartbeats lost records it as pending; every evaluation here runs with
     // a new status store, as a restarted function does, so the count lives in the table.
     await evaluate(w.deps(T0 + 2 * HOUR));
@@ -214,7 +216,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       status: 'connected',
       pending: { status: 'interrupted', count: 1, of: 2, since: new Date(T0 + 2 * HOUR).toISOString() },
     });
-    expect(changes()).toHaveLength(1);
+    expect(changes()).toHaveLength(0);
     await evaluate(w.deps(T0 + 2 * HOUR + 15 * 60_000));
     const snapshot = await w.latest();
     expect(snapshot.units[0]?.connection.status).toBe('interrupted');
@@ -222,8 +224,8 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(snapshot.units[0]?.connection.reasons[0]?.code).toBe('connection_interrupted');
     expect(
       w.alerts.filter((a) => a.kind === 'status_change').map((a) => (a.data as { to: string }).to),
-    ).toEqual(['connected', 'interrupted']);
-    const interrupted = changes()[1]?.text ?? '';
+    ).toEqual(['interrupted']);
+    const interrupted = changes()[0]?.text ?? '';
     expect(interrupted.indexOf('Kết nối bị gián đoạn')).toBeGreaterThanOrEqual(0);
     expect(interrupted.indexOf('Kết nối bị gián đoạn')).toBeLessThan(
       interrupted.indexOf('Connection interrupted'),
@@ -236,8 +238,51 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     const w = await world([unit('H11'), unit('H12'), unit('H13')]);
     await connect(w, 'H11', T0);
     await Promise.all([evaluate(w.deps(T0)), evaluate(w.deps(T0)), evaluate(w.deps(T0))]);
+    // First verdicts go into the digest; H12 and H13 then start sending, which two evaluations confirm.
+    expect(w.alerts.filter((a) => a.kind === 'status_change')).toEqual([]);
+    const later = T0 + HOUR;
+    await w.heartbeat('H11', 'core', later - 60_000);
+    await connect(w, 'H12', later);
+    await connect(w, 'H13', later);
+    await evaluate(w.deps(later));
+    const confirm = later + 15 * 60_000;
+    await Promise.all([evaluate(w.deps(confirm)), evaluate(w.deps(confirm)), evaluate(w.deps(confirm))]);
     const changes = w.alerts.filter((a) => a.kind === 'status_change');
-    expect(changes.map((a) => a.unitCode).sort()).toEqual(['H11', 'H12', 'H13']);
+    expect(changes.map((a) => a.unitCode).sort()).toEqual(['H12', 'H13']);
+  });
+
+  it('holds the alerts when many units change at once, then releases or drops them from the table', async () => {
+    const codes = ['H31', 'H32', 'H33', 'H34', 'H35', 'H36'];
+    const w = await world(codes.map((code) => unit(code)));
+    for (const code of codes) await connect(w, code, T0);
+    await evaluate(w.deps(T0));
+    // An ingest outage: every heartbeat lapses at once; two evaluations confirm it.
+    await evaluate(w.deps(T0 + 2 * HOUR));
+    await evaluate(w.deps(T0 + 2 * HOUR + 15 * 60_000));
+    expect(w.alerts.filter((a) => a.kind === 'status_change')).toEqual([]);
+    expect(w.alerts.filter((a) => a.kind === 'alerts_held').map((a) => a.subject)).toEqual([
+      '[EMC] Tạm giữ 6 cảnh báo / 6 alerts held',
+    ]);
+    const deps = w.deps(T0 + 3 * HOUR);
+    const [hold] = await listHolds(deps.statuses);
+    expect(hold?.alerts.map((a) => a.unitCode).sort()).toEqual(codes);
+    expect(await settleHold(deps, hold?.holdId ?? '', 'release')).toMatchObject({ alerts: 6, sent: 6 });
+    expect(
+      w.alerts
+        .filter((a) => a.kind === 'status_change')
+        .map((a) => a.unitCode)
+        .sort(),
+    ).toEqual(codes);
+    expect(await listHolds(deps.statuses)).toEqual([]);
+    // They come back, all at once again: this time the cause was the monitoring, and the alerts are dropped.
+    for (const code of codes) await w.heartbeat(code, 'core', T0 + 4 * HOUR);
+    await evaluate(w.deps(T0 + 4 * HOUR));
+    await evaluate(w.deps(T0 + 4 * HOUR + 15 * 60_000));
+    const [second] = await listHolds(deps.statuses);
+    expect(second?.alerts).toHaveLength(6);
+    expect(await settleHold(deps, second?.holdId ?? '', 'drop')).toMatchObject({ alerts: 6, sent: 0 });
+    await evaluate(w.deps(T0 + 5 * HOUR));
+    expect(w.alerts.filter((a) => a.kind === 'status_change')).toHaveLength(6);
   });
 
   it('reminds daily while a unit stays not connected, and sends each digest once', async () => {
@@ -247,7 +292,8 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     await evaluate(w.deps(T0 + 25 * HOUR));
     await evaluate(w.deps(T0 + 26 * HOUR));
     const kinds = w.alerts.map((a) => a.kind);
-    expect(kinds.filter((k) => k === 'status_change')).toHaveLength(1);
+    // Its first verdict (never connected) went into the digest, without an alert of its own.
+    expect(kinds.filter((k) => k === 'status_change')).toHaveLength(0);
     expect(kinds.filter((k) => k === 'reminder')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'daily_digest')).toHaveLength(2);
   });

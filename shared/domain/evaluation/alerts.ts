@@ -73,8 +73,24 @@ export function reminderAlert(
   };
 }
 
-export function digestAlert(kind: 'daily' | 'weekly', period: string, rows: UnitRow[], now: number): Alert {
+/**
+ * The daily or weekly digest: every unit not fully connected, with its reasons, and the units whose first
+ * verdict came in the period, which get no alert of their own.
+ */
+export function digestAlert(
+  kind: 'daily' | 'weekly',
+  period: string,
+  rows: UnitRow[],
+  now: number,
+  firstVerdicts: readonly UnitRow[] = [],
+): Alert {
   const failing = rows.filter((row) => row.connection.status !== 'connected');
+  const first = (lang: 'vi' | 'en') =>
+    firstVerdicts.length === 0
+      ? ''
+      : `\n${lang === 'vi' ? 'Đánh giá lần đầu' : 'First verdicts'} (${firstVerdicts.length}):\n${firstVerdicts
+          .map((row) => `- ${row.unitCode} ${row.name}: ${STATUS_TEXT[row.connection.status][lang]}`)
+          .join('\n')}`;
   const lines = (lang: 'vi' | 'en') =>
     failing
       .map(
@@ -92,15 +108,39 @@ export function digestAlert(kind: 'daily' | 'weekly', period: string, rows: Unit
     unitCode: null,
     createdAt: now,
     subject: `[EMC] ${label.vi} / ${label.en} ${period}: ${failing.length}/${rows.length}`,
-    text: `${label.vi} ${period}: ${failing.length} trên ${rows.length} đơn vị chưa kết nối đầy đủ.\n${lines('vi')}\n\n${label.en} ${period}: ${failing.length} of ${rows.length} units are not fully connected.\n${lines('en')}`,
+    text: `${label.vi} ${period}: ${failing.length} trên ${rows.length} đơn vị chưa kết nối đầy đủ.\n${lines('vi')}${first('vi')}\n\n${label.en} ${period}: ${failing.length} of ${rows.length} units are not fully connected.\n${lines('en')}${first('en')}`,
     data: {
       period,
+      firstVerdicts: firstVerdicts.map((row) => ({ unitCode: row.unitCode, status: row.connection.status })),
       units: failing.map((row) => ({
         unitCode: row.unitCode,
         status: row.connection.status,
         reasons: row.connection.reasons.map((r) => r.code),
       })),
     },
+  };
+}
+
+/** The operator's alert for a hold: how many units changed at once, and the commands that settle it. */
+export function holdAlert(
+  holdId: string,
+  changes: { unitCode: string; from: ConnectionStatus; to: ConnectionStatus }[],
+  evaluated: number,
+  at: number,
+  now: number,
+): Alert {
+  const n = changes.length;
+  const when = new Date(at).toISOString();
+  const commands = `emc alerts release ${holdId}\nemc alerts drop ${holdId}`;
+  const list = changes.map((c) => `- ${c.unitCode}: ${c.from} → ${c.to}`).join('\n');
+  return {
+    alertId: `alerts-held-${holdId}`,
+    kind: 'alerts_held',
+    unitCode: null,
+    createdAt: now,
+    subject: `[EMC] Tạm giữ ${n} cảnh báo / ${n} alerts held`,
+    text: `Lần đánh giá lúc ${when}: ${n} trên ${evaluated} đơn vị đổi trạng thái cùng lúc. Nhiều khả năng lỗi nằm ở hệ thống giám sát (ví dụ tiếp nhận dữ liệu bị gián đoạn), không phải ở các đơn vị: cảnh báo gửi từng đơn vị được tạm giữ. Trạng thái vẫn được ghi nhận. Khi đã rõ nguyên nhân, gửi hoặc hủy các cảnh báo:\n${commands}\n${list}\n\nThe evaluation at ${when}: ${n} of ${evaluated} units changed status at once. The monitoring itself more likely failed (an ingest outage, for example) than the units: their alerts are held. Their statuses are recorded. Once the cause is known, send or drop the held alerts:\n${commands}\n${list}`,
+    data: { holdId, at: when, evaluated, changes },
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Settings } from '../../config/settings.ts';
 import type { Unit } from '../../schemas/registry.ts';
+import type { UnitRow } from '../../schemas/snapshot.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
-import { alertsHeld, digestAlert, drainAlerts, reminderAlert, statusAlert } from './alerts.ts';
+import { alertsHeld, digestAlert, drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
 import { toCsv } from './csv.ts';
@@ -9,17 +10,11 @@ import { unitFigures } from './figures.ts';
 import { readWithHistory } from './history.ts';
 import { mapLimit } from './map-limit.ts';
 import { calendar, isoWeek, planFor } from './periods.ts';
-import type {
-  AlertPort,
-  EvaluationReadPort,
-  RegistryPort,
-  SnapshotPort,
-  StatusRecord,
-  StatusStorePort,
-} from './ports.ts';
+import type { AlertPort, EvaluationReadPort, RegistryPort, SnapshotPort, StatusStorePort } from './ports.ts';
+import { type Judged, recordDecision, statusRules } from './record.ts';
 import { connectionInput, signalsAt } from './signals.ts';
 import { type Evaluated, latestSnapshot, notEvaluated, unitRow, unitSnapshot } from './snapshot.ts';
-import { decide } from './status-machine.ts';
+import { decide, HISTORY_KEPT, isMassChange } from './status-machine.ts';
 
 export { drainAlerts } from './alerts.ts';
 export { previousMonthToDate } from './periods.ts';
@@ -70,15 +65,14 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     .filter((unit) => existsOn(unit, cal.today))
     .map((unit) => ({ ...unit, name: nameOn(unit, cal.today) }));
   const lineage = predecessorsOn(registered, cal.today);
-  let transitions = 0;
+  const times = { at, now };
 
-  const judge = async (unit: Unit): Promise<Evaluated> => {
-    // Read.
+  // Read and judge every unit; nothing is written yet.
+  const judge = async (unit: Unit): Promise<Judged> => {
     const predecessors = lineage.get(unit.unitCode) ?? [];
     const data = await readWithHistory(deps.reader, unit.unitCode, predecessors, plan);
     const signals = signalsAt(data, at);
     const previous = await deps.statuses.get(unit.unitCode);
-    // Judge.
     const criteria = criteriaFor(config, unit.unitCode);
     const result = evaluateConnection(
       {
@@ -87,47 +81,62 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
       },
       criteria,
     );
-    // Record.
     const held = alertsHeld(unit, at);
     const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
-    const decision = decide(previous, verdict, held, at, {
-      reminderEveryMs: config.alerts.reminderEveryHours * 3_600_000,
-      confirmations: criteria.stability.confirmations,
-    });
-    let record: StatusRecord | undefined = decision.next;
-    if ((decision.write === 'transition' || decision.write === 'pending') && decision.next) {
-      const alert =
-        decision.alert?.kind === 'status_change'
-          ? statusAlert(unit, decision.alert.from, decision.alert.to, result.reasons, at, now)
-          : undefined;
-      if (await deps.statuses.transition(unit.unitCode, previous?.version ?? 0, decision.next, alert)) {
-        if (decision.write === 'transition') transitions++;
-      } else {
-        record = (await deps.statuses.get(unit.unitCode)) ?? decision.next;
-      }
-    } else if (decision.write === 'reminder' && previous) {
-      await deps.statuses.claimReminder(
-        unit.unitCode,
-        previous.version,
-        previous.lastReminderAt,
-        at,
-        reminderAlert(unit, previous, result.reasons, at, now),
-      );
-    }
-    // Figures.
-    const figures = unitFigures(data, signals.catalog, cal);
-    const confirmations = criteria.stability.confirmations;
-    const row = unitRow(unit, predecessors, signals, result, record, held, figures, config, confirmations);
-    return { unit, row, data, figures, history: record?.history ?? [] };
+    const decision = decide(previous, verdict, held, at, statusRules(config, criteria));
+    return { unit, predecessors, data, signals, previous, result, criteria, held, decision };
   };
   // One unit's failure (a read, a judgement, a status write) never stops the others: its row keeps the last
   // known status, marked stale, and says why.
-  const evaluated = await mapLimit(units, deps.concurrency ?? 8, (unit) =>
-    judge(unit).catch(async (error: unknown) => {
-      const previous = await deps.statuses.get(unit.unitCode).catch(() => undefined);
-      return notEvaluated(unit, error, previous, cal, config);
-    }),
+  const failed = async (unit: Unit, error: unknown): Promise<Evaluated> => {
+    const previous = await deps.statuses.get(unit.unitCode).catch(() => undefined);
+    return notEvaluated(unit, error, previous, cal, config);
+  };
+  const judged = await mapLimit(units, deps.concurrency ?? 8, (unit) =>
+    judge(unit).then(
+      (ok) => ({ ok }),
+      (error: unknown) => ({ unit, error }),
+    ),
   );
+
+  // Hold the alerts when too many units change at once: the monitoring more likely failed than they did.
+  const ok = judged.flatMap((j) => ('ok' in j ? [j.ok] : []));
+  const changes = ok.flatMap((j) =>
+    j.decision.alert?.kind === 'status_change' && j.previous
+      ? [{ unitCode: j.unit.unitCode, from: j.previous.status, to: j.decision.alert.to }]
+      : [],
+  );
+  const holdId = isMassChange(changes.length, ok.length, config.alerts.massChange)
+    ? `hold-${new Date(at).toISOString()}`
+    : undefined;
+
+  // Record each decision, then the unit's figures and row.
+  let transitions = 0;
+  const evaluated = await mapLimit(judged, deps.concurrency ?? 8, async (entry): Promise<Evaluated> => {
+    if (!('ok' in entry)) return failed(entry.unit, entry.error);
+    const j = entry.ok;
+    try {
+      const { record, changed } = await recordDecision(deps.statuses, j, holdId, times);
+      if (changed) transitions++;
+      const figures = unitFigures(j.data, j.signals.catalog, cal);
+      const confirmations = j.criteria.stability.confirmations;
+      const row = unitRow(
+        j.unit,
+        j.predecessors,
+        j.signals,
+        j.result,
+        record,
+        j.held,
+        figures,
+        config,
+        confirmations,
+      );
+      return { unit: j.unit, row, data: j.data, figures, history: record?.history ?? [] };
+    } catch (error) {
+      return failed(j.unit, error);
+    }
+  });
+  if (holdId) await deps.statuses.claimDigest('hold', holdId, holdAlert(holdId, changes, ok.length, at, now));
 
   // Publish: dated files first, latest last; a unit that failed keeps its last published file.
   const latest = latestSnapshot(evaluated, cal, config, { at, now, everyMinutes: deps.everyMinutes ?? 15 });
@@ -139,12 +148,19 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
 
   // Notify: the digests of the day (from 08:00) and of the week, then every queued alert.
   const minutesIntoDay = (at + config.time.utcOffsetMinutes * 60_000) % 86_400_000;
+  const firstSince = (days: number): UnitRow[] =>
+    evaluated
+      .filter(
+        (e) => e.history.length < HISTORY_KEPT && (e.history[0]?.since ?? -Infinity) > at - days * 86_400_000,
+      )
+      .map((e) => e.row);
   if (minutesIntoDay >= 8 * 3_600_000) {
-    await deps.statuses.claimDigest('daily', cal.today, digestAlert('daily', cal.today, rows, now));
+    const daily = digestAlert('daily', cal.today, rows, now, firstSince(1));
+    await deps.statuses.claimDigest('daily', cal.today, daily);
     const weekday = new Date(`${cal.today}T00:00:00Z`).getUTCDay();
     if (weekday === config.alerts.weeklyDigestWeekday) {
       const week = isoWeek(cal.today);
-      await deps.statuses.claimDigest('weekly', week, digestAlert('weekly', week, rows, now));
+      await deps.statuses.claimDigest('weekly', week, digestAlert('weekly', week, rows, now, firstSince(7)));
     }
   }
   const alertsSent = await drainAlerts(deps);

@@ -34,12 +34,13 @@ export interface StatusRules {
   confirmations: number;
 }
 
-const HISTORY_KEPT = 50;
+/** Status changes kept per unit. */
+export const HISTORY_KEPT = 50;
 
 /**
  * The status machine, pure: from the recorded status and this evaluation's verdict, the next record and the
  * alert it calls for.
- * - A unit's first verdict is recorded at once.
+ * - A unit's first verdict is recorded at once, without an alert: the digest reports it.
  * - A different status is recorded only once `confirmations` evaluations in a row agree on it, as of the
  *   first of them; one evaluation that disagrees starts the count again. So a verdict does not flap.
  * - A recorded change is alerted once; a unit whose alerts are held (paused, maintenance) changes silently.
@@ -52,7 +53,8 @@ export function decide(
   at: number,
   rules: StatusRules,
 ): Decision {
-  if (!previous) return change(undefined, verdict, at, held);
+  // A unit's first verdict goes into the digest, not into an alert of its own.
+  if (!previous) return { ...change(undefined, verdict, at, held), alert: null };
   if (previous.status !== verdict.status) {
     const count = previous.pending?.status === verdict.status ? previous.pending.count + 1 : 1;
     const since = count > 1 && previous.pending ? previous.pending.since : at;
@@ -100,4 +102,17 @@ function change(
     ? null
     : { kind: 'status_change', from: previous?.status, to: verdict.status };
   return { write: 'transition', next, alert };
+}
+
+/**
+ * Whether this evaluation's status changes are too many to be the units' own: above `share` of the units
+ * evaluated, and at least `minUnits`. An ingest outage lapses every heartbeat at once; forty provinces do not
+ * fail in the same minute.
+ */
+export function isMassChange(
+  changed: number,
+  evaluated: number,
+  rule: { share: number; minUnits: number },
+): boolean {
+  return changed >= rule.minUnits && changed > rule.share * evaluated;
 }

@@ -69,7 +69,7 @@ describe('connection status across evaluations', () => {
     ]);
     expect(row?.connection.since).toBe(new Date(T0 + HOUR).toISOString());
     const changes = w.alerts.published.filter((a) => a.kind === 'status_change');
-    expect(changes.map((a) => (a.data as { to: string }).to)).toEqual(['connected', 'interrupted']);
+    expect(changes.map((a) => (a.data as { to: string }).to)).toEqual(['interrupted']);
     expect((await w.statuses.get('H48'))?.history.map((h) => h.status)).toEqual(['connected', 'interrupted']);
   });
 
@@ -100,7 +100,7 @@ describe('connection status across evaluations', () => {
     const back = await w.at(T0 + HOUR + 15 * 60_000);
     expect(back).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
     expect((await w.statuses.get('H48'))?.pending).toBeUndefined();
-    expect(w.alerts.published.filter((a) => a.kind === 'status_change')).toHaveLength(1);
+    expect(w.alerts.published.filter((a) => a.kind === 'status_change')).toHaveLength(0);
   });
 
   it('publishes the targets and the score of the year-to-date figures in the unit row', async () => {

@@ -16,11 +16,11 @@ const connected: StatusRecord = {
 const lost = { status: 'interrupted' as const, reasonCodes: ['connection_interrupted'] };
 
 describe('decide: the status machine', () => {
-  it("records a unit's first verdict at once, with its alert", () => {
+  it("records a unit's first verdict at once, without an alert of its own: the digest reports it", () => {
     const d = decide(undefined, { status: 'partial', reasonCodes: ['catalog_missing'] }, null, T, rules);
     expect(d.write).toBe('transition');
     expect(d.next).toMatchObject({ status: 'partial', since: T, version: 1 });
-    expect(d.alert).toEqual({ kind: 'status_change', from: undefined, to: 'partial' });
+    expect(d.alert).toBeNull();
   });
 
   it('holds a change until two evaluations in a row agree, then records it as of the first', () => {
