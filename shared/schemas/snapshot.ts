@@ -130,6 +130,10 @@ export const scoreSchema = z.object({
   measuredMax: z.number(),
   scaled: z.number().nullable().meta({ description: 'total out of 100, over the measured groups only.' }),
   band: z.string().nullable(),
+  notEvaluated: z.literal('not_connected').optional().meta({
+    description:
+      'Present on a unit that is not fully connected: it is not evaluated for the index (no score, no band, not ranked); its figures stay published.',
+  }),
   groups: z.record(
     z.string(),
     z.object({ score: z.number().nullable(), max: z.number(), measured: z.boolean() }),

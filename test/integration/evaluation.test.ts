@@ -331,6 +331,9 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     await w.dossierEvents('G01', T0 - HOUR, 1, 3, {
       payment: { required: true, online: true, amountVnd: 10_000 },
     });
+    // G01 is fully connected too (its daily totals are optional), so it is evaluated for the index.
+    await w.heartbeat('G01', 'core', T0 - 60_000);
+    await w.catalog('G01', T0 - HOUR, ['full', 'partial', 'none', 'full']);
     await evaluate(w.deps(T0));
     const snapshot = await w.latest();
     const h18 = snapshot.units.find((u) => u.unitCode === 'H18');
@@ -368,7 +371,7 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       dossiersReceived: 18,
       dossiersReceivedOnline: 8,
     });
-    expect(snapshot.byKind.ministry).toMatchObject({ units: 1, connected: 0 });
+    expect(snapshot.byKind.ministry).toMatchObject({ units: 1, connected: 1 });
     expect(snapshot.byKind.province?.kpis.yearToDate.dossiersReceived).toBe(14);
     const file = await w.unitFile('H18');
     expect(file.series).toHaveLength(90);

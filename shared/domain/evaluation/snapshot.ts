@@ -85,7 +85,25 @@ export function unitRow(
     kpis: figures.kpis,
     ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
     targets: targetResults(figures.kpis.yearToDate, targetsFor(config, unit.targets)),
-    score: indexScore(figures.kpis.yearToDate, config.index),
+    score: rankedScore(indexScore(figures.kpis.yearToDate, config.index), record?.status ?? result.status),
+  };
+}
+
+/**
+ * Units that are not fully connected are not evaluated for the index, as the ministry's rule says: no score,
+ * no band, not ranked. The groups keep their maximum so the page can say what would be scored.
+ */
+export function rankedScore(score: UnitRow['score'], status: ConnectionStatus): UnitRow['score'] {
+  if (status === 'connected') return score;
+  return {
+    ...score,
+    total: null,
+    scaled: null,
+    band: null,
+    notEvaluated: 'not_connected',
+    groups: Object.fromEntries(
+      Object.entries(score.groups).map(([name, group]) => [name, { ...group, score: null }]),
+    ),
   };
 }
 
@@ -139,7 +157,7 @@ export function notEvaluated(
       },
       kpis: unitKpis,
       targets: {},
-      score: indexScore(unitKpis.yearToDate, config.index),
+      score: rankedScore(indexScore(unitKpis.yearToDate, config.index), status),
       evaluation: { failed: true, reason, stale: true },
     },
     data: EMPTY_DATA,

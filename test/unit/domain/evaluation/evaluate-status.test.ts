@@ -118,4 +118,34 @@ describe('connection status across evaluations', () => {
     });
     expect(row?.score).toMatchObject({ total: null, measuredMax: 0, scaled: null, band: null });
   });
+
+  it('does not rank a unit that is not fully connected: no score or band, its figures still published', async () => {
+    const w = world();
+    // The catalogue is gone: the unit is partial. It still sent 10 dossiers, 6 of them online.
+    w.reader.setSignals('H48', { catalog: undefined });
+    w.reader.addCounters('H48', '000.00.10.H48', '2026-11-15', { received: 10, receivedOnline: 6 });
+    await w.at(T0);
+    const row = w.snapshots.last.latest.units[0];
+    expect(row?.connection.status).toBe('partial');
+    expect(row?.kpis.today).toMatchObject({ dossiersReceived: 10, onlineRate: 0.6 });
+    expect(row?.score).toMatchObject({
+      total: null,
+      scaled: null,
+      band: null,
+      notEvaluated: 'not_connected',
+    });
+    expect(Object.values(row?.score.groups ?? {}).every((g) => g.score === null)).toBe(true);
+    // Connected again (after two agreeing evaluations), it is scored.
+    w.reader.setSignals('H48', {
+      catalog: { syncedAt: T0, procedures: 10, online: 4, fullOnline: 2 },
+      heartbeats: new Map([['tthc', T0 + 14 * 60_000]]),
+      lastDossierEventAt: T0 + 14 * 60_000,
+    });
+    await w.at(T0 + 15 * 60_000);
+    await w.at(T0 + 30 * 60_000);
+    const back = w.snapshots.last.latest.units[0];
+    expect(back?.connection.status).toBe('connected');
+    expect(back?.score.notEvaluated).toBeUndefined();
+    expect(back?.score.groups.onlineService?.score).not.toBeNull();
+  });
 });

@@ -75,7 +75,7 @@ async function replay(config: Settings, seed: number) {
   return alerts.published.filter((a) => a.kind !== 'daily_digest' && a.kind !== 'weekly_digest');
 }
 
-describe('a week of jittered heartbeats with gaps, evaluated every 15 minutes', () => {
+describe('a week of jittered heartbeats with gaps, evaluated every 15 minutes', { timeout: 60_000 }, () => {
   const config = loadSettings({});
 
   it.each([2024, 7, 83])('alerts exactly the injected outages and nothing else (seed %i)', async (seed) => {
