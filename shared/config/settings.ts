@@ -26,7 +26,19 @@ const complianceCriteria = z.object({
     graceSeconds: z.number().int().positive(),
     missedHeartbeats: z.number().int().min(1),
   }),
-  dossierFeed: z.object({ silenceHours: z.number().positive() }),
+  /**
+   * The feed is silent after `silenceHours` without new dossier information. It is real flow only when the
+   * dossiers received over the last `flowWindowDays` reach the largest of `minDossiers`,
+   * `minShareOfHistory` of the unit's own mean for such a window over the days before, and
+   * `minPerOnlineProcedure` per online procedure of its catalogue.
+   */
+  dossierFeed: z.object({
+    silenceHours: z.number().positive(),
+    flowWindowDays: z.number().int().min(1).max(45),
+    minDossiers: z.number().nonnegative(),
+    minShareOfHistory: rate,
+    minPerOnlineProcedure: z.number().nonnegative(),
+  }),
   catalog: z.object({ maxAgeDays: z.number().positive() }),
   /**
    * Daily totals are optional unless `required`; posted totals reconcile when each figure differs by at most

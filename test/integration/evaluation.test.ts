@@ -199,6 +199,25 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(snapshot.connection).toMatchObject({ registered: 7, connected: 2, notConnected: 5 });
   });
 
+  it('does not call a unit connected that games the criteria: heartbeats, a status-1 event every 48 h, one procedure, one day of zeros', async () => {
+    const w = await world([unit('H40')]);
+    const DAY = 24 * HOUR;
+    for (let at = T0 - 14 * DAY; at <= T0; at += 15 * 60_000) await w.heartbeat('H40', 'core', at);
+    await w.catalog('H40', T0 - DAY, ['full']);
+    // A registered-only (status 1) dossier every 48 hours, each sent twice.
+    for (let at = T0 - 14 * DAY; at <= T0 - HOUR; at += 2 * DAY) {
+      await w.dossierEvents('H40', at, 1, 0, { status: 1 });
+      await w.dossierEvents('H40', at, 1, 0, { status: 1 });
+    }
+    await w.totals('H40', T0 - HOUR, '2026-11-22', 0, 0);
+    await evaluate(w.deps(T0));
+    const row = (await w.latest()).units[0];
+    expect(row?.connection.status).toBe('partial');
+    // The status-1 events never refreshed the feed: as far as the feed goes, no dossier data arrived.
+    expect(row?.connection.reasons.map((r) => r.code)).toEqual(['dossier_feed_missing']);
+    expect(row?.score.notEvaluated).toBe('not_connected');
+  });
+
   it('marks a unit interrupted when a connected unit loses every heartbeat, and alerts once per change', async () => {
     const w = await world([unit('H10')]);
     await connect(w, 'H10', T0);

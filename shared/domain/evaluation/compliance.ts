@@ -12,11 +12,16 @@ export interface ConnectionInput {
   /** Newest heartbeat per system, only those received before `at`. */
   heartbeats: ReadonlyMap<string, number>;
   lastDossierEventAt: number | undefined;
-  catalog: { syncedAt: number; procedures: number } | undefined;
+  catalog: { syncedAt: number; procedures: number; online?: number } | undefined;
   /** Days in the lookback the unit reported totals for (by `at`), each figure as reported and as counted. */
   reconciliation: ReportedDay[];
   /** Days in the lookback on which dossiers were counted: those a unit that posts totals must report. */
   activeDays?: readonly string[];
+  /**
+   * Dossiers received over the flow window ending today, and the unit's own mean for a window of that length
+   * over the days of the series before it: the feed's real flow against its history.
+   */
+  flow?: { recent: number; historicalMean: number };
   /** How often the evaluation runs: a heartbeat's grace covers at least two intervals. */
   evaluationEveryMs?: number;
   /** The status the unit had before this evaluation, which tells an interruption from a partial connection. */
@@ -60,6 +65,24 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
 }
 
 export const hours = (ms: number): string => (ms / 3_600_000).toFixed(1);
+
+/**
+ * The least real flow a feed needs over its window, in whole dossiers: an event every 48 hours that counts
+ * nothing is not a feed.
+ */
+export function requiredFlow(
+  historicalMean: number,
+  onlineProcedures: number,
+  feed: Criteria['dossierFeed'],
+): number {
+  return Math.ceil(
+    Math.max(
+      feed.minDossiers,
+      feed.minShareOfHistory * historicalMean,
+      feed.minPerOnlineProcedure * onlineProcedures,
+    ) - 1e-9,
+  );
+}
 
 /** The evaluation's default interval: every 15 minutes. */
 export const DEFAULT_EVALUATION_EVERY_MS = 15 * 60_000;
@@ -138,6 +161,17 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
       vi: `Không có dữ liệu hồ sơ trong ${hours(input.at - input.lastDossierEventAt)} giờ.`,
       en: `No dossier data for ${hours(input.at - input.lastDossierEventAt)} hours.`,
     });
+  }
+  if (input.lastDossierEventAt !== undefined && input.flow) {
+    const needed = requiredFlow(input.flow.historicalMean, input.catalog?.online ?? 0, criteria.dossierFeed);
+    if (input.flow.recent < needed) {
+      const days = criteria.dossierFeed.flowWindowDays;
+      reasons.push({
+        code: 'dossier_feed_thin',
+        vi: `Chỉ tiếp nhận ${input.flow.recent} hồ sơ trong ${days} ngày, dưới mức tối thiểu ${needed} theo danh mục và lịch sử của đơn vị.`,
+        en: `Only ${input.flow.recent} dossier(s) received in ${days} days, below the minimum of ${needed} for the unit's catalogue and history.`,
+      });
+    }
   }
   const maxAge = criteria.catalog.maxAgeDays * 86_400_000;
   if (!input.catalog) {

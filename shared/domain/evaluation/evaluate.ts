@@ -76,7 +76,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     const criteria = criteriaFor(config, unit.unitCode);
     const result = evaluateConnection(
       {
-        ...connectionInput(unit, data, signals, previous, cal, at, criteria.reconciliation.lookbackDays),
+        ...connectionInput(unit, data, signals, previous, cal, at, criteria),
         evaluationEveryMs: (deps.everyMinutes ?? 15) * 60_000,
       },
       criteria,

@@ -1,6 +1,6 @@
 import type { Unit } from '../../schemas/registry.ts';
 import { addDays } from '../time.ts';
-import type { ConnectionInput } from './compliance.ts';
+import type { ConnectionInput, Criteria } from './compliance.ts';
 import { legacyInput } from './legacy-compliance.ts';
 import type { Calendar } from './periods.ts';
 import type { StatusRecord, UnitData } from './ports.ts';
@@ -51,6 +51,25 @@ export function activeDays(data: UnitData, cal: Calendar, lookbackDays: number):
   );
 }
 
+/**
+ * Dossiers received over the last `windowDays` of the series, and the unit's mean for a window of that
+ * length over the series days before it (0 when there are none).
+ */
+export function flowOf(
+  data: UnitData,
+  cal: Calendar,
+  windowDays: number,
+): NonNullable<ConnectionInput['flow']> {
+  const received = (days: readonly string[]) =>
+    days.reduce((sum, day) => sum + (data.unitDays.get(day)?.received ?? 0), 0);
+  const recent = cal.seriesDays.slice(-windowDays);
+  const before = cal.seriesDays.slice(0, -windowDays);
+  return {
+    recent: received(recent),
+    historicalMean: before.length === 0 ? 0 : (received(before) * windowDays) / before.length,
+  };
+}
+
 /** Everything the connection rules judge a unit on, from what was read for it. */
 export function connectionInput(
   unit: Unit,
@@ -59,7 +78,7 @@ export function connectionInput(
   previous: StatusRecord | undefined,
   cal: Calendar,
   at: number,
-  lookbackDays: number,
+  criteria: Criteria,
 ): ConnectionInput {
   return {
     at,
@@ -68,7 +87,8 @@ export function connectionInput(
     lastDossierEventAt: signals.lastDossierEventAt,
     catalog: signals.catalog,
     reconciliation: reportedDays(data, at),
-    activeDays: activeDays(data, cal, lookbackDays),
+    activeDays: activeDays(data, cal, criteria.reconciliation.lookbackDays),
+    flow: flowOf(data, cal, criteria.dossierFeed.flowWindowDays),
     previousStatus: previous?.status,
     ...legacyInput(unit.sender, data.unitDays, cal.seriesDays),
   };

@@ -19,12 +19,14 @@ const codes = (n: number) => Array.from({ length: n }, (_, i) => `H${String(i + 
 /** `n` units, each sending everything a fully connected unit sends, as of T0. */
 function world(n: number) {
   const reader = new InMemoryEvaluationReader();
-  for (const code of codes(n))
+  for (const code of codes(n)) {
+    reader.addCounters(code, `000.00.10.${code}`, '2026-11-16', { received: 2 });
     reader.setSignals(code, {
       heartbeats: new Map([['tthc', T0 - MINUTE]]),
       lastDossierEventAt: T0 - 10 * MINUTE,
       catalog: { syncedAt: T0 - 60 * MINUTE, procedures: 10, online: 4, fullOnline: 2 },
     });
+  }
   const registry = new InMemoryRegistry(
     codes(n).map((unitCode) => ({ unitCode, name: `Tỉnh ${unitCode}`, kind: 'province', systems: ['tthc'] })),
   );

@@ -24,6 +24,13 @@ const SILENCE = 48 * HOUR;
 const MAX_AGE = 30 * DAY;
 const TOLERANCE = 0.01;
 const FLOOR = 2;
+const FEED = {
+  silenceHours: 48,
+  flowWindowDays: 14,
+  minDossiers: 1,
+  minShareOfHistory: 0.1,
+  minPerOnlineProcedure: 0.02,
+};
 
 /** A day reported with `reported` received dossiers where `counted` were counted. */
 const day = (date: string, reported = 10, counted = reported): ReportedDay => ({
@@ -59,7 +66,7 @@ describe('the shipped compliance criteria', () => {
   it('are the documented defaults, so the boundaries below are the real ones', () => {
     expect(criteria).toEqual({
       heartbeat: { expectedEverySeconds: 300, graceSeconds: 900, missedHeartbeats: 3 },
-      dossierFeed: { silenceHours: 48 },
+      dossierFeed: FEED,
       catalog: { maxAgeDays: 30 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.01, absoluteTolerance: 2, lookbackDays: 7 },
@@ -88,7 +95,7 @@ describe('the shipped compliance criteria', () => {
     };
     expect(criteriaFor(custom, 'G12')).toEqual({
       heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600, missedHeartbeats: 3 },
-      dossierFeed: { silenceHours: 96 },
+      dossierFeed: { ...FEED, silenceHours: 96 },
       catalog: { maxAgeDays: 90 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.05, absoluteTolerance: 2, lookbackDays: 7 },
@@ -532,5 +539,31 @@ describe('withinTolerance: |reported − counted| ≤ floor + relative × max(re
     expect(withinTolerance(0, 2, rule)).toBe(true);
     expect(withinTolerance(0, 3, rule)).toBe(false);
     expect(withinTolerance(0, 1, { ...rule, absoluteTolerance: 0 })).toBe(false);
+  });
+});
+
+describe('a feed needs real flow (dossier_feed_thin)', () => {
+  const flow = (recent: number, historicalMean = 0) => ({ recent, historicalMean });
+
+  it('needs at least one dossier received in 14 days', () => {
+    expect(codes(healthy({ flow: flow(1) }))).toEqual({ status: 'connected', reasons: [] });
+    expect(codes(healthy({ flow: flow(0) }))).toEqual({ status: 'partial', reasons: ['dossier_feed_thin'] });
+  });
+
+  it("needs a tenth of the unit's own usual flow: 100 a fortnight needs 10, not 9", () => {
+    expect(codes(healthy({ flow: flow(10, 100) })).status).toBe('connected');
+    expect(evaluateConnection(healthy({ flow: flow(9, 100) }), criteria).reasons).toEqual([
+      {
+        code: 'dossier_feed_thin',
+        vi: 'Chỉ tiếp nhận 9 hồ sơ trong 14 ngày, dưới mức tối thiểu 10 theo danh mục và lịch sử của đơn vị.',
+        en: "Only 9 dossier(s) received in 14 days, below the minimum of 10 for the unit's catalogue and history.",
+      },
+    ]);
+  });
+
+  it('needs 0.02 dossiers per online procedure: 400 online procedures need 8, not 7', () => {
+    const catalog = { syncedAt: AT - DAY, procedures: 500, online: 400 };
+    expect(codes(healthy({ catalog, flow: flow(8) })).status).toBe('connected');
+    expect(codes(healthy({ catalog, flow: flow(7) })).reasons).toEqual(['dossier_feed_thin']);
   });
 });

@@ -29,6 +29,8 @@ function world() {
       },
     ],
   });
+  // A real flow: dossiers received in the last 14 days (before the days its totals reconcile).
+  reader.addCounters('H48', '000.00.10.H48', '2026-11-05', { received: 3 });
   const registry = new InMemoryRegistry([
     { unitCode: 'H48', name: 'Bắc Ninh', kind: 'province', systems: ['tthc'] },
   ]);
@@ -107,16 +109,18 @@ describe('connection status across evaluations', () => {
     const w = world();
     await w.at(T0);
     const row = w.snapshots.last.latest.units[0];
-    // No dossiers at all: every target figure is not applicable, and nothing can be scored.
+    // Three dossiers received in person, none resolved: the online rate is 0; every other target figure is
+    // not applicable, and nothing can be scored.
     expect(row?.targets).toEqual({
-      onlineRate: { target: 0.5, actual: null, met: null },
+      onlineRate: { target: 0.5, actual: 0, met: false },
       fullOnlineRate: { target: 0.5, actual: null, met: null },
       onTimeRate: { target: 0.95, actual: null, met: null },
       onlineServicesWithDossiersRate: { target: 0.65, actual: 0, met: false },
       onlinePaymentRate: { target: 0.5, actual: null, met: null },
       digitizedRate: { target: 0.8, actual: null, met: null },
     });
-    expect(row?.score).toMatchObject({ total: null, measuredMax: 0, scaled: null, band: null });
+    // Only online service provision (22 points) is measured, and it earns nothing: scaled 0, weak.
+    expect(row?.score).toMatchObject({ total: 0, measuredMax: 22, scaled: 0, band: 'weak' });
   });
 
   it('does not rank a unit that is not fully connected: no score or band, its figures still published', async () => {

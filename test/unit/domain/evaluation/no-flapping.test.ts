@@ -53,7 +53,10 @@ function heartbeats(seed: number): number[] {
 async function replay(config: Settings, seed: number) {
   const random = prng(seed + 1);
   const beats = heartbeats(seed);
+  // The unit's dossiers arrive every day: its feed is real flow all week.
   const reader = new InMemoryEvaluationReader();
+  for (let day = 15; day <= 22; day++)
+    reader.addCounters('H48', '000.00.10.H48', `2026-11-${day}`, { received: 5 });
   const registry = new InMemoryRegistry([
     { unitCode: 'H48', name: 'Bắc Ninh', kind: 'province', systems: ['tthc'] },
   ]);
