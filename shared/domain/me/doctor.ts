@@ -67,6 +67,11 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
         vi: `Không có dữ liệu hồ sơ trong hơn ${rules.dossierFeed.silenceHours} giờ: kiểm tra hàng đợi gửi của hệ thống và các lỗi bị từ chối (GET /v1/me).`,
         en: `No dossier data for over ${rules.dossierFeed.silenceHours} h: check the sender’s outbox and its refusals (GET /v1/me).`,
       };
+    case 'dossier_feed_thin':
+      return {
+        vi: 'Gửi sự kiện của mọi hồ sơ từ khi tiếp nhận (trạng thái 2 trở đi) đến khi trả kết quả; sự kiện trạng thái 1 và sự kiện gửi trùng không được tính.',
+        en: 'Send the events of every dossier from its receipt (status 2 on) to its result; status-1 events and exact duplicates do not count.',
+      };
     case 'catalog_missing':
     case 'catalog_empty':
       return {
