@@ -3,7 +3,7 @@ import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { MeReader } from '../shared/adapters/me-reader.ts';
 import { settings } from '../shared/config/settings.ts';
 import { criteriaFor } from '../shared/domain/evaluation/compliance.ts';
-import { REFUSAL_DAYS, summariseRefusals } from '../shared/domain/me/describe-unit.ts';
+import { connectionRules, REFUSAL_DAYS, summariseRefusals } from '../shared/domain/me/describe-unit.ts';
 import { type DoctorReport, doctorReport } from '../shared/domain/me/doctor.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import { CliError, type Target } from './context.ts';
@@ -57,11 +57,7 @@ export async function doctor(
             }
           : null,
         refusals: summariseRefusals(rows, addDays(today, -(REFUSAL_DAYS - 1)), today),
-        rules: {
-          ...criteria,
-          reconciliation: { ...criteria.reconciliation, todayExcluded: true },
-          registeredSystems: unit.systems,
-        },
+        rules: connectionRules(criteria, unit.systems),
       }),
     );
   }

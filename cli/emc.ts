@@ -38,6 +38,8 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
                                           summary for a reminder letter (Vietnamese and English)
   emc reconcile <unitCode> [--from D] [--to D] [--json|--csv]
                                           reported daily totals against counted figures (đối soát)
+  emc alerts list|release <holdId>|drop <holdId> [--json]
+                                          alerts held when too many units changed at once
 
 Every command takes --help, and --now <ISO time> to run on a clock that starts then (default: EMC_NOW,
 else the local stack's clock, else the real time).`,
@@ -301,6 +303,27 @@ async function main(argv: string[]): Promise<void> {
         );
       }
     }
+    return;
+  }
+  if (command === 'alerts') {
+    const { alertsCommand } = await import('./alerts.ts');
+    const result = await alertsCommand(target, sub, positionals[2], clock());
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else if (Array.isArray(result))
+      console.log(
+        result.length === 0
+          ? 'No alert is held.'
+          : result
+              .map(
+                (h) =>
+                  `${h.holdId}: ${h.alerts.length} alert(s), ${h.alerts.map((a) => a.unitCode).join(' ')}`,
+              )
+              .join('\n'),
+      );
+    else
+      console.log(
+        `${result.holdId}: ${result.alerts} alert(s) ${result.action === 'release' ? `released, ${result.sent} sent` : 'dropped'}`,
+      );
     return;
   }
   if (command === 'dlq') {

@@ -9,7 +9,7 @@ export type Fault =
   | 'never_connected'
   | 'heartbeat_missing'
   | 'catalog_missing'
-  | 'reconciliation_missing'
+  | 'reconciliation_unreported'
   | 'reconciliation_mismatch';
 
 /** The answers a sender waits out and sends again after. */
@@ -106,7 +106,7 @@ export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
   heartbeat_missing: 3,
   catalog_missing: 3,
-  reconciliation_missing: 3,
+  reconciliation_unreported: 3,
   reconciliation_mismatch: 3,
 };
 
@@ -114,13 +114,15 @@ const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   never_connected: () => ['no_data_ever'],
   heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
   catalog_missing: () => ['catalog_missing'],
-  reconciliation_missing: () => ['reconciliation_missing'],
+  reconciliation_unreported: () => ['reconciliation_unreported'],
   reconciliation_mismatch: () => ['reconciliation_mismatch'],
 };
 
 const HOUR = 3_600_000;
 const vnDay = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().slice(0, 10);
 const iso = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
+/** The Vietnam midnight that starts the day of `ms`. */
+const dayStart = (ms: number): number => ms - ((ms + 7 * HOUR) % (24 * HOUR));
 
 type UnitEvent = QueuedEvent & { unitCode: string };
 
@@ -343,13 +345,35 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     }
   }
 
+  // A unit that leaves days out of its totals has a dossier on one of them, so the days it skips are
+  // never all empty, even at small volumes.
+  const evaluateAt = options.evaluateAt ?? now;
+  for (const [unitCode, fault] of faultOf) {
+    if (fault !== 'reconciliation_unreported') continue;
+    const unit = options.units.find((u) => u.unitCode === unitCode);
+    const agencyCode = unit?.agencies?.[0]?.agencyCode ?? `000.00.10.${unitCode}`;
+    const receivedAt = dayStart(evaluateAt) - 3 * 24 * HOUR + 10 * HOUR;
+    const dossierCode = `${agencyCode}-${vnDay(receivedAt).slice(2).replaceAll('-', '')}-900000`;
+    events.push({
+      unitCode,
+      dossierCode,
+      procedureCode: '1.001000',
+      agencyCode,
+      eventId: `${dossierCode}-2`,
+      status: 2,
+      occurredAt: receivedAt,
+      receivedAt,
+      channel: 1,
+      onlineLevel: 'none',
+    });
+  }
   const truthEvents = [
     ...events,
     ...legacyRecords.map((l) => l.event),
     ...legacyOnly.flatMap((d) => d.sends.flatMap((s) => (s.event ? [s.event] : []))),
   ];
   const model = expectedCounters(truthEvents);
-  const today = vnDay(options.evaluateAt ?? now);
+  const today = vnDay(evaluateAt);
   const month = Number(today.slice(5, 7));
   const monthsFrom = (first: number): string[] =>
     Array.from(
@@ -420,8 +444,11 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
         contentType: 'application/x-www-form-urlencoded',
       });
     }
-    if (fault !== 'reconciliation_missing') {
-      const days = Array.from({ length: 7 }, (_, i) => vnDay(now - (i + 1) * 24 * HOUR)).map((date) => {
+    // Totals for the 7 days before the evaluation's day (all of them complete by then); a unit with the
+    // unreported fault posts only the first, leaving out days on which it had dossiers.
+    const days = Array.from({ length: 7 }, (_, i) => vnDay(evaluateAt - (i + 1) * 24 * HOUR))
+      .slice(0, fault === 'reconciliation_unreported' ? 1 : 7)
+      .map((date) => {
         const count = (counter: string) => model.get(`${code}|${date}|U|${counter}`) ?? 0;
         const received = count('received');
         return {
@@ -432,8 +459,7 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
           resolvedOnTime: count('resolvedOnTime'),
         };
       });
-      json(code, 'POST', '/v1/daily-totals', { days });
-    }
+    json(code, 'POST', '/v1/daily-totals', { days });
   }
 
   let done = 0;

@@ -26,10 +26,18 @@ const recordSchema = z.object({
   history: z.array(
     z.object({ status: z.enum(connectionStatuses), since: z.number(), reasons: z.array(z.string()) }),
   ),
+  pending: z
+    .object({
+      status: z.enum(connectionStatuses),
+      reasonCodes: z.array(z.string()),
+      since: z.number(),
+      count: z.number().int().positive(),
+    })
+    .optional(),
 });
 const alertSchema = z.object({
   alertId: z.string(),
-  kind: z.enum(['status_change', 'reminder', 'daily_digest', 'weekly_digest']),
+  kind: z.enum(['status_change', 'reminder', 'daily_digest', 'weekly_digest', 'alerts_held']),
   unitCode: z.string().nullable(),
   createdAt: z.number(),
   subject: z.string(),
@@ -74,6 +82,7 @@ export class DynamoStatusStore implements StatusStorePort {
     expectedVersion: number,
     next: StatusRecord,
     alert: Alert | undefined,
+    holdId?: string,
   ): Promise<boolean> {
     const items: TransactItem[] = [
       {
@@ -86,8 +95,45 @@ export class DynamoStatusStore implements StatusStorePort {
         },
       },
     ];
-    if (alert) items.push(this.outboxPut(alert));
+    if (alert) items.push(holdId ? this.heldPut(holdId, alert) : this.outboxPut(alert));
     return this.conditional(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+  }
+
+  async heldAlerts(): Promise<{ holdId: string; alert: Alert }[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await withRetry(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': registryKeys.heldPartition },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items.map((item) => ({
+      holdId: z.string().parse(item.holdId),
+      alert: alertSchema.parse(JSON.parse(String(item.alert))) as Alert,
+    }));
+  }
+
+  async settleHold(holdId: string, action: 'release' | 'drop'): Promise<number> {
+    const held = (await this.heldAlerts()).filter((entry) => entry.holdId === holdId);
+    for (const { alert } of held) {
+      const remove: TransactItem = {
+        Delete: { TableName: this.table, Key: registryKeys.held(holdId, alert.alertId) },
+      };
+      // A release moves the alert to the outbox and out of the hold in one transaction: never both, never lost.
+      const items = action === 'release' ? [this.outboxPut(alert), remove] : [remove];
+      await this.conditional(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    }
+    return held.length;
   }
 
   async claimReminder(
@@ -104,7 +150,7 @@ export class DynamoStatusStore implements StatusStorePort {
     return this.transition(unitCode, expectedVersion, next, alert);
   }
 
-  async claimDigest(kind: 'daily' | 'weekly', period: string, alert: Alert): Promise<boolean> {
+  async claimDigest(kind: 'daily' | 'weekly' | 'hold', period: string, alert: Alert): Promise<boolean> {
     return this.conditional(() =>
       this.client.send(
         new TransactWriteCommand({
@@ -163,6 +209,16 @@ export class DynamoStatusStore implements StatusStorePort {
       Put: {
         TableName: this.table,
         Item: { ...registryKeys.outbox(alert.alertId), alert: JSON.stringify(alert) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private heldPut(holdId: string, alert: Alert): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...registryKeys.held(holdId, alert.alertId), holdId, alert: JSON.stringify(alert) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };

@@ -51,5 +51,7 @@ export const registryKeys = {
   status: (unit: string) => ({ pk: `E#${unit}`, sk: 'status' }),
   outboxPartition: 'OUTBOX',
   outbox: (alertId: string) => ({ pk: 'OUTBOX', sk: alertId }),
+  heldPartition: 'HELD',
+  held: (holdId: string, alertId: string) => ({ pk: 'HELD', sk: `${holdId}#${alertId}` }),
   digest: (kind: string, period: string) => ({ pk: `DIGEST#${kind}`, sk: period }),
 } as const;

@@ -84,11 +84,23 @@ export const meSchema = z
     }),
     connectionRules: z
       .object({
-        heartbeat: z.object({ expectedEverySeconds: count, graceSeconds: count }),
+        heartbeat: z.object({
+          expectedEverySeconds: count,
+          graceSeconds: count,
+          missedHeartbeats: count,
+          lateAfterSeconds: count.meta({
+            description:
+              'A system is late after this long without a heartbeat: the longest of graceSeconds, missedHeartbeats × expectedEverySeconds and two evaluation intervals.',
+          }),
+        }),
         dossierFeed: z.object({ silenceHours: z.number() }),
         catalog: z.object({ maxAgeDays: z.number() }),
         reconciliation: z.object({
-          tolerance: z.number(),
+          required: z.boolean().meta({
+            description: 'false: daily totals are optional; totals that are posted are still checked.',
+          }),
+          tolerance: z.number().meta({ description: 'The relative part of the tolerance.' }),
+          absoluteTolerance: z.number().meta({ description: 'The tolerance floor, in dossiers.' }),
           lookbackDays: count,
           todayExcluded: z.literal(true),
         }),

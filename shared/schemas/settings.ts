@@ -15,13 +15,41 @@ const pattern = z.string().refine(
 const rate = z.number().min(0).max(1);
 
 const complianceCriteria = z.object({
+  /**
+   * A system is late after the longest of `graceSeconds`, `missedHeartbeats` × `expectedEverySeconds`, and two
+   * evaluation intervals.
+   */
   heartbeat: z.object({
     expectedEverySeconds: z.number().int().positive(),
     graceSeconds: z.number().int().positive(),
+    missedHeartbeats: z.number().int().min(1),
   }),
-  dossierFeed: z.object({ silenceHours: z.number().positive() }),
+  /**
+   * The feed is silent after `silenceHours` without new dossier information. It is real flow only when the
+   * dossiers received over the last `flowWindowDays` reach the largest of `minDossiers`,
+   * `minShareOfHistory` of the unit's own mean for such a window over the days before, and
+   * `minPerOnlineProcedure` per online procedure of its catalogue.
+   */
+  dossierFeed: z.object({
+    silenceHours: z.number().positive(),
+    flowWindowDays: z.number().int().min(1).max(45),
+    minDossiers: z.number().nonnegative(),
+    minShareOfHistory: rate,
+    minPerOnlineProcedure: z.number().nonnegative(),
+  }),
   catalog: z.object({ maxAgeDays: z.number().positive() }),
-  reconciliation: z.object({ tolerance: rate, lookbackDays: z.number().int().positive() }),
+  /**
+   * Daily totals are optional unless `required`; posted totals reconcile when each figure differs by at most
+   * `absoluteTolerance` dossiers plus `tolerance` of the larger figure.
+   */
+  /** A change of status is recorded once `confirmations` consecutive evaluations agree on it. */
+  stability: z.object({ confirmations: z.number().int().min(1).max(10) }),
+  reconciliation: z.object({
+    required: z.boolean(),
+    tolerance: rate,
+    absoluteTolerance: z.number().nonnegative(),
+    lookbackDays: z.number().int().positive(),
+  }),
 });
 
 /**
@@ -84,6 +112,7 @@ export const settingsSchema = z.object({
         heartbeat: complianceCriteria.shape.heartbeat.partial().optional(),
         dossierFeed: complianceCriteria.shape.dossierFeed.partial().optional(),
         catalog: complianceCriteria.shape.catalog.partial().optional(),
+        stability: complianceCriteria.shape.stability.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
         legacy: z
           .object({
@@ -104,6 +133,11 @@ export const settingsSchema = z.object({
   alerts: z.object({
     reminderEveryHours: z.number().positive(),
     weeklyDigestWeekday: z.number().int().min(0).max(6),
+    /**
+     * When more than `share` of the units evaluated, and at least `minUnits`, change status in one evaluation,
+     * the monitoring itself more likely failed: their alerts are held for an operator to release or drop.
+     */
+    massChange: z.object({ share: rate, minUnits: z.number().int().min(1) }),
   }),
   targets: z.object({ default: kpiTargets, byAgencyLevel: z.record(z.string(), kpiTargets) }),
   index: z.object({

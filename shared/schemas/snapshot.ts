@@ -71,9 +71,26 @@ export const connectionStatuses = ['connected', 'partial', 'interrupted', 'never
 export type ConnectionStatus = (typeof connectionStatuses)[number];
 
 export const connectionSchema = z.object({
-  status: z.enum(connectionStatuses),
-  reasons: z.array(z.object({ code: z.string(), message })),
+  status: z.enum(connectionStatuses).meta({
+    description:
+      'The recorded status: a change is recorded once compliance.stability.confirmations evaluations in a row agree on it.',
+  }),
+  reasons: z
+    .array(z.object({ code: z.string(), message }))
+    .meta({ description: 'What this evaluation found wrong, even while a change is still pending.' }),
   since: z.string().nullable().meta({ description: 'When the unit entered this status (ISO-8601).' }),
+  pending: z
+    .object({
+      status: z.enum(connectionStatuses),
+      count: z.number().int().positive(),
+      of: z.number().int().positive(),
+      since: z.string(),
+    })
+    .optional()
+    .meta({
+      description:
+        'A different status seen by the last `count` evaluations in a row, since `since`; it is recorded once `of` agree.',
+    }),
   lastHeartbeatAt: z.string().nullable(),
   lastDossierEventAt: z.string().nullable(),
   catalogSyncedAt: z.string().nullable(),
@@ -113,6 +130,10 @@ export const scoreSchema = z.object({
   measuredMax: z.number(),
   scaled: z.number().nullable().meta({ description: 'total out of 100, over the measured groups only.' }),
   band: z.string().nullable(),
+  notEvaluated: z.literal('not_connected').optional().meta({
+    description:
+      'Present on a unit that is not fully connected: it is not evaluated for the index (no score, no band, not ranked); its figures stay published.',
+  }),
   groups: z.record(
     z.string(),
     z.object({ score: z.number().nullable(), max: z.number(), measured: z.boolean() }),

@@ -8,7 +8,7 @@ export const esc = (text: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-export type MissingReason = 'na_rate' | 'na_score' | 'na_group' | 'na_value';
+export type MissingReason = 'na_rate' | 'na_score' | 'na_group' | 'na_value' | 'na_not_evaluated';
 
 /**
  * A figure that does not apply is a dash, not a sentence: the explanation is its title (on hover) and
@@ -30,4 +30,17 @@ export function num(value: number | null, lang: Lang, reason: MissingReason = 'n
 /** A string key that the caller builds from data (a level, a group, a period), with the raw value as fallback. */
 export function label(lang: Lang, prefix: string, value: string): string {
   return t(lang, `${prefix}${value}` as StringKey) ?? value;
+}
+
+/**
+ * A unit's index score, or why it has none: a unit that is not fully connected is not evaluated, and says so
+ * in words as well as in the dash's tip.
+ */
+export function scoreText(
+  score: { scaled: number | null; notEvaluated?: 'not_connected' },
+  lang: Lang,
+): string {
+  if (score.notEvaluated)
+    return `${missing(lang, 'na_not_evaluated')} <small class="not-evaluated">${esc(t(lang, 'notEvaluated'))}</small>`;
+  return num(score.scaled, lang, 'na_score');
 }

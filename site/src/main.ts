@@ -13,7 +13,7 @@ import {
   toCsv,
   unitSnapshotUrl,
 } from './data.ts';
-import { esc, label, missing, num, pct } from './html.ts';
+import { esc, label, missing, num, pct, scoreText } from './html.ts';
 import { type StringKey, t, tr } from './i18n.ts';
 import { MAP_FIGURES, type MapFigure, provinceMap } from './map.ts';
 import { ministries, nationalTrends, PERIODS, periodSelect, rankings, tiles } from './overview.ts';
@@ -112,7 +112,7 @@ function unitTable(snapshot: LatestSnapshot, compliance: boolean): string {
         <td class="num">${pct(y.onlineRate, lang)}</td>
         <td class="num">${pct(y.fullOnlineRate, lang)}</td>
         <td class="num">${pct(y.onTimeRate, lang)}</td>
-        <td class="num">${num(row.score.scaled, lang, 'na_score')}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</td>
+        <td class="num">${scoreText(row.score, lang)}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</td>
       </tr>`;
     })
     .join('');
@@ -269,7 +269,7 @@ async function renderUnit(code: string): Promise<void> {
       ${unitTile('u-online', L('onlineRate'), pct(y.onlineRate, lang), periodLabel)}
       ${unitTile('u-full', L('fullOnlineRate'), pct(y.fullOnlineRate, lang), periodLabel)}
       ${unitTile('u-ontime', L('onTimeRate'), pct(y.onTimeRate, lang), periodLabel)}
-      ${unitTile('u-score', L('score'), num(row.score.scaled, lang, 'na_score'), `<p>${row.score.band ? esc(tr(lang, `b_${row.score.band}`)) : ''}</p><ul class="groups" aria-label="${L('groups')}">${groups}</ul><p class="period">${L('p_yearToDate')}</p>`)}
+      ${unitTile('u-score', L('score'), scoreText(row.score, lang), `<p>${row.score.band ? esc(tr(lang, `b_${row.score.band}`)) : ''}</p><ul class="groups" aria-label="${L('groups')}">${groups}</ul><p class="period">${L('p_yearToDate')}</p>`)}
     </div>
     <section aria-labelledby="trends-heading">
       <h2 id="trends-heading">${L('trends')}</h2>

@@ -1,6 +1,6 @@
 import type { Kpis, LatestSnapshot, Period, UnitRow } from '../../shared/schemas/snapshot.ts';
 import { change, formatNumber, formatPercent, formatVnd, type Lang } from './data.ts';
-import { esc, missing, num, pct } from './html.ts';
+import { esc, missing, num, pct, scoreText } from './html.ts';
 import { type StringKey, t, tr } from './i18n.ts';
 
 export const PERIODS: readonly Period[] = [
@@ -92,7 +92,7 @@ export function rankings(snapshot: LatestSnapshot, lang: Lang): string {
     const bars = rows
       .map(
         (row, i) =>
-          `<li><span class="rank">${i + 1}</span><a href="#/unit/${esc(row.unitCode)}">${esc(row.name)}</a><span class="track"><span class="bar band-${esc(row.score.band ?? 'none')}" style="width:${row.score.scaled ?? 0}%"></span>${average === null ? '' : `<span class="avg" style="left:${average}%"></span>`}</span><span class="score">${num(row.score.scaled, lang, 'na_score')}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</span></li>`,
+          `<li><span class="rank">${row.score.notEvaluated ? '—' : i + 1}</span><a href="#/unit/${esc(row.unitCode)}">${esc(row.name)}</a><span class="track"><span class="bar band-${esc(row.score.band ?? 'none')}" style="width:${row.score.scaled ?? 0}%"></span>${average === null ? '' : `<span class="avg" style="left:${average}%"></span>`}</span><span class="score">${scoreText(row.score, lang)}${row.score.band ? ` <small>${esc(tr(lang, `b_${row.score.band}`))}</small>` : ''}</span></li>`,
       )
       .join('');
     return `<figure class="ranking" data-test="ranking-${esc(kind)}">
@@ -112,7 +112,7 @@ export function ministries(snapshot: LatestSnapshot, lang: Lang): string {
   return `<section class="ministries" aria-labelledby="ministries-heading"><h2 id="ministries-heading">${esc(t(lang, 'ministriesRanked'))}</h2><ol>${rows
     .map(
       (row) =>
-        `<li><a href="#/unit/${esc(row.unitCode)}">${esc(row.name)}</a> <span class="score">${num(row.score.scaled, lang, 'na_score')}</span> <span class="badge badge-${esc(row.connection.status)}">${esc(tr(lang, `st_${row.connection.status}`))}</span></li>`,
+        `<li><a href="#/unit/${esc(row.unitCode)}">${esc(row.name)}</a> <span class="score">${scoreText(row.score, lang)}</span> <span class="badge badge-${esc(row.connection.status)}">${esc(tr(lang, `st_${row.connection.status}`))}</span></li>`,
     )
     .join('')}</ol></section>`;
 }

@@ -124,6 +124,7 @@ export class InMemoryStatusStore implements StatusStorePort {
   readonly claimed = new Set<string>();
   readonly sent = new Set<string>();
   readonly digests = new Set<string>();
+  readonly held = new Map<string, { holdId: string; alert: Alert }>();
 
   async get(unitCode: string): Promise<StatusRecord | undefined> {
     const record = this.records.get(unitCode);
@@ -135,11 +136,26 @@ export class InMemoryStatusStore implements StatusStorePort {
     expectedVersion: number,
     next: StatusRecord,
     alert: Alert | undefined,
+    holdId?: string,
   ): Promise<boolean> {
     if ((this.records.get(unitCode)?.version ?? 0) !== expectedVersion) return false;
     this.records.set(unitCode, structuredClone(next));
-    if (alert) this.queued.set(alert.alertId, alert);
+    if (alert && holdId) this.held.set(alert.alertId, { holdId, alert });
+    else if (alert) this.queued.set(alert.alertId, alert);
     return true;
+  }
+
+  async heldAlerts(): Promise<{ holdId: string; alert: Alert }[]> {
+    return [...this.held.values()].map((entry) => structuredClone(entry));
+  }
+
+  async settleHold(holdId: string, action: 'release' | 'drop'): Promise<number> {
+    const entries = [...this.held.values()].filter((entry) => entry.holdId === holdId);
+    for (const { alert } of entries) {
+      this.held.delete(alert.alertId);
+      if (action === 'release') this.queued.set(alert.alertId, alert);
+    }
+    return entries.length;
   }
 
   async claimReminder(
@@ -157,7 +173,7 @@ export class InMemoryStatusStore implements StatusStorePort {
     return true;
   }
 
-  async claimDigest(kind: 'daily' | 'weekly', period: string, alert: Alert): Promise<boolean> {
+  async claimDigest(kind: 'daily' | 'weekly' | 'hold', period: string, alert: Alert): Promise<boolean> {
     const id = `${kind}|${period}`;
     if (this.digests.has(id)) return false;
     this.digests.add(id);

@@ -13,6 +13,8 @@ import type { SetAsideEvent, SetAsidePort } from '../../shared/domain/worker/dos
 export class MemoryDossierStore implements DossierStorePort {
   readonly dossiers = new Map<string, StoredDossier>();
   readonly deltas: UnitDelta[] = [];
+  /** Every feed refresh, as (unit, time). */
+  readonly feedTouches: [string, number][] = [];
 
   async load(keys: readonly DossierKey[]): Promise<Map<string, StoredDossier>> {
     const found = new Map<string, StoredDossier>();
@@ -39,7 +41,9 @@ export class MemoryDossierStore implements DossierStorePort {
   }
 
   async fold(): Promise<void> {}
-  async touchFeed(): Promise<void> {}
+  async touchFeed(unitCode: string, receivedAt: number): Promise<void> {
+    this.feedTouches.push([unitCode, receivedAt]);
+  }
 }
 
 /** SetAsidePort in memory. */

@@ -192,7 +192,16 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
       (await read<LatestSnapshot>('snapshots/latest.json')).units.find((r) => r.unitCode === 'H70')
         ?.connection.status,
     ).toBe('connected');
+    // The first evaluation past the limit sees it; the next one, agreeing, records it.
     await stack.evaluateNow(sentAt + 150 * HOUR);
+    const seen = (await read<LatestSnapshot>('snapshots/latest.json')).units.find(
+      (r) => r.unitCode === 'H70',
+    );
+    expect(seen?.connection).toMatchObject({
+      status: 'connected',
+      pending: { status: 'interrupted', count: 1 },
+    });
+    await stack.evaluateNow(sentAt + 150 * HOUR + 15 * 60_000);
     const silent = (await read<LatestSnapshot>('snapshots/latest.json')).units.find(
       (r) => r.unitCode === 'H70',
     );

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../shared/config/settings.ts';
 import {
-  allowedSilenceHours,
   type ConnectionInput,
   criteriaFor,
   evaluateConnection,
-  legacyInput,
 } from '../../shared/domain/evaluation/compliance.ts';
+import { allowedSilenceHours, legacyInput } from '../../shared/domain/evaluation/legacy-compliance.ts';
 
 const config = loadSettings({});
 const criteria = criteriaFor(config, 'H70');
@@ -43,7 +42,7 @@ describe('compliance of a unit whose only integration is a legacy sender', () =>
     });
   });
 
-  it('would be partial on the API criteria: no heartbeat, catalogue or daily totals', () => {
+  it('would be partial on the API criteria: no heartbeat or catalogue (daily totals are optional)', () => {
     const { legacy: _legacy, ...api } = legacyUnit();
     const result = evaluateConnection(api, criteria);
     expect(result.status).toBe('partial');
@@ -51,7 +50,6 @@ describe('compliance of a unit whose only integration is a legacy sender', () =>
       'heartbeat_missing:tthc',
       'heartbeat_missing:portal',
       'catalog_missing',
-      'reconciliation_missing',
     ]);
     expect(result.criteria).toEqual({
       sender: null,
@@ -119,7 +117,9 @@ describe('compliance of a unit whose only integration is a legacy sender', () =>
     );
     expect(fresh.status).toBe('connected');
     const mismatch = evaluateConnection(
-      legacyUnit({ reconciliation: [{ date: '2026-11-22', worstRelativeDifference: 0.2 }] }),
+      legacyUnit({
+        reconciliation: [{ date: '2026-11-22', figures: { received: { reported: 100, counted: 80 } } }],
+      }),
       criteria,
     );
     expect(mismatch.reasons.map((r) => r.code)).toEqual(['reconciliation_mismatch']);

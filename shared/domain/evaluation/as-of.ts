@@ -34,6 +34,10 @@ export function asOfDeps(deps: EvaluationDeps): EvaluationDeps {
     transition: async () => false,
     claimReminder: async () => false,
     claimDigest: async () => false,
+    heldAlerts: async () => [],
+    settleHold: async () => {
+      throw new AsOfWriteError('an as-of evaluation settles no hold');
+    },
     pendingAlerts: async () => [],
     claimAlert: async () => false,
     markSent: async () => {

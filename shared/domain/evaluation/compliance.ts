@@ -1,8 +1,10 @@
 import type { Settings } from '../../config/settings.ts';
 import type { SenderProfileName } from '../../schemas/legacy-emc.ts';
 import type { ConnectionStatus } from '../../schemas/snapshot.ts';
+import { evaluateLegacyConnection } from './legacy-compliance.ts';
+import { type ReportedDay, reconciliationReasons } from './reconciliation-rule.ts';
 
-type Criteria = Omit<Settings['compliance'], 'unitOverrides'>;
+export type Criteria = Omit<Settings['compliance'], 'unitOverrides'>;
 
 export interface ConnectionInput {
   at: number;
@@ -10,9 +12,18 @@ export interface ConnectionInput {
   /** Newest heartbeat per system, only those received before `at`. */
   heartbeats: ReadonlyMap<string, number>;
   lastDossierEventAt: number | undefined;
-  catalog: { syncedAt: number; procedures: number } | undefined;
-  /** Days in the lookback with the unit's own totals, and how far each is from the counted figures. */
-  reconciliation: { date: string; worstRelativeDifference: number }[];
+  catalog: { syncedAt: number; procedures: number; online?: number } | undefined;
+  /** Days in the lookback the unit reported totals for (by `at`), each figure as reported and as counted. */
+  reconciliation: ReportedDay[];
+  /** Days in the lookback on which dossiers were counted: those a unit that posts totals must report. */
+  activeDays?: readonly string[];
+  /**
+   * Dossiers received over the flow window ending today, and the unit's own mean for a window of that length
+   * over the days of the series before it: the feed's real flow against its history.
+   */
+  flow?: { recent: number; historicalMean: number };
+  /** How often the evaluation runs: a heartbeat's grace covers at least two intervals. */
+  evaluationEveryMs?: number;
   /** The status the unit had before this evaluation, which tells an interruption from a partial connection. */
   previousStatus: ConnectionStatus | undefined;
   /**
@@ -44,6 +55,7 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
     heartbeat: { ...config.compliance.heartbeat, ...override.heartbeat },
     dossierFeed: { ...config.compliance.dossierFeed, ...override.dossierFeed },
     catalog: { ...config.compliance.catalog, ...override.catalog },
+    stability: { ...config.compliance.stability, ...override.stability },
     reconciliation: { ...config.compliance.reconciliation, ...override.reconciliation },
     legacy: {
       feedRhythm: { ...config.compliance.legacy.feedRhythm, ...override.legacy?.feedRhythm },
@@ -52,7 +64,41 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
   };
 }
 
-const hours = (ms: number): string => (ms / 3_600_000).toFixed(1);
+export const hours = (ms: number): string => (ms / 3_600_000).toFixed(1);
+
+/**
+ * The least real flow a feed needs over its window, in whole dossiers: an event every 48 hours that counts
+ * nothing is not a feed.
+ */
+export function requiredFlow(
+  historicalMean: number,
+  onlineProcedures: number,
+  feed: Criteria['dossierFeed'],
+): number {
+  return Math.ceil(
+    Math.max(
+      feed.minDossiers,
+      feed.minShareOfHistory * historicalMean,
+      feed.minPerOnlineProcedure * onlineProcedures,
+    ) - 1e-9,
+  );
+}
+
+/** The evaluation's default interval: every 15 minutes. */
+export const DEFAULT_EVALUATION_EVERY_MS = 15 * 60_000;
+
+/**
+ * How long a system may go without a heartbeat before it is late: the configured grace, but never less than
+ * `missedHeartbeats` of the unit's own expected intervals, nor than two evaluation intervals, so one late
+ * heartbeat between two evaluations never reads as an interruption.
+ */
+export function heartbeatGraceMs(heartbeat: Criteria['heartbeat'], evaluationEveryMs: number): number {
+  return Math.max(
+    heartbeat.graceSeconds * 1000,
+    heartbeat.missedHeartbeats * heartbeat.expectedEverySeconds * 1000,
+    2 * evaluationEveryMs,
+  );
+}
 
 /**
  * The connection status of one unit against the four failure modes the ministry names: not connected at
@@ -77,7 +123,7 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
     };
   }
   const reasons: Reason[] = [];
-  const grace = criteria.heartbeat.graceSeconds * 1000;
+  const grace = heartbeatGraceMs(criteria.heartbeat, input.evaluationEveryMs ?? DEFAULT_EVALUATION_EVERY_MS);
   let heardSystems = 0;
   for (const system of input.systems) {
     const seen = input.heartbeats.get(system);
@@ -116,6 +162,17 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
       en: `No dossier data for ${hours(input.at - input.lastDossierEventAt)} hours.`,
     });
   }
+  if (input.lastDossierEventAt !== undefined && input.flow) {
+    const needed = requiredFlow(input.flow.historicalMean, input.catalog?.online ?? 0, criteria.dossierFeed);
+    if (input.flow.recent < needed) {
+      const days = criteria.dossierFeed.flowWindowDays;
+      reasons.push({
+        code: 'dossier_feed_thin',
+        vi: `Chỉ tiếp nhận ${input.flow.recent} hồ sơ trong ${days} ngày, dưới mức tối thiểu ${needed} theo danh mục và lịch sử của đơn vị.`,
+        en: `Only ${input.flow.recent} dossier(s) received in ${days} days, below the minimum of ${needed} for the unit's catalogue and history.`,
+      });
+    }
+  }
   const maxAge = criteria.catalog.maxAgeDays * 86_400_000;
   if (!input.catalog) {
     reasons.push({
@@ -136,24 +193,9 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
       en: `The procedure catalogue is older than ${criteria.catalog.maxAgeDays} days.`,
     });
   }
-  if (input.reconciliation.length === 0) {
-    reasons.push({
-      code: 'reconciliation_missing',
-      vi: 'Chưa gửi số liệu đối soát.',
-      en: 'No daily totals were sent for reconciliation.',
-    });
-  } else {
-    const off = input.reconciliation.filter(
-      (day) => day.worstRelativeDifference > criteria.reconciliation.tolerance,
-    );
-    if (off.length > 0) {
-      reasons.push({
-        code: 'reconciliation_mismatch',
-        vi: `Số liệu đối soát lệch quá ${(criteria.reconciliation.tolerance * 100).toFixed(1)}% ở ${off.length} ngày (${off.map((d) => d.date).join(', ')}).`,
-        en: `Reported totals differ from counted figures by more than ${(criteria.reconciliation.tolerance * 100).toFixed(1)}% on ${off.length} day(s) (${off.map((d) => d.date).join(', ')}).`,
-      });
-    }
-  }
+  reasons.push(
+    ...reconciliationReasons(input.reconciliation, input.activeDays ?? [], criteria.reconciliation),
+  );
   const applied = { sender: null, applied: API_CRITERIA };
   if (reasons.length === 0) return { status: 'connected', reasons, criteria: applied };
   // With no system registered, any heartbeat still within the grace period shows the connection alive.
@@ -178,149 +220,4 @@ export function evaluateConnection(input: ConnectionInput, criteria: Criteria): 
     };
   }
   return { status: 'partial', reasons, criteria: applied };
-}
-
-/**
- * The legacy part of a unit's connection input: nothing for a unit on the API, and for a unit on a legacy
- * sender profile, which of `days` (oldest first, ending today) had dossiers received or resolved.
- */
-export function legacyInput(
-  sender: SenderProfileName | undefined,
-  unitDays: ReadonlyMap<string, { received?: number; resolved?: number }>,
-  days: readonly string[],
-): Pick<ConnectionInput, 'legacy'> {
-  if (sender === undefined) return {};
-  const activity = days.map((day) => {
-    const values = unitDays.get(day);
-    return (values?.received ?? 0) > 0 || (values?.resolved ?? 0) > 0;
-  });
-  return { legacy: { sender, activity } };
-}
-
-/**
- * How long a legacy feed may be silent before it counts as interrupted: `multiplier` times the mean gap
- * between its active days, kept within the configured bounds. A unit active every day gets the minimum; a
- * unit with dossiers once a week gets about three weeks, capped at the maximum.
- */
-export function allowedSilenceHours(
-  activeDayCount: number,
-  rhythm: Criteria['legacy']['feedRhythm'],
-): number {
-  const meanGapHours = (rhythm.lookbackDays * 24) / Math.max(activeDayCount, 1);
-  return Math.min(rhythm.maxSilenceHours, Math.max(rhythm.minSilenceHours, rhythm.multiplier * meanGapHours));
-}
-
-/**
- * A unit whose only integration is a legacy TrackingMCDT sender, which sends no heartbeats, catalogue or daily
- * totals. It is judged on what such a sender can do:
- * - feed rhythm: its feed's activity, against its own rhythm, is the liveness signal;
- * - observed catalogue: the feed names the procedure of every record, which stands in for a catalogue until a
- *   real one is synced (a synced one is then held to the usual age rule);
- * - reconciliation: optional by default; daily totals that are sent are still checked.
- * Fully working, it is "connected".
- */
-function evaluateLegacyConnection(
-  input: ConnectionInput,
-  legacy: NonNullable<ConnectionInput['legacy']>,
-  criteria: Criteria,
-): ConnectionResult {
-  const applied = [
-    'feed_rhythm',
-    input.catalog ? 'catalog' : 'observed_catalog',
-    criteria.legacy.reconciliation === 'optional' ? 'reconciliation_optional' : 'reconciliation',
-  ];
-  const used = { sender: legacy.sender, applied };
-  if (input.lastDossierEventAt === undefined && input.catalog === undefined && input.heartbeats.size === 0) {
-    return {
-      status: 'never_connected',
-      reasons: [
-        {
-          code: 'no_data_ever',
-          vi: 'Chưa kết nối: hệ thống chưa từng gửi dữ liệu.',
-          en: 'Not connected: no data has ever arrived.',
-        },
-      ],
-      criteria: used,
-    };
-  }
-  const reasons: Reason[] = [];
-  let silent = false;
-  if (input.lastDossierEventAt === undefined) {
-    reasons.push({
-      code: 'dossier_feed_missing',
-      vi: 'Chưa gửi dữ liệu hồ sơ.',
-      en: 'No dossier data has arrived.',
-    });
-  } else {
-    const rhythm = criteria.legacy.feedRhythm;
-    const active = legacy.activity.slice(-rhythm.lookbackDays).filter(Boolean).length;
-    const allowed = allowedSilenceHours(active, rhythm);
-    const quiet = input.at - input.lastDossierEventAt;
-    if (quiet > allowed * 3_600_000) {
-      silent = true;
-      reasons.push({
-        code: 'feed_rhythm_silent',
-        vi: `Không có dữ liệu hồ sơ trong ${hours(quiet)} giờ, quá ${allowed.toFixed(1)} giờ theo nhịp gửi của đơn vị.`,
-        en: `No dossier data for ${hours(quiet)} hours, longer than the ${allowed.toFixed(1)} hours the unit's own rhythm allows.`,
-      });
-    }
-  }
-  if (input.catalog) {
-    const maxAge = criteria.catalog.maxAgeDays * 86_400_000;
-    if (input.catalog.procedures === 0 || input.at - input.catalog.syncedAt > maxAge) {
-      reasons.push({
-        code: 'catalog_stale',
-        vi: `Danh mục thủ tục rỗng hoặc chưa đồng bộ quá ${criteria.catalog.maxAgeDays} ngày.`,
-        en: `The procedure catalogue is empty or older than ${criteria.catalog.maxAgeDays} days.`,
-      });
-    }
-  }
-  const off = input.reconciliation.filter(
-    (day) => day.worstRelativeDifference > criteria.reconciliation.tolerance,
-  );
-  if (input.reconciliation.length === 0 && criteria.legacy.reconciliation === 'required') {
-    reasons.push({
-      code: 'reconciliation_missing',
-      vi: 'Chưa gửi số liệu đối soát.',
-      en: 'No daily totals were sent for reconciliation.',
-    });
-  } else if (off.length > 0) {
-    reasons.push({
-      code: 'reconciliation_mismatch',
-      vi: `Số liệu đối soát lệch quá ${(criteria.reconciliation.tolerance * 100).toFixed(1)}% ở ${off.length} ngày (${off.map((d) => d.date).join(', ')}).`,
-      en: `Reported totals differ from counted figures by more than ${(criteria.reconciliation.tolerance * 100).toFixed(1)}% on ${off.length} day(s) (${off.map((d) => d.date).join(', ')}).`,
-    });
-  }
-  if (reasons.length === 0) return { status: 'connected', reasons, criteria: used };
-  const wasConnected = input.previousStatus === 'connected' || input.previousStatus === 'interrupted';
-  if (silent && wasConnected) {
-    return {
-      status: 'interrupted',
-      reasons: [
-        {
-          code: 'connection_interrupted',
-          vi: 'Kết nối bị gián đoạn: nguồn dữ liệu hồ sơ ngừng gửi.',
-          en: 'Connection interrupted: the dossier feed stopped.',
-        },
-        ...reasons,
-      ],
-      criteria: used,
-    };
-  }
-  return { status: 'partial', reasons, criteria: used };
-}
-
-/** The largest relative difference between reported and counted totals for one day. */
-export function worstRelativeDifference(
-  reported: Record<string, number>,
-  counted: Record<string, number>,
-): number {
-  let worst = 0;
-  for (const [name, value] of Object.entries(reported)) {
-    const actual = counted[name] ?? 0;
-    const base = Math.max(value, actual);
-    if (base === 0) continue;
-    worst = Math.max(worst, Math.abs(value - actual) / base);
-  }
-  return worst;
 }

@@ -57,11 +57,16 @@ export interface StatusRecord {
   version: number;
   lastReminderAt: number | undefined;
   history: { status: ConnectionStatus; since: number; reasons: string[] }[];
+  /**
+   * A different status seen by the last `count` evaluations in a row, since `since`, not yet confirmed. It is
+   * stored with the record, so a restarted evaluation goes on counting where the last one stopped.
+   */
+  pending?: { status: ConnectionStatus; reasonCodes: string[]; since: number; count: number };
 }
 
 export interface Alert {
   alertId: string;
-  kind: 'status_change' | 'reminder' | 'daily_digest' | 'weekly_digest';
+  kind: 'status_change' | 'reminder' | 'daily_digest' | 'weekly_digest' | 'alerts_held';
   unitCode: string | null;
   createdAt: number;
   subject: string;
@@ -75,11 +80,13 @@ export interface Alert {
  */
 export interface StatusStorePort {
   get(unitCode: string): Promise<StatusRecord | undefined>;
+  /** With `holdId`, the alert is kept under that hold, never sent until the hold is released. */
   transition(
     unitCode: string,
     expectedVersion: number,
     next: StatusRecord,
     alert: Alert | undefined,
+    holdId?: string,
   ): Promise<boolean>;
   claimReminder(
     unitCode: string,
@@ -88,8 +95,12 @@ export interface StatusStorePort {
     at: number,
     alert: Alert,
   ): Promise<boolean>;
-  /** Claims a digest period (a day or an ISO week) once, queueing its alert. */
-  claimDigest(kind: 'daily' | 'weekly', period: string, alert: Alert): Promise<boolean>;
+  /** Claims a digest period (a day or an ISO week), or a hold's operator alert, once, queueing its alert. */
+  claimDigest(kind: 'daily' | 'weekly' | 'hold', period: string, alert: Alert): Promise<boolean>;
+  /** Alerts kept under holds, oldest hold first. */
+  heldAlerts(): Promise<{ holdId: string; alert: Alert }[]>;
+  /** Queues a hold's alerts for sending (`release`) or deletes them (`drop`); returns how many. */
+  settleHold(holdId: string, action: 'release' | 'drop'): Promise<number>;
   /** Alerts queued but not yet published; each is claimed before publishing so only one evaluation sends it. */
   pendingAlerts(): Promise<Alert[]>;
   claimAlert(alertId: string, at: number): Promise<boolean>;

@@ -3,7 +3,12 @@ import type { Me, RefusalReason } from '../../schemas/me.ts';
 import type { UnitSnapshot } from '../../schemas/snapshot.ts';
 import type { Principal } from '../auth/api-keys.ts';
 import { UnauthorizedError } from '../errors.ts';
-import { criteriaFor } from '../evaluation/compliance.ts';
+import {
+  type Criteria,
+  criteriaFor,
+  DEFAULT_EVALUATION_EVERY_MS,
+  heartbeatGraceMs,
+} from '../evaluation/compliance.ts';
 import type { StoredKey, UnitProfile } from '../ports.ts';
 import { addDays, dayOf } from '../time.ts';
 
@@ -94,13 +99,28 @@ export async function describeUnit(
       catalogSyncedAt: unit?.connection.catalogSyncedAt ?? null,
     },
     refusals: summariseRefusals(refusalRows, addDays(today, -(REFUSAL_DAYS - 1)), today),
-    connectionRules: {
-      heartbeat: criteria.heartbeat,
-      dossierFeed: criteria.dossierFeed,
-      catalog: criteria.catalog,
-      reconciliation: { ...criteria.reconciliation, todayExcluded: true },
-      registeredSystems: [...systems],
+    connectionRules: connectionRules(criteria, systems),
+  };
+}
+
+/**
+ * The rules a unit is judged by, as it and the ministry's letters see them, with the heartbeat's grace as the
+ * evaluation applies it at its default interval.
+ */
+export function connectionRules(
+  criteria: Criteria,
+  systems: readonly string[],
+  evaluationEveryMs: number = DEFAULT_EVALUATION_EVERY_MS,
+): Me['connectionRules'] {
+  return {
+    heartbeat: {
+      ...criteria.heartbeat,
+      lateAfterSeconds: heartbeatGraceMs(criteria.heartbeat, evaluationEveryMs) / 1000,
     },
+    dossierFeed: criteria.dossierFeed,
+    catalog: criteria.catalog,
+    reconciliation: { ...criteria.reconciliation, todayExcluded: true },
+    registeredSystems: [...systems],
   };
 }
 

@@ -49,8 +49,8 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
       };
     case 'heartbeat_late':
       return {
-        vi: `Hệ thống ${system} đã ngừng gửi tín hiệu: kiểm tra tác vụ định kỳ; quá ${hb.graceSeconds} giây không có tín hiệu là mất kết nối.`,
-        en: `System ${system} stopped sending heartbeats: check its scheduled job; more than ${hb.graceSeconds} s without one counts as lost.`,
+        vi: `Hệ thống ${system} đã ngừng gửi tín hiệu: kiểm tra tác vụ định kỳ; quá ${hb.lateAfterSeconds} giây không có tín hiệu là mất kết nối.`,
+        en: `System ${system} stopped sending heartbeats: check its scheduled job; more than ${hb.lateAfterSeconds} s without one counts as lost.`,
       };
     case 'connection_interrupted':
       return {
@@ -66,6 +66,11 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
       return {
         vi: `Không có dữ liệu hồ sơ trong hơn ${rules.dossierFeed.silenceHours} giờ: kiểm tra hàng đợi gửi của hệ thống và các lỗi bị từ chối (GET /v1/me).`,
         en: `No dossier data for over ${rules.dossierFeed.silenceHours} h: check the sender’s outbox and its refusals (GET /v1/me).`,
+      };
+    case 'dossier_feed_thin':
+      return {
+        vi: 'Gửi sự kiện của mọi hồ sơ từ khi tiếp nhận (trạng thái 2 trở đi) đến khi trả kết quả; sự kiện trạng thái 1 và sự kiện gửi trùng không được tính.',
+        en: 'Send the events of every dossier from its receipt (status 2 on) to its result; status-1 events and exact duplicates do not count.',
       };
     case 'catalog_missing':
     case 'catalog_empty':
@@ -85,8 +90,13 @@ function fixFor(code: string, rules: Me['connectionRules']): Words {
       };
     case 'reconciliation_mismatch':
       return {
-        vi: `Số liệu tự báo cáo lệch quá ${(rules.reconciliation.tolerance * 100).toFixed(1)}% so với số liệu đã nhận: kiểm tra sự kiện bị từ chối hoặc chưa gửi của các ngày nêu trên, gửi bổ sung rồi gửi lại số liệu tổng hợp.`,
-        en: `The reported totals differ from the counted figures by more than ${(rules.reconciliation.tolerance * 100).toFixed(1)}%: look for refused or unsent events of those days, send them, then send the totals again.`,
+        vi: `Số liệu tự báo cáo lệch quá ${rules.reconciliation.absoluteTolerance} hồ sơ cộng ${(rules.reconciliation.tolerance * 100).toFixed(1)}% so với số liệu đã nhận: kiểm tra sự kiện bị từ chối hoặc chưa gửi của các ngày nêu trên, gửi bổ sung rồi gửi lại số liệu tổng hợp.`,
+        en: `The reported totals differ from the counted figures by more than ${rules.reconciliation.absoluteTolerance} dossier(s) plus ${(rules.reconciliation.tolerance * 100).toFixed(1)}%: look for refused or unsent events of those days, send them, then send the totals again.`,
+      };
+    case 'reconciliation_unreported':
+      return {
+        vi: `Gửi số liệu tổng hợp (POST /v1/daily-totals) cho mọi ngày có hồ sơ trong ${rules.reconciliation.lookbackDays} ngày gần nhất, kể cả các ngày nêu trên.`,
+        en: `Send the daily totals (POST /v1/daily-totals) for every day with dossiers in the last ${rules.reconciliation.lookbackDays} days, including the days named above.`,
       };
     default:
       return { vi: 'Xem docs/integrating.md.', en: 'See docs/integrating.md.' };

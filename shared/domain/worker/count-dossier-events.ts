@@ -116,8 +116,10 @@ export async function countDossierEvents(
   };
   for (const [unitCode, dossiers] of byUnit) {
     try {
-      await countUnit(unitCode, [...dossiers.values()], store, options, result);
-      await store.touchFeed(unitCode, latestByUnit.get(unitCode) ?? 0);
+      // Only new information of a received dossier or later refreshes the feed signal: a status-1 event
+      // counts nothing and an exact duplicate changes nothing, so neither keeps a unit "connected".
+      const fresh = await countUnit(unitCode, [...dossiers.values()], store, options, result);
+      if (fresh) await store.touchFeed(unitCode, latestByUnit.get(unitCode) ?? 0);
       await store.fold(unitCode, options.foldAtPending);
     } catch (error) {
       if (!(error instanceof UncommittedError)) throw error;
@@ -146,8 +148,11 @@ async function countUnit(
   store: DossierStorePort,
   options: CountOptions,
   result: CountResult,
-): Promise<void> {
+): Promise<boolean> {
   let pending = dossiers;
+  let fresh = false;
+  const received = (dossier: PendingDossier): boolean =>
+    dossier.events.some((event) => options.rules.receivedStatuses.includes(event.status));
   for (let round = 0; round <= options.maxStaleRounds && pending.length > 0; round++) {
     const stored = await store.load(pending.map((dossier) => dossier.key));
     const planned: Planned[] = [];
@@ -191,6 +196,7 @@ async function countUnit(
       result.commits++;
       if (outcome.ok) {
         result.changedDossiers += chunk.length;
+        fresh ||= chunk.some((entry) => received(entry.dossier));
         continue;
       }
       if (outcome.held) {
@@ -210,6 +216,7 @@ async function countUnit(
       pending,
       `${pending.length} dossier(s) of unit ${unitCode} kept changing under concurrent writers after ${options.maxStaleRounds + 1} attempts`,
     );
+  return fresh;
 }
 
 interface Planned {

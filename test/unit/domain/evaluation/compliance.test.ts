@@ -4,8 +4,11 @@ import {
   type ConnectionInput,
   criteriaFor,
   evaluateConnection,
-  worstRelativeDifference,
 } from '../../../../shared/domain/evaluation/compliance.ts';
+import {
+  type ReportedDay,
+  withinTolerance,
+} from '../../../../shared/domain/evaluation/reconciliation-rule.ts';
 
 const config = loadSettings({});
 const criteria = criteriaFor(config, 'H48');
@@ -15,10 +18,25 @@ const SECOND = 1000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 // The shipped defaults (shared/config/defaults.json), written out so a change there is a visible decision.
-const GRACE = 900 * SECOND;
+// A heartbeat's grace is the longest of 900 s, 3 × 300 s and two 15-minute evaluation intervals: 1,800 s.
+const GRACE = 1800 * SECOND;
 const SILENCE = 48 * HOUR;
 const MAX_AGE = 30 * DAY;
 const TOLERANCE = 0.01;
+const FLOOR = 2;
+const FEED = {
+  silenceHours: 48,
+  flowWindowDays: 14,
+  minDossiers: 1,
+  minShareOfHistory: 0.1,
+  minPerOnlineProcedure: 0.02,
+};
+
+/** A day reported with `reported` received dossiers where `counted` were counted. */
+const day = (date: string, reported = 10, counted = reported): ReportedDay => ({
+  date,
+  figures: { received: { reported, counted } },
+});
 /** What a unit on the API is judged on (docs/snapshots.md, `connection.criteria`). */
 const API_CRITERIA = {
   sender: null,
@@ -33,7 +51,7 @@ function healthy(overrides: Partial<ConnectionInput> = {}): ConnectionInput {
     heartbeats: new Map([['tthc', AT - 60 * SECOND]]),
     lastDossierEventAt: AT - HOUR,
     catalog: { syncedAt: AT - DAY, procedures: 120 },
-    reconciliation: [{ date: '2026-11-14', worstRelativeDifference: 0 }],
+    reconciliation: [day('2026-11-14')],
     previousStatus: undefined,
     ...overrides,
   };
@@ -47,10 +65,11 @@ const codes = (input: ConnectionInput): { status: string; reasons: string[] } =>
 describe('the shipped compliance criteria', () => {
   it('are the documented defaults, so the boundaries below are the real ones', () => {
     expect(criteria).toEqual({
-      heartbeat: { expectedEverySeconds: 300, graceSeconds: 900 },
-      dossierFeed: { silenceHours: 48 },
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 900, missedHeartbeats: 3 },
+      dossierFeed: FEED,
       catalog: { maxAgeDays: 30 },
-      reconciliation: { tolerance: 0.01, lookbackDays: 7 },
+      stability: { confirmations: 2 },
+      reconciliation: { required: false, tolerance: 0.01, absoluteTolerance: 2, lookbackDays: 7 },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 336 },
         reconciliation: 'optional',
@@ -75,10 +94,11 @@ describe('the shipped compliance criteria', () => {
       },
     };
     expect(criteriaFor(custom, 'G12')).toEqual({
-      heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600 },
-      dossierFeed: { silenceHours: 96 },
+      heartbeat: { expectedEverySeconds: 300, graceSeconds: 3600, missedHeartbeats: 3 },
+      dossierFeed: { ...FEED, silenceHours: 96 },
       catalog: { maxAgeDays: 90 },
-      reconciliation: { tolerance: 0.05, lookbackDays: 7 },
+      stability: { confirmations: 2 },
+      reconciliation: { required: false, tolerance: 0.05, absoluteTolerance: 2, lookbackDays: 7 },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 504 },
         reconciliation: 'required',
@@ -278,19 +298,72 @@ describe('evaluateConnection', () => {
     });
   });
 
-  describe('reconciliation (tolerance 1%)', () => {
-    it('accepts a day exactly at the tolerance', () => {
-      const reconciliation = [{ date: '2026-11-14', worstRelativeDifference: TOLERANCE }];
-      expect(codes(healthy({ reconciliation }))).toEqual({ status: 'connected', reasons: [] });
+  describe('reconciliation (2 dossiers plus 1%, optional by default)', () => {
+    it('accepts a unit that never posted totals: the contract says units may', () => {
+      expect(codes(healthy({ reconciliation: [] }))).toEqual({ status: 'connected', reasons: [] });
+      // Nor are unreported days listed while no totals were posted at all.
+      const quiet = healthy({ reconciliation: [], activeDays: ['2026-11-13', '2026-11-14'] });
+      expect(codes(quiet)).toEqual({ status: 'connected', reasons: [] });
     });
 
-    it('calls a day just past the tolerance a mismatch, naming only the days that are off', () => {
+    it('asks for daily totals where they are required, globally or for one unit', () => {
+      const required = criteriaFor(
+        {
+          ...config,
+          compliance: {
+            ...config.compliance,
+            reconciliation: { ...config.compliance.reconciliation, required: true },
+          },
+        },
+        'H48',
+      );
+      expect(evaluateConnection(healthy({ reconciliation: [] }), required).reasons).toEqual([
+        {
+          code: 'reconciliation_missing',
+          vi: 'Chưa gửi số liệu đối soát.',
+          en: 'No daily totals were sent for reconciliation.',
+        },
+      ]);
+      const one = criteriaFor(
+        {
+          ...config,
+          compliance: {
+            ...config.compliance,
+            unitOverrides: { G12: { reconciliation: { required: true } } },
+          },
+        },
+        'G12',
+      );
+      expect(evaluateConnection(healthy({ reconciliation: [] }), one).status).toBe('partial');
+      expect(evaluateConnection(healthy({ reconciliation: [day('2026-11-14')] }), one).status).toBe(
+        'connected',
+      );
+    });
+
+    it('forgives a small unit one or two dossiers: 40 may be off by 2.4, not by 3', () => {
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 40, 38)] })).status).toBe('connected');
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 38, 40)] })).status).toBe('connected');
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 40, 37)] }))).toEqual({
+        status: 'partial',
+        reasons: ['reconciliation_mismatch'],
+      });
+      // No dossiers counted, 2 reported: within the floor; 3 is not.
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 2, 0)] })).status).toBe('connected');
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 3, 0)] })).status).toBe('partial');
+    });
+
+    it('lets a large unit hide no hundreds: 10,000 may be off by 102, not by 103', () => {
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 10_000, 9_898)] })).status).toBe('connected');
+      expect(codes(healthy({ reconciliation: [day('2026-11-14', 10_000, 9_897)] })).status).toBe('partial');
+    });
+
+    it('calls a day past the tolerance a mismatch, naming only the days that are off', () => {
       const result = evaluateConnection(
         healthy({
           reconciliation: [
-            { date: '2026-11-12', worstRelativeDifference: 0.0101 },
-            { date: '2026-11-13', worstRelativeDifference: 0.01 },
-            { date: '2026-11-14', worstRelativeDifference: 0.5 },
+            day('2026-11-12', 100, 96),
+            day('2026-11-13', 100, 97),
+            day('2026-11-14', 100, 50),
           ],
         }),
         criteria,
@@ -300,22 +373,34 @@ describe('evaluateConnection', () => {
         reasons: [
           {
             code: 'reconciliation_mismatch',
-            vi: 'Số liệu đối soát lệch quá 1.0% ở 2 ngày (2026-11-12, 2026-11-14).',
-            en: 'Reported totals differ from counted figures by more than 1.0% on 2 day(s) (2026-11-12, 2026-11-14).',
+            vi: 'Số liệu đối soát lệch quá 2 hồ sơ cộng 1.0% ở 2 ngày (2026-11-12, 2026-11-14).',
+            en: 'Reported totals differ from counted figures by more than 2 dossier(s) plus 1.0% on 2 day(s) (2026-11-12, 2026-11-14).',
           },
         ],
         criteria: API_CRITERIA,
       });
     });
 
-    it('asks for daily totals when none were sent in the lookback', () => {
-      expect(evaluateConnection(healthy({ reconciliation: [] }), criteria).reasons).toEqual([
+    it('lists the days with dossiers that a unit posting totals left out: it does not pick its days', () => {
+      const result = evaluateConnection(
+        healthy({
+          reconciliation: [day('2026-11-14'), day('2026-11-10')],
+          activeDays: ['2026-11-10', '2026-11-12', '2026-11-13', '2026-11-14'],
+        }),
+        criteria,
+      );
+      expect(result.reasons).toEqual([
         {
-          code: 'reconciliation_missing',
-          vi: 'Chưa gửi số liệu đối soát.',
-          en: 'No daily totals were sent for reconciliation.',
+          code: 'reconciliation_unreported',
+          vi: 'Chưa gửi số liệu đối soát cho 2 ngày có hồ sơ (2026-11-12, 2026-11-13).',
+          en: 'No daily totals for 2 day(s) with dossiers (2026-11-12, 2026-11-13).',
         },
       ]);
+      const all = healthy({
+        reconciliation: ['2026-11-10', '2026-11-12', '2026-11-13', '2026-11-14'].map((d) => day(d)),
+        activeDays: ['2026-11-10', '2026-11-12', '2026-11-13', '2026-11-14'],
+      });
+      expect(codes(all)).toEqual({ status: 'connected', reasons: [] });
     });
   });
 
@@ -327,7 +412,8 @@ describe('evaluateConnection', () => {
           heartbeats: new Map([['tthc', AT - GRACE - 1]]),
           lastDossierEventAt: undefined,
           catalog: { syncedAt: AT, procedures: 0 },
-          reconciliation: [],
+          reconciliation: [day('2026-11-14', 100, 50)],
+          activeDays: ['2026-11-13', '2026-11-14'],
         }),
       ),
     ).toEqual({
@@ -337,7 +423,8 @@ describe('evaluateConnection', () => {
         'heartbeat_missing:portal',
         'dossier_feed_missing',
         'catalog_empty',
-        'reconciliation_missing',
+        'reconciliation_mismatch',
+        'reconciliation_unreported',
       ],
     });
   });
@@ -437,29 +524,46 @@ describe('evaluateConnection', () => {
   });
 });
 
-describe('worstRelativeDifference: |reported − counted| / max(reported, counted)', () => {
-  it('divides by the larger of the two, whichever side it is on', () => {
-    // 100 reported, 99 counted: 1/100. 99 reported, 100 counted: also 1/100, never 1/99.
-    expect(worstRelativeDifference({ received: 100 }, { received: 99 })).toBe(0.01);
-    expect(worstRelativeDifference({ received: 99 }, { received: 100 })).toBe(0.01);
-    expect(worstRelativeDifference({ received: 4 }, { received: 1 })).toBe(0.75);
-    expect(worstRelativeDifference({ received: 1 }, { received: 4 })).toBe(0.75);
+describe('withinTolerance: |reported − counted| ≤ floor + relative × max(reported, counted)', () => {
+  const rule = { required: false, tolerance: TOLERANCE, absoluteTolerance: FLOOR };
+  it('takes the larger of the two figures, whichever side it is on', () => {
+    // 200 and 196: 2 + 2 = 4 allowed; 200 and 195: 5 is one too many.
+    expect(withinTolerance(200, 196, rule)).toBe(true);
+    expect(withinTolerance(196, 200, rule)).toBe(true);
+    expect(withinTolerance(200, 195, rule)).toBe(false);
+    expect(withinTolerance(195, 200, rule)).toBe(false);
   });
 
-  it('takes the worst figure of the day', () => {
-    expect(
-      worstRelativeDifference(
-        { received: 10, receivedOnline: 4, resolved: 8 },
-        { received: 10, receivedOnline: 2, resolved: 6 },
-      ),
-    ).toBe(0.5);
+  it('is exact at the floor with nothing counted', () => {
+    expect(withinTolerance(0, 0, rule)).toBe(true);
+    expect(withinTolerance(0, 2, rule)).toBe(true);
+    expect(withinTolerance(0, 3, rule)).toBe(false);
+    expect(withinTolerance(0, 1, { ...rule, absoluteTolerance: 0 })).toBe(false);
+  });
+});
+
+describe('a feed needs real flow (dossier_feed_thin)', () => {
+  const flow = (recent: number, historicalMean = 0) => ({ recent, historicalMean });
+
+  it('needs at least one dossier received in 14 days', () => {
+    expect(codes(healthy({ flow: flow(1) }))).toEqual({ status: 'connected', reasons: [] });
+    expect(codes(healthy({ flow: flow(0) }))).toEqual({ status: 'partial', reasons: ['dossier_feed_thin'] });
   });
 
-  it('is 0 when both sides are 0 or equal, and 1 when one side is 0', () => {
-    expect(worstRelativeDifference({ received: 0 }, { received: 0 })).toBe(0);
-    expect(worstRelativeDifference({ received: 7 }, { received: 7 })).toBe(0);
-    expect(worstRelativeDifference({ received: 5 }, {})).toBe(1);
-    expect(worstRelativeDifference({ received: 0 }, { received: 3 })).toBe(1);
-    expect(worstRelativeDifference({}, { received: 3 })).toBe(0);
+  it("needs a tenth of the unit's own usual flow: 100 a fortnight needs 10, not 9", () => {
+    expect(codes(healthy({ flow: flow(10, 100) })).status).toBe('connected');
+    expect(evaluateConnection(healthy({ flow: flow(9, 100) }), criteria).reasons).toEqual([
+      {
+        code: 'dossier_feed_thin',
+        vi: 'Chỉ tiếp nhận 9 hồ sơ trong 14 ngày, dưới mức tối thiểu 10 theo danh mục và lịch sử của đơn vị.',
+        en: "Only 9 dossier(s) received in 14 days, below the minimum of 10 for the unit's catalogue and history.",
+      },
+    ]);
+  });
+
+  it('needs 0.02 dossiers per online procedure: 400 online procedures need 8, not 7', () => {
+    const catalog = { syncedAt: AT - DAY, procedures: 500, online: 400 };
+    expect(codes(healthy({ catalog, flow: flow(8) })).status).toBe('connected');
+    expect(codes(healthy({ catalog, flow: flow(7) })).reasons).toEqual(['dossier_feed_thin']);
   });
 });

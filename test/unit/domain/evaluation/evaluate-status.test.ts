@@ -29,6 +29,8 @@ function world() {
       },
     ],
   });
+  // A real flow: dossiers received in the last 14 days (before the days its totals reconcile).
+  reader.addCounters('H48', '000.00.10.H48', '2026-11-05', { received: 3 });
   const registry = new InMemoryRegistry([
     { unitCode: 'H48', name: 'Bắc Ninh', kind: 'province', systems: ['tthc'] },
   ]);
@@ -37,46 +39,117 @@ function world() {
   const snapshots = new InMemorySnapshots();
   const at = (time: number) =>
     evaluate({ config, registry, reader, statuses, alerts, snapshots, at: time, now: time });
-  return { at, alerts, snapshots, statuses };
+  return { at, alerts, snapshots, statuses, registry, reader };
 }
 
 describe('connection status across evaluations', () => {
-  it('stays interrupted at the second evaluation after the interruption, alerting once per change', async () => {
+  it('records an interruption once two evaluations in a row agree, as of the first, alerting once per change', async () => {
     const w = world();
     const first = await w.at(T0);
     expect(first.byStatus).toMatchObject({ connected: 1 });
-    // 15 minutes after the last heartbeat is within the grace period; one hour is not.
-    const within = await w.at(T0 - 60_000 + 900_000);
+    // 30 minutes (two evaluation intervals) after the last heartbeat is within the grace; a minute more is not.
+    const within = await w.at(T0 - 60_000 + 1_800_000);
     expect(within).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
     const lost = await w.at(T0 + HOUR);
-    expect(lost).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
+    expect(lost).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
+    expect(w.snapshots.last.latest.units[0]?.connection.pending).toEqual({
+      status: 'interrupted',
+      count: 1,
+      of: 2,
+      since: new Date(T0 + HOUR).toISOString(),
+    });
+    const confirmed = await w.at(T0 + HOUR + 15 * 60_000);
+    expect(confirmed).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
     const still = await w.at(T0 + 2 * HOUR);
     expect(still).toMatchObject({ transitions: 0, byStatus: { interrupted: 1, partial: 0 } });
     const row = w.snapshots.last.latest.units[0];
     expect(row?.connection.status).toBe('interrupted');
+    expect(row?.connection.pending).toBeUndefined();
     expect(row?.connection.reasons.map((r) => r.code)).toEqual([
       'connection_interrupted',
       'heartbeat_late:tthc',
     ]);
     expect(row?.connection.since).toBe(new Date(T0 + HOUR).toISOString());
     const changes = w.alerts.published.filter((a) => a.kind === 'status_change');
-    expect(changes.map((a) => (a.data as { to: string }).to)).toEqual(['connected', 'interrupted']);
+    expect(changes.map((a) => (a.data as { to: string }).to)).toEqual(['interrupted']);
     expect((await w.statuses.get('H48'))?.history.map((h) => h.status)).toEqual(['connected', 'interrupted']);
+  });
+
+  it('goes on counting after a restart: the pending change is stored with the status', async () => {
+    const w = world();
+    await w.at(T0);
+    await w.at(T0 + HOUR);
+    expect((await w.statuses.get('H48'))?.pending).toMatchObject({ status: 'interrupted', count: 1 });
+    // A new evaluation process keeps nothing in memory; it reads the same store.
+    const restarted = await evaluate({
+      config,
+      registry: w.registry,
+      reader: w.reader,
+      statuses: w.statuses,
+      alerts: w.alerts,
+      snapshots: w.snapshots,
+      at: T0 + HOUR + 15 * 60_000,
+      now: T0 + HOUR + 15 * 60_000,
+    });
+    expect(restarted).toMatchObject({ transitions: 1, byStatus: { interrupted: 1 } });
+  });
+
+  it('forgets a single disagreeing evaluation: one late reading between two good ones changes nothing', async () => {
+    const w = world();
+    await w.at(T0);
+    await w.at(T0 + HOUR);
+    w.reader.setSignals('H48', { heartbeats: new Map([['tthc', T0 + HOUR + 10 * 60_000]]) });
+    const back = await w.at(T0 + HOUR + 15 * 60_000);
+    expect(back).toMatchObject({ transitions: 0, byStatus: { connected: 1 } });
+    expect((await w.statuses.get('H48'))?.pending).toBeUndefined();
+    expect(w.alerts.published.filter((a) => a.kind === 'status_change')).toHaveLength(0);
   });
 
   it('publishes the targets and the score of the year-to-date figures in the unit row', async () => {
     const w = world();
     await w.at(T0);
     const row = w.snapshots.last.latest.units[0];
-    // No dossiers at all: every target figure is not applicable, and nothing can be scored.
+    // Three dossiers received in person, none resolved: the online rate is 0; every other target figure is
+    // not applicable, and nothing can be scored.
     expect(row?.targets).toEqual({
-      onlineRate: { target: 0.5, actual: null, met: null },
+      onlineRate: { target: 0.5, actual: 0, met: false },
       fullOnlineRate: { target: 0.5, actual: null, met: null },
       onTimeRate: { target: 0.95, actual: null, met: null },
       onlineServicesWithDossiersRate: { target: 0.65, actual: 0, met: false },
       onlinePaymentRate: { target: 0.5, actual: null, met: null },
       digitizedRate: { target: 0.8, actual: null, met: null },
     });
-    expect(row?.score).toMatchObject({ total: null, measuredMax: 0, scaled: null, band: null });
+    // Only online service provision (22 points) is measured, and it earns nothing: scaled 0, weak.
+    expect(row?.score).toMatchObject({ total: 0, measuredMax: 22, scaled: 0, band: 'weak' });
+  });
+
+  it('does not rank a unit that is not fully connected: no score or band, its figures still published', async () => {
+    const w = world();
+    // The catalogue is gone: the unit is partial. It still sent 10 dossiers, 6 of them online.
+    w.reader.setSignals('H48', { catalog: undefined });
+    w.reader.addCounters('H48', '000.00.10.H48', '2026-11-15', { received: 10, receivedOnline: 6 });
+    await w.at(T0);
+    const row = w.snapshots.last.latest.units[0];
+    expect(row?.connection.status).toBe('partial');
+    expect(row?.kpis.today).toMatchObject({ dossiersReceived: 10, onlineRate: 0.6 });
+    expect(row?.score).toMatchObject({
+      total: null,
+      scaled: null,
+      band: null,
+      notEvaluated: 'not_connected',
+    });
+    expect(Object.values(row?.score.groups ?? {}).every((g) => g.score === null)).toBe(true);
+    // Connected again (after two agreeing evaluations), it is scored.
+    w.reader.setSignals('H48', {
+      catalog: { syncedAt: T0, procedures: 10, online: 4, fullOnline: 2 },
+      heartbeats: new Map([['tthc', T0 + 14 * 60_000]]),
+      lastDossierEventAt: T0 + 14 * 60_000,
+    });
+    await w.at(T0 + 15 * 60_000);
+    await w.at(T0 + 30 * 60_000);
+    const back = w.snapshots.last.latest.units[0];
+    expect(back?.connection.status).toBe('connected');
+    expect(back?.score.notEvaluated).toBeUndefined();
+    expect(back?.score.groups.onlineService?.score).not.toBeNull();
   });
 });

@@ -31,7 +31,7 @@ function oneADay(from: string, to: string): InMemoryEvaluationReader {
   return reader;
 }
 
-async function run(reader: InMemoryEvaluationReader, atIso: string) {
+async function run(reader: InMemoryEvaluationReader, atIso: string, mode: 'live' | 'asOf' = 'live') {
   const snapshots = new InMemorySnapshots();
   const at = Date.parse(atIso);
   await evaluate({
@@ -50,8 +50,15 @@ async function run(reader: InMemoryEvaluationReader, atIso: string) {
     alerts: new RecordingAlerts(),
     snapshots,
     at,
-    now: at,
+    // An evaluation of the past runs later than the time it evaluates.
+    now: mode === 'asOf' ? at + 30 * DAY : at,
+    mode,
   });
+  if (mode === 'asOf') {
+    const files = snapshots.publishedAsOf.at(-1);
+    if (!files) throw new Error('nothing was published as of the past');
+    return files;
+  }
   return snapshots.last;
 }
 
@@ -173,6 +180,56 @@ describe('period figures at Vietnam midnight', () => {
       monthToDate: 30,
       quarterToDate: 92,
       yearToDate: 273,
+    });
+  });
+
+  describe('an agency evaluated in the past (--at), with later days already counted', () => {
+    // The store runs to the end of the year, so the month counters of the month evaluated also hold its
+    // later days; only the days up to the day evaluated may count.
+    const agencyReceived = async (at: string) => {
+      const files = await run(oneADay('2026-01-01', '2026-12-31'), at, 'asOf');
+      return received(files.units[0]?.agencies[0]?.kpis ?? ({} as never));
+    };
+
+    it('counts up to the last minute of the day evaluated, 15 November', async () => {
+      // Jan–Oct is 304 days, October 31: Q4 so far is 31 + 15.
+      expect(await agencyReceived('2026-11-15T16:59:00Z')).toEqual({
+        today: 1,
+        last7Days: 7,
+        monthToDate: 15,
+        quarterToDate: 46,
+        yearToDate: 319,
+      });
+    });
+
+    it('counts one day more a minute later, on 16 November', async () => {
+      expect(await agencyReceived('2026-11-15T17:00:00Z')).toEqual({
+        today: 1,
+        last7Days: 7,
+        monthToDate: 16,
+        quarterToDate: 47,
+        yearToDate: 320,
+      });
+    });
+
+    it('counts one day less on the day before, 14 November', async () => {
+      expect(await agencyReceived('2026-11-14T05:00:00Z')).toEqual({
+        today: 1,
+        last7Days: 7,
+        monthToDate: 14,
+        quarterToDate: 45,
+        yearToDate: 318,
+      });
+    });
+
+    it('counts the whole month at its last minute and none of the next, 30 September', async () => {
+      expect(await agencyReceived('2026-09-30T16:59:00Z')).toEqual({
+        today: 1,
+        last7Days: 7,
+        monthToDate: 30,
+        quarterToDate: 92,
+        yearToDate: 273,
+      });
     });
   });
 
