@@ -323,7 +323,8 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
         onlineLevel,
         fromNationalPortal: channel === 2 && random() < 0.3,
       };
-      if (fee)
+      // The fee is settled once, at receipt: one payment event, whose amount is the dossier's.
+      if (fee && status === 2)
         event.payment = {
           required: true,
           online: channel === 2 && random() < 0.7,

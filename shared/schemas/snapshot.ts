@@ -33,6 +33,18 @@ export const kpisSchema = z
     dossiersWithoutDueDate: count.meta({
       description: 'Dossiers resolved with no known due date: outside the on-time rate.',
     }),
+    dossiersNoDueDate: count.meta({
+      description:
+        'Dossiers resolved whose procedure has, explicitly, no due date: outside the on-time rate. Part of dossiersWithoutDueDate.',
+    }),
+    dossiersOverdueOpen: count.meta({
+      description:
+        'Dossiers received, still open at the evaluation time, whose due day falls in the period and before the evaluation day.',
+    }),
+    onTimeDenominator: count.meta({
+      description:
+        'The on-time rate’s denominator: dossiersWithDueDate, plus dossiersOverdueOpen unless configured otherwise.',
+    }),
     dossiersOnTime: count,
     onTimeRate: rate,
     dossiersWithFee: count,
@@ -50,6 +62,10 @@ export const kpisSchema = z
         'Procedures with at least one online dossier. Kept per month, quarter and year; null for shorter periods.',
     }),
     onlineServicesWithDossiersRate: rate,
+    proceduresOnlineOutsideCatalog: count.nullable().meta({
+      description:
+        'Data quality: procedures with online dossiers in the period that the catalogue does not list, or lists as offline. Null when online services are not kept for the period or the catalogue names no procedures.',
+    }),
     proceduresTotal: count,
     proceduresOnline: count,
     proceduresFullOnline: count,

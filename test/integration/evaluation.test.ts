@@ -276,10 +276,12 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       dossiersReceivedOnline: 7,
       onlineRate: 0.5,
     });
+    // The catalogue lists 1.000002 as offline: its online dossiers are a data-quality count, not a service.
     expect(h18?.kpis.yearToDate).toMatchObject({
       onlineServicesOffered: 3,
-      onlineServicesWithDossiers: 3,
-      onlineServicesWithDossiersRate: 1,
+      onlineServicesWithDossiers: 2,
+      onlineServicesWithDossiersRate: 2 / 3,
+      proceduresOnlineOutsideCatalog: 1,
     });
     expect(h18?.kpis.today.onlineServicesWithDossiers).toBeNull();
     expect(h18?.targets.onlineRate).toEqual({ target: 0.3, actual: 0.5, met: true });

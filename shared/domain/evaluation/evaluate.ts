@@ -28,7 +28,18 @@ import {
 import { toCsv } from './csv.ts';
 import { readWithHistory } from './history.ts';
 import { indexScore } from './index-score.ts';
-import { type CatalogFigures, kpis, sumCounters, targetResults, targetsFor } from './kpis.ts';
+import {
+  type CatalogFigures,
+  type KpiOptions,
+  kpiOptions,
+  kpis,
+  type ServiceFigures,
+  serviceFigures,
+  sumCounters,
+  sumServiceFigures,
+  targetResults,
+  targetsFor,
+} from './kpis.ts';
 import type {
   Alert,
   AlertPort,
@@ -110,7 +121,8 @@ function planFor(cal: Calendar, lookbackDays: number, asOf: number): ReadPlan {
     asOf,
     unitDays: cal.seriesDays,
     unitMonths: cal.yearMonthsBefore,
-    agencyDays: cal.last7,
+    // The month's days too: an agency's open dossiers are overdue only on the days before today.
+    agencyDays: [...new Set([...cal.monthDays, ...cal.last7])].sort(),
     agencyMonths: [...cal.yearMonthsBefore, cal.month],
     year: cal.year,
     totalsFrom: addDays(cal.today, -lookbackDays),
@@ -125,18 +137,18 @@ const pick = (map: ReadonlyMap<string, CounterValues>, keys: readonly string[]):
   });
 
 interface ServiceCounts {
-  month: number;
-  quarter: number;
-  year: number;
+  month: ServiceFigures | null;
+  quarter: ServiceFigures | null;
+  year: ServiceFigures | null;
 }
 
-function serviceCounts(data: UnitData, cal: Calendar): ServiceCounts {
+/** With no catalogue synced, every procedure with online dossiers is outside it. */
+function serviceCounts(data: UnitData, cal: Calendar, catalog: CatalogFigures | undefined): ServiceCounts {
   const mm = cal.month.slice(5, 7);
   const quarter = quarterMonths(cal.month)
     .map((m) => m.slice(5, 7))
     .filter((m) => m <= mm);
-  const upTo = (months: string[]) =>
-    data.services.filter((service) => months.some((m) => (service.months[m] ?? 0) > 0)).length;
+  const upTo = (months: string[]) => serviceFigures(data.services, months, catalog ? catalog.levels : {});
   const yearMonths = Array.from({ length: Number(mm) }, (_, i) => String(i + 1).padStart(2, '0'));
   return { month: upTo([mm]), quarter: upTo(quarter), year: upTo(yearMonths) };
 }
@@ -156,8 +168,11 @@ function periodKpis(
   counters: Record<Period, CounterValues>,
   catalog: CatalogFigures,
   services: ServiceCounts | undefined,
+  config: Settings,
 ): PeriodKpis {
-  const servicesFor: Record<Period, number | null> = {
+  // Every period ends today, and a dossier due today is not overdue yet.
+  const options = kpiOptions(config, counters.today);
+  const servicesFor: Record<Period, ServiceFigures | null> = {
     today: null,
     last7Days: null,
     monthToDate: services?.month ?? null,
@@ -165,7 +180,7 @@ function periodKpis(
     yearToDate: services?.year ?? null,
   };
   return Object.fromEntries(
-    periods.map((p) => [p, kpis(counters[p], catalog, servicesFor[p])]),
+    periods.map((p) => [p, kpis(counters[p], catalog, servicesFor[p], options)]),
   ) as PeriodKpis;
 }
 
@@ -417,8 +432,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     }
     const catalogFigures = catalog ?? NO_CATALOG;
     const periodCounters = unitPeriodCounters(data, cal);
-    const services = serviceCounts(data, cal);
-    const unitKpis = periodKpis(periodCounters, catalogFigures, services);
+    const services = serviceCounts(data, cal, catalog);
+    const unitKpis = periodKpis(periodCounters, catalogFigures, services, config);
     const row: UnitRow = {
       unitCode: unit.unitCode,
       name: unit.name,
@@ -472,22 +487,30 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
       fullOnline: entries.reduce((s, e) => s + e.catalogFigures.fullOnline, 0),
     };
     const services: ServiceCounts = {
-      month: entries.reduce((s, e) => s + e.services.month, 0),
-      quarter: entries.reduce((s, e) => s + e.services.quarter, 0),
-      year: entries.reduce((s, e) => s + e.services.year, 0),
+      month: sumServiceFigures(entries.map((e) => e.services.month)),
+      quarter: sumServiceFigures(entries.map((e) => e.services.quarter)),
+      year: sumServiceFigures(entries.map((e) => e.services.year)),
     };
     const counters = Object.fromEntries(
       periods.map((p) => [p, sumCounters(entries.map((e) => e.periodCounters[p]))]),
     ) as Record<Period, CounterValues>;
-    return periodKpis(counters, catalogTotal, services);
+    return periodKpis(counters, catalogTotal, services, config);
   };
   const nationalKpis = sumPeriods(counted);
   const byStatus = Object.fromEntries(
     connectionStatuses.map((s) => [s, rows.filter((r) => r.connection.status === s).length]),
   );
   const kinds = [...new Set(units.map((u) => u.kind))];
+  const pastOptions: KpiOptions = kpiOptions(config);
   const nationalOver = (days: readonly string[]): Kpis =>
-    kpis(sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, days))), NO_CATALOG, null);
+    kpis(
+      sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, days))),
+      NO_CATALOG,
+      null,
+      days.includes(cal.today)
+        ? kpiOptions(config, sumCounters(evaluated.flatMap((e) => pick(e.data.unitDays, [cal.today]))))
+        : pastOptions,
+    );
   const generatedAt = new Date(now).toISOString();
   const latest: LatestSnapshot = {
     schemaVersion: 1,
@@ -506,6 +529,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
         sumCounters(counted.flatMap((e) => pick(e.data.unitDays, cal.seriesDays.slice(-14, -7)))),
         NO_CATALOG,
         null,
+        pastOptions,
       ),
       previous: {
         today: nationalOver([addDays(cal.today, -1)]),
@@ -593,7 +617,7 @@ async function notEvaluated(
   const previous = await deps.statuses.get(unit.unitCode).catch(() => undefined);
   const status = previous?.status ?? 'never_connected';
   const periodCounters = unitPeriodCounters(EMPTY_DATA, cal);
-  const unitKpis = periodKpis(periodCounters, NO_CATALOG, undefined);
+  const unitKpis = periodKpis(periodCounters, NO_CATALOG, undefined, deps.config);
   return {
     unit,
     row: {
@@ -626,7 +650,7 @@ async function notEvaluated(
     data: EMPTY_DATA,
     periodCounters,
     catalogFigures: NO_CATALOG,
-    services: { month: 0, quarter: 0, year: 0 },
+    services: { month: null, quarter: null, year: null },
     history: previous?.history ?? [],
   };
 }
@@ -673,7 +697,7 @@ function unitSnapshot(
         const v = data.agencyMonths.get(m)?.get(code);
         return v ? [v] : [];
       });
-    const mtd = sumCounters(months([cal.month]));
+    const mtd = sumCounters(days(cal.monthDays));
     return {
       today: sumCounters(days([cal.today])),
       last7Days: sumCounters(days(cal.last7)),
@@ -684,7 +708,7 @@ function unitSnapshot(
   };
   const agencies = [...agencyCodes].sort().map((code) => {
     const info = registered.get(code);
-    const figures = periodKpis(agencyCounters(code), NO_CATALOG, undefined);
+    const figures = periodKpis(agencyCounters(code), NO_CATALOG, undefined, config);
     return {
       agencyCode: code,
       name: info?.name ?? null,
@@ -699,7 +723,12 @@ function unitSnapshot(
     unit: row,
     series: cal.seriesDays.map((date) => ({
       date,
-      kpis: kpis(data.unitDays.get(date) ?? {}, entry.catalogFigures, null) satisfies Kpis,
+      kpis: kpis(
+        data.unitDays.get(date) ?? {},
+        entry.catalogFigures,
+        null,
+        kpiOptions(config, date === cal.today ? data.unitDays.get(date) : undefined),
+      ) satisfies Kpis,
     })),
     agencies,
     history: entry.history.map((h) => ({

@@ -24,7 +24,7 @@ function row(name: string, reasons: string[]): UnitRow {
       digitized: 1,
     },
     { procedures: 10, online: 5, fullOnline: 1 },
-    2,
+    { withDossiers: 2, outsideCatalog: 0 },
   );
   return {
     unitCode: 'H48',

@@ -17,7 +17,7 @@ function world() {
   const reader = new InMemoryEvaluationReader().setSignals('H48', {
     heartbeats: new Map([['tthc', T0 - 60_000]]),
     lastDossierEventAt: T0 - HOUR,
-    catalog: { syncedAt: T0 - 24 * HOUR, procedures: 10, online: 4, fullOnline: 2 },
+    catalog: { syncedAt: T0 - 24 * HOUR, procedures: 10, online: 4, fullOnline: 2, levels: {} },
     dailyTotals: [
       {
         date: '2026-11-14',

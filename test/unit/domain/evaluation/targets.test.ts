@@ -60,7 +60,7 @@ describe('targetResults: a target is met when the year-to-date figure is at leas
         digitized: 15,
       },
       catalog,
-      6,
+      { withDossiers: 6, outsideCatalog: 0 },
     );
     expect(targetResults(figures, config.targets.default)).toEqual({
       onlineRate: { target: 0.5, actual: 0.5, met: true },
