@@ -132,6 +132,8 @@ export const settingsSchema = z.object({
       onlinePayment: z.number().nonnegative(),
     }),
     bands: z.array(z.object({ band: z.string(), min: z.number() })).min(1),
+    /** A band only once the measured groups are worth this many points (of 100); below, "not enough data". */
+    minMeasuredMax: z.number().nonnegative().default(60),
   }),
 });
 

@@ -126,14 +126,46 @@ export const targetsSchema = z.record(z.string(), targetResultSchema);
 
 export const scoreSchema = z.object({
   total: z.number().nullable().meta({ description: 'Points earned in the measured groups.' }),
-  measuredMax: z.number(),
-  scaled: z.number().nullable().meta({ description: 'total out of 100, over the measured groups only.' }),
-  band: z.string().nullable(),
+  measuredMax: z.number().meta({
+    description:
+      'The points the measured groups and parts could earn; a rate that is not applicable leaves its points out.',
+  }),
+  scaled: z.number().nullable().meta({ description: 'total out of measuredMax, rescaled to 100.' }),
+  band: z.string().nullable().meta({
+    description:
+      'The band of scaled; "not_enough_data" when measuredMax is below the configured minimum; null without a score.',
+  }),
   groups: z.record(
     z.string(),
-    z.object({ score: z.number().nullable(), max: z.number(), measured: z.boolean() }),
+    z.object({
+      score: z.number().nullable(),
+      max: z.number(),
+      measuredMax: z.number().meta({ description: 'The part of max whose rates were applicable.' }),
+      measured: z.boolean(),
+    }),
   ),
 });
+
+export const kindScoreSchema = z
+  .object({
+    average: z.number().nullable().meta({
+      description: 'Mean of scaled over the kind’s units with a band on enough data; null when none.',
+    }),
+    scored: count,
+    notEnoughData: count,
+    byBand: z.record(z.string(), count),
+    ranking: z.array(
+      z.object({
+        rank: z.number().int().min(1).meta({ description: 'Equal scores share a rank (1, 2, 2, 4).' }),
+        unitCode: z.string(),
+        name: z.string(),
+        scaled: z.number(),
+        band: z.string(),
+      }),
+    ),
+  })
+  .meta({ description: 'The index within one kind of unit: its average, bands and ranking.' });
+export type KindScore = z.infer<typeof kindScoreSchema>;
 
 export const unitRowSchema = z.object({
   unitCode: z.string(),
@@ -223,7 +255,10 @@ export const latestSnapshotSchema = z
       targets: targetsSchema,
       score: scoreSchema,
     }),
-    byKind: z.record(z.string(), z.object({ units: count, connected: count, kpis: periodKpisSchema })),
+    byKind: z.record(
+      z.string(),
+      z.object({ units: count, connected: count, kpis: periodKpisSchema, score: kindScoreSchema }),
+    ),
     evaluation: z
       .object({
         everyMinutes: z.number().positive().meta({ description: 'How often the evaluation runs.' }),

@@ -1,5 +1,7 @@
 import { prng } from '../../cli/simulate/random.ts';
 import { demoRegistry } from '../../cli/simulate/registry.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
+import { kindScore } from '../../shared/domain/evaluation/index-score.ts';
 import {
   type Kpis,
   type LatestSnapshot,
@@ -228,11 +230,11 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
           scaled,
           band: band(scaled),
           groups: {
-            transparency: { score: null, max: 18, measured: false },
-            progress: { score: empty ? null : 12, max: 20, measured: true },
-            onlineService: { score: empty ? null : 15, max: 22, measured: true },
-            digitization: { score: empty ? null : 14, max: 22, measured: true },
-            satisfaction: { score: null, max: 18, measured: true },
+            transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+            progress: { score: empty ? null : 12, max: 20, measuredMax: empty ? 0 : 20, measured: true },
+            onlineService: { score: empty ? null : 15, max: 22, measuredMax: empty ? 0 : 22, measured: true },
+            digitization: { score: empty ? null : 14, max: 22, measuredMax: empty ? 0 : 22, measured: true },
+            satisfaction: { score: null, max: 18, measuredMax: 0, measured: true },
           },
         },
       };
@@ -297,6 +299,10 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
           units: rows.filter((r) => r.kind === kind).length,
           connected: rows.filter((r) => r.kind === kind && r.connection.status === 'connected').length,
           kpis: periodKpis(random),
+          score: kindScore(
+            rows.filter((r) => r.kind === kind),
+            loadSettings({}).index,
+          ),
         },
       ]),
     ),

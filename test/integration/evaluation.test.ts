@@ -295,9 +295,11 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     });
     // onlineService = (12 × min(1, 0.25/0.5) + 10 × 1) / 22 of 22 points; scaled over the measured groups only.
     expect(g01?.score.groups.onlineService?.score).toBeCloseTo(16, 5);
-    expect(g01?.score.groups.transparency).toEqual({ score: null, max: 18, measured: false });
+    expect(g01?.score.groups.transparency).toEqual({ score: null, max: 18, measuredMax: 0, measured: false });
     expect(g01?.score).toMatchObject({ total: 16, measuredMax: 22, scaled: 72.73 });
-    expect(g01?.score.band).toBe('fair');
+    // 22 measurable points are below the 60 a band needs.
+    expect(g01?.score.band).toBe('not_enough_data');
+    expect(snapshot.byKind.ministry?.score).toMatchObject({ average: null, scored: 0, notEnoughData: 1 });
     expect(snapshot.national.kpis.yearToDate).toMatchObject({
       dossiersReceived: 18,
       dossiersReceivedOnline: 8,

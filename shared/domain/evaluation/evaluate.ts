@@ -27,7 +27,7 @@ import {
 } from './compliance.ts';
 import { toCsv } from './csv.ts';
 import { readWithHistory } from './history.ts';
-import { indexScore } from './index-score.ts';
+import { indexScore, kindScore } from './index-score.ts';
 import {
   type CatalogFigures,
   type KpiOptions,
@@ -549,6 +549,10 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
             units: entries.length,
             connected: entries.filter((e) => e.row.connection.status === 'connected').length,
             kpis: sumPeriods(entries),
+            score: kindScore(
+              entries.map((e) => e.row),
+              config.index,
+            ),
           },
         ];
       }),
