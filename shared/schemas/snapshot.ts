@@ -117,11 +117,31 @@ export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_r
     'Figures the unit’s sender cannot make exact: "folded" when the sender merges codes (the figure is reported but coarser), "not_reported" when it never says (counts stay 0 and rates null). Figures not listed are exact.',
 });
 
-export const targetResultSchema = z.object({
-  target: z.number(),
+const attainment = z.object({
   actual: z.number().nullable(),
-  met: z.boolean().nullable(),
+  met: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'actual ≥ target; null when the figure is not applicable.' }),
+  withinRange: z.boolean().nullable().meta({
+    description: 'target ≤ actual ≤ targetMax; null without a range or when the figure is not applicable.',
+  }),
 });
+export const targetResultSchema = z.object({
+  target: z.number().meta({ description: 'The share to reach: the target, or the lower end of its range.' }),
+  targetMax: z
+    .number()
+    .nullable()
+    .meta({ description: 'The upper end of a range target; null for a plain one.' }),
+  source: z.enum(['agency', 'unit_level', 'national_level', 'unit_default', 'national_default']).meta({
+    description:
+      'Where the target came from, by precedence: agency, unit for the level, national for the level, unit default, national default.',
+  }),
+  actual: z.number().nullable().meta({ description: 'The year-to-date figure.' }),
+  met: z.boolean().nullable(),
+  periods: z.object({ monthToDate: attainment, quarterToDate: attainment, yearToDate: attainment }),
+});
+export type TargetResult = z.infer<typeof targetResultSchema>;
 export const targetsSchema = z.record(z.string(), targetResultSchema);
 
 export const scoreSchema = z.object({

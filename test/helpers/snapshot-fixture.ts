@@ -8,6 +8,7 @@ import {
   latestSnapshotSchema,
   type Period,
   periods,
+  type TargetResult,
   type UnitRow,
   type UnitSnapshot,
   unitSnapshotSchema,
@@ -41,6 +42,19 @@ export const MERGER_2025: Record<string, string[]> = {
 };
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+
+/** A national-default target judged on one figure, the same for every period. */
+function attained(target: number, actual: number | null): TargetResult {
+  const judged = { actual, met: actual === null ? null : actual >= target, withinRange: null };
+  return {
+    target,
+    targetMax: null,
+    source: 'national_default',
+    actual,
+    met: judged.met,
+    periods: { monthToDate: judged, quarterToDate: judged, yearToDate: judged },
+  };
+}
 
 /** Figures for one period from a few counts; every rate is the ratio of the counts beside it. */
 function kpisFrom(random: () => number, scale: number): Kpis {
@@ -218,11 +232,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         },
         kpis,
         targets: {
-          onlineRate: {
-            target: 0.5,
-            actual: kpis.yearToDate.onlineRate,
-            met: kpis.yearToDate.onlineRate === null ? null : kpis.yearToDate.onlineRate >= 0.5,
-          },
+          onlineRate: attained(0.5, kpis.yearToDate.onlineRate),
         },
         score: {
           total: scaled === null ? null : (scaled * 82) / 100,
@@ -246,9 +256,9 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
     kpis: periodKpis(random),
     previous7Days: kpisFrom(random, SCALE.last7Days * 80),
     targets: {
-      onlineRate: { target: 0.5, actual: 0.4, met: false },
-      fullOnlineRate: { target: 0.5, actual: 0.3, met: false },
-      onTimeRate: { target: 0.95, actual: 0.9, met: false },
+      onlineRate: attained(0.5, 0.4),
+      fullOnlineRate: attained(0.5, 0.3),
+      onTimeRate: attained(0.95, 0.9),
     },
     score: rows[0]?.score ?? { total: null, measuredMax: 0, scaled: null, band: null, groups: {} },
   };

@@ -284,9 +284,14 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       proceduresOnlineOutsideCatalog: 1,
     });
     expect(h18?.kpis.today.onlineServicesWithDossiers).toBeNull();
-    expect(h18?.targets.onlineRate).toEqual({ target: 0.3, actual: 0.5, met: true });
+    expect(h18?.targets.onlineRate).toMatchObject({
+      target: 0.3,
+      source: 'unit_default',
+      actual: 0.5,
+      met: true,
+    });
     const g01 = snapshot.units.find((u) => u.unitCode === 'G01');
-    expect(g01?.targets.onlineRate).toEqual({ target: 0.5, actual: 0.25, met: false });
+    expect(g01?.targets.onlineRate).toMatchObject({ target: 0.5, actual: 0.25, met: false });
     expect(g01?.kpis.today).toMatchObject({
       dossiersWithFee: 4,
       onlinePayments: 4,

@@ -37,8 +37,6 @@ import {
   serviceFigures,
   sumCounters,
   sumServiceFigures,
-  targetResults,
-  targetsFor,
 } from './kpis.ts';
 import type {
   Alert,
@@ -52,6 +50,7 @@ import type {
   StatusStorePort,
   UnitData,
 } from './ports.ts';
+import { resolveTargets, targetResults } from './targets.ts';
 
 export interface EvaluationDeps {
   config: Settings;
@@ -456,7 +455,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
       },
       kpis: unitKpis,
       ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
-      targets: targetResults(unitKpis.yearToDate, targetsFor(config, unit.targets)),
+      targets: targetResults(unitKpis, resolveTargets(config, { unitDefault: unit.targets })),
       score: indexScore(unitKpis.yearToDate, config.index),
     };
     return {
@@ -537,7 +536,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
         monthToDate: nationalOver(previousMonthToDate(cal.today)),
       },
       series: cal.seriesDays.map((date) => nationalDay(date, nationalOver([date]))),
-      targets: targetResults(nationalKpis.yearToDate, config.targets.default),
+      targets: targetResults(nationalKpis, resolveTargets(config)),
       score: indexScore(nationalKpis.yearToDate, config.index),
     },
     byKind: Object.fromEntries(
@@ -718,7 +717,15 @@ function unitSnapshot(
       name: info?.name ?? null,
       level: info?.level ?? null,
       kpis: figures,
-      targets: targetResults(figures.yearToDate, targetsFor(config, unit.targets, info?.level)),
+      targets: targetResults(
+        figures,
+        resolveTargets(config, {
+          agency: info?.targets,
+          level: info?.level,
+          unitByLevel: unit.targetsByLevel,
+          unitDefault: unit.targets,
+        }),
+      ),
     };
   });
   return {

@@ -1,5 +1,4 @@
 import type { Settings } from '../../config/settings.ts';
-import type { KpiTargets } from '../../schemas/registry.ts';
 import type { Kpis } from '../../schemas/snapshot.ts';
 import { addInto, type CounterValues } from '../dossier/counters.ts';
 import type { OnTimeDenominator } from '../dossier/state.ts';
@@ -126,27 +125,4 @@ export function kpis(
     proceduresFullOnline: catalog.fullOnline,
     proceduresOnlineRate: ratio(catalog.online, catalog.procedures),
   };
-}
-
-export type TargetResults = Record<string, { target: number; actual: number | null; met: boolean | null }>;
-
-/** Each target against the year-to-date figure; a figure that is not applicable neither meets nor misses. */
-export function targetResults(figures: Kpis, targets: KpiTargets): TargetResults {
-  const out: TargetResults = {};
-  for (const [name, target] of Object.entries(targets)) {
-    if (target === undefined) continue;
-    const actual = figures[name as keyof Kpis];
-    const value = typeof actual === 'number' ? actual : null;
-    out[name] = { target, actual: value, met: value === null ? null : value >= target };
-  }
-  return out;
-}
-
-export function targetsFor(
-  config: Settings,
-  unitTargets: KpiTargets | undefined,
-  level?: string,
-): KpiTargets {
-  const byLevel = level === undefined ? {} : (config.targets.byAgencyLevel[level] ?? {});
-  return { ...config.targets.default, ...byLevel, ...(unitTargets ?? {}) };
 }

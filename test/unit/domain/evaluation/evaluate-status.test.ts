@@ -69,13 +69,21 @@ describe('connection status across evaluations', () => {
     await w.at(T0);
     const row = w.snapshots.last.latest.units[0];
     // No dossiers at all: every target figure is not applicable, and nothing can be scored.
-    expect(row?.targets).toEqual({
-      onlineRate: { target: 0.5, actual: null, met: null },
-      fullOnlineRate: { target: 0.5, actual: null, met: null },
-      onTimeRate: { target: 0.95, actual: null, met: null },
-      onlineServicesWithDossiersRate: { target: 0.65, actual: 0, met: false },
-      onlinePaymentRate: { target: 0.5, actual: null, met: null },
-      digitizedRate: { target: 0.8, actual: null, met: null },
+    const judged = Object.fromEntries(
+      Object.entries(row?.targets ?? {}).map(([name, t]) => [name, [t.target, t.source, t.actual, t.met]]),
+    );
+    expect(judged).toEqual({
+      onlineRate: [0.5, 'national_default', null, null],
+      fullOnlineRate: [0.5, 'national_default', null, null],
+      onTimeRate: [0.95, 'national_default', null, null],
+      onlineServicesWithDossiersRate: [0.65, 'national_default', 0, false],
+      onlinePaymentRate: [0.5, 'national_default', null, null],
+      digitizedRate: [0.8, 'national_default', null, null],
+    });
+    expect(row?.targets.onlineServicesWithDossiersRate?.periods.monthToDate).toEqual({
+      actual: 0,
+      met: false,
+      withinRange: null,
     });
     expect(row?.score).toMatchObject({ total: null, measuredMax: 0, scaled: null, band: null });
   });

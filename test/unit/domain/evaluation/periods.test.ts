@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../../shared/config/settings.ts';
 import { evaluate } from '../../../../shared/domain/evaluation/evaluate.ts';
+import type { UnitInput } from '../../../../shared/schemas/registry.ts';
 import type { Period } from '../../../../shared/schemas/snapshot.ts';
 import {
   InMemoryEvaluationReader,
@@ -39,7 +40,7 @@ function oneADay(from: string, to: string): InMemoryEvaluationReader {
   return reader;
 }
 
-async function run(reader: InMemoryEvaluationReader, atIso: string) {
+async function run(reader: InMemoryEvaluationReader, atIso: string, unit: Partial<UnitInput> = {}) {
   const snapshots = new InMemorySnapshots();
   const at = Date.parse(atIso);
   await evaluate({
@@ -51,6 +52,7 @@ async function run(reader: InMemoryEvaluationReader, atIso: string) {
         kind: 'province',
         systems: ['tthc'],
         agencies: [{ agencyCode: AGENCY, name: 'Sở Tư pháp', level: 'department' }],
+        ...unit,
       },
     ]),
     reader,
@@ -225,6 +227,24 @@ describe('open dossiers past their due date', () => {
     const month = (await run(withOpenDossiers(), '2026-11-15T05:00:00Z')).latest.units[0]?.kpis.monthToDate;
     // 1 on time / (2 resolved with a due date + 1 open and overdue).
     expect(month).toMatchObject({ onTimeDenominator: 3, dossiersOnTime: 1, onTimeRate: 1 / 3 });
+  });
+});
+
+describe('targets in the unit files', () => {
+  it('gives an agency its unit’s target for its level ahead of the unit’s default, for each period', async () => {
+    const reader = oneADay('2026-11-01', '2026-11-15');
+    const snapshot = await run(reader, '2026-11-15T05:00:00Z', {
+      targets: { onlineRate: 0.45 },
+      targetsByLevel: { commune: { onlineRate: { min: 0.25, max: 0.3 } } },
+      agencies: [{ agencyCode: AGENCY, name: 'UBND xã', level: 'commune' }],
+    });
+    const target = snapshot.units[0]?.agencies[0]?.targets.onlineRate;
+    expect(target).toMatchObject({ target: 0.25, targetMax: 0.3, source: 'unit_level' });
+    expect(Object.keys(target?.periods ?? {})).toEqual(['monthToDate', 'quarterToDate', 'yearToDate']);
+    expect(snapshot.latest.units[0]?.targets.onlineRate).toMatchObject({
+      target: 0.45,
+      source: 'unit_default',
+    });
   });
 });
 
