@@ -46,9 +46,11 @@ function expectedKpis(f: ExpectedFigures): Partial<Kpis> {
     ...f,
     onlineRate: ratio(f.dossiersReceivedOnline, f.dossiersReceived),
     fullOnlineRate: ratio(f.fullOnlineDossiers, f.fullOnlineEligible),
-    onTimeRate: ratio(f.dossiersOnTime, f.dossiersWithDueDate),
+    processedOnlineRate: ratio(f.dossiersResolvedOnline, f.dossiersResolved),
+    onTimeRate: ratio(f.dossiersOnTime, f.onTimeDenominator),
     onlinePaymentRate: ratio(f.onlinePayments, f.dossiersWithFee),
     digitizedRate: ratio(f.dossiersDigitized, f.dossiersResolved),
+    satisfactionRate: ratio(f.satisfiedRatings, f.ratings),
   };
 }
 
@@ -95,8 +97,18 @@ function expectMatchesTruth(snapshot: LatestSnapshot, truth: GroundTruth): void 
       });
       compared++;
     }
+    // The index of the year to date, by its definition; the pipeline rounds each group to 0.01.
+    expect(row.score.measuredMax).toBe(expected?.score.measuredMax);
+    if (expected?.score.scaled == null) expect(row.score.scaled).toBeNull();
+    else expect(Math.abs((row.score.scaled ?? Number.NaN) - expected.score.scaled)).toBeLessThan(0.05);
   }
   expect(compared).toBe(4 * truth.registered);
+  for (const [kind, want] of Object.entries(truth.byKind)) {
+    const got = snapshot.byKind[kind]?.score;
+    expect({ kind, scored: got?.scored }).toEqual({ kind, scored: want.scored });
+    if (want.average === null) expect(got?.average).toBeNull();
+    else expect(Math.abs((got?.average ?? Number.NaN) - want.average)).toBeLessThan(0.05);
+  }
   expect(snapshot.national.kpis.yearToDate.dossiersReceived).toBe(truth.national.yearToDate.dossiersReceived);
   expect(snapshot.national.kpis.yearToDate.onlineRate).toBe(truth.national.onlineRate);
 }
