@@ -230,6 +230,8 @@ export const nationalDaySchema = kpisSchema
     fullOnlineDossiers: true,
     fullOnlineRate: true,
     dossiersWithDueDate: true,
+    dossiersOverdueOpen: true,
+    onTimeDenominator: true,
     dossiersOnTime: true,
     onTimeRate: true,
   })

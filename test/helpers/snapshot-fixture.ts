@@ -279,6 +279,8 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
       fullOnlineDossiers: k.fullOnlineDossiers,
       fullOnlineRate: k.fullOnlineRate,
       dossiersWithDueDate: k.dossiersWithDueDate,
+      dossiersOverdueOpen: k.dossiersOverdueOpen,
+      onTimeDenominator: k.onTimeDenominator,
       dossiersOnTime: k.dossiersOnTime,
       onTimeRate: k.onTimeRate,
     };

@@ -200,6 +200,8 @@ function nationalDay(date: string, k: Kpis): NationalDay {
     fullOnlineDossiers: k.fullOnlineDossiers,
     fullOnlineRate: k.fullOnlineRate,
     dossiersWithDueDate: k.dossiersWithDueDate,
+    dossiersOverdueOpen: k.dossiersOverdueOpen,
+    onTimeDenominator: k.onTimeDenominator,
     dossiersOnTime: k.dossiersOnTime,
     onTimeRate: k.onTimeRate,
   };
