@@ -343,7 +343,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         name: i === 0 ? null : a.name,
         level: a.level,
         kpis: periodKpis(random, i === 1),
-        targets: { onlineRate: { target: 0.5, actual: null, met: null } },
+        targets: { onlineRate: attained(0.5, null) },
       })),
       history: [
         { status: row.connection.status, since: asOf, reasons: row.connection.reasons.map((r) => r.code) },
