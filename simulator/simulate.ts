@@ -1,9 +1,11 @@
 import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
 import type { QueuedEvent } from '../shared/schemas/queue.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
+import { intendedScores, ONLINE_SHARE, qualityFor } from './calibration.ts';
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
 import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';
+import { type DossierIntent, intendedCounters, intendedScore, overdueOpen } from './truth.ts';
 
 export type Fault =
   | 'never_connected'
@@ -35,15 +37,23 @@ export interface SimulateOptions {
 export interface ExpectedFigures {
   dossiersReceived: number;
   dossiersReceivedOnline: number;
+  dossiersReceivedPostal: number;
+  dossiersFromNationalPortal: number;
   fullOnlineEligible: number;
   fullOnlineDossiers: number;
   dossiersResolved: number;
+  dossiersResolvedOnline: number;
   dossiersWithDueDate: number;
+  dossiersNoDueDate: number;
+  dossiersOverdueOpen: number;
+  onTimeDenominator: number;
   dossiersOnTime: number;
   dossiersWithFee: number;
   onlinePayments: number;
   onlinePaymentAmountVnd: number;
   dossiersDigitized: number;
+  ratings: number;
+  satisfiedRatings: number;
 }
 
 export interface GroundTruth {
@@ -61,9 +71,15 @@ export interface GroundTruth {
       monthToDate: ExpectedFigures;
       quarterToDate: ExpectedFigures;
       yearToDate: ExpectedFigures;
+      /** The index of the year-to-date figures, by the definition in docs/snapshots.md. */
+      score: { scaled: number | null; measuredMax: number };
+      /** The index the scenario meant the unit to reach, when it scores one. */
+      intendedScore: number | null;
     }
   >;
   national: { yearToDate: ExpectedFigures; onlineRate: number | null };
+  /** Per kind: the mean index over units with at least 60 measured points, and how many were banded fair or better. */
+  byKind: Record<string, { average: number | null; scored: number; fairOrBetter: number }>;
   sent: { requests: number; events: number; duplicates: number; legacy: number };
 }
 
@@ -145,22 +161,39 @@ interface Request {
   contentType: string;
 }
 
-function figures(map: CounterMap, unitCode: string, periods: string[]): ExpectedFigures {
+function figures(map: CounterMap, unitCode: string, periods: string[], overdue: number): ExpectedFigures {
   const sum = (counter: string) =>
     periods.reduce((total, period) => total + (map.get(`${unitCode}|${period}|U|${counter}`) ?? 0), 0);
   return {
     dossiersReceived: sum('received'),
     dossiersReceivedOnline: sum('receivedOnline'),
+    dossiersReceivedPostal: sum('receivedPostal'),
+    dossiersFromNationalPortal: sum('fromNationalPortal'),
     fullOnlineEligible: sum('fullOnlineEligible'),
     fullOnlineDossiers: sum('fullOnline'),
     dossiersResolved: sum('resolved'),
+    dossiersResolvedOnline: sum('resolvedOnline'),
     dossiersWithDueDate: sum('resolvedWithDueDate'),
+    dossiersNoDueDate: sum('resolvedNoDueDate'),
+    dossiersOverdueOpen: overdue,
+    onTimeDenominator: sum('resolvedWithDueDate') + overdue,
     dossiersOnTime: sum('resolvedOnTime'),
     dossiersWithFee: sum('feeRequired'),
     onlinePayments: sum('paidOnline'),
     onlinePaymentAmountVnd: sum('paidOnlineAmountVnd'),
     dossiersDigitized: sum('digitized'),
+    ratings: sum('rated'),
+    satisfiedRatings: sum('satisfied'),
   };
+}
+
+const share = (numerator: number, denominator: number): number | null =>
+  denominator > 0 ? numerator / denominator : null;
+
+/** Adds one counter map into another. */
+function mergeInto(target: CounterMap, source: CounterMap): CounterMap {
+  for (const [key, value] of source) target.set(key, (target.get(key) ?? 0) + value);
+  return target;
 }
 
 /**
@@ -170,6 +203,16 @@ function figures(map: CounterMap, unitCode: string, periods: string[]): Expected
  * ground truth, computed by a plain model that shares no code with the pipeline.
  */
 export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
+  const { requests, truth } = planSimulation(options);
+  await send(options, requests);
+  return truth;
+}
+
+/** Everything a run sends, and its ground truth, without sending anything: the scenario is pure. */
+export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | 'progress' | 'concurrency'>): {
+  requests: Request[];
+  truth: GroundTruth;
+} {
   const random = prng(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const faults = { ...DEFAULT_FAULTS, ...options.faults };
@@ -190,6 +233,21 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
       .map((u) => u.unitCode),
   );
   const weights = sending.map((u) => (u.kind === 'province' ? 2 + random() * 4 : 0.5 + random()));
+  // The index each unit is meant to reach (calibration.ts), and the quality of its dossiers that gives it.
+  const scores = intendedScores(sending.filter((u) => u.sender === undefined));
+  const intents: DossierIntent[] = [];
+  // A unit's outcome shares come from low-discrepancy sequences (the n-th value of a stream is n × an
+  // irrational, mod 1), counted over the dossiers a share applies to, so that even a unit of a few dozen
+  // dossiers gets the shares it is meant to have.
+  const drawn = new Map<string, number>();
+  const offsets = new Map(sending.map((u) => [u.unitCode, random()]));
+  const nextShare = (unitCode: string, stream: string, alpha: number): number => {
+    const key = `${unitCode}|${stream}`;
+    const n = (drawn.get(key) ?? 0) + 1;
+    drawn.set(key, n);
+    return (n * alpha + (offsets.get(unitCode) ?? 0)) % 1;
+  };
+  const todayStart = Date.parse(`${vnDay(options.now)}T00:00:00+07:00`);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const now = options.now;
   const start = now - options.days * 24 * HOUR;
@@ -269,7 +327,8 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     const agency = pick(unit.agencies ?? [{ agencyCode: `000.00.10.${unit.unitCode}`, name: '', level: '' }]);
     const dossierCode = `${agency.agencyCode}-${vnDay(start).slice(2).replaceAll('-', '')}-${String(d).padStart(6, '0')}`;
     const procedureCode = `1.00${String(1000 + Math.floor(random() * random() * 40)).padStart(4, '0')}`;
-    const channel = random() < 0.385 ? 2 : random() < 0.05 ? 3 : 1;
+    const channel =
+      nextShare(unit.unitCode, 'channel', 0.5772156649) < ONLINE_SHARE ? 2 : random() < 0.05 ? 3 : 1;
     const onlineLevel = pick(['full', 'full', 'partial', 'none'] as const);
     const base = { unitCode: unit.unitCode, dossierCode, procedureCode, agencyCode: agency.agencyCode };
     if (unit.sender !== undefined) {
@@ -309,38 +368,90 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
       });
       continue;
     }
+    const q = qualityFor(scores.get(unit.unitCode) ?? 60);
+    const draw = (stream: string, alpha: number): number => nextShare(unit.unitCode, stream, alpha);
+    // The channel and level drawn above are the dossier's; the rest of its intent is drawn here, before any
+    // event is written: whether a fee is paid online, whether it is meant to be on time, and its timing.
     const receivedAt = start + Math.floor(random() * (now - start - 2 * HOUR));
-    const dueAt = receivedAt + Math.floor(48 + random() * 200) * HOUR;
+    const dueAt = random() < 0.03 ? null : receivedAt + Math.floor(48 + random() * 200) * HOUR;
     const fee = random() < 0.4;
-    const supplements = random() < 0.15 ? pick([1, 1, 2]) : 0;
-    const lifecycle = [2, 4, ...(supplements > 0 ? [5] : []), 9, 10];
-    let at = receivedAt;
-    for (const status of lifecycle) {
-      at += status === 2 ? 0 : Math.floor(1 + random() * 50) * HOUR;
-      if (at > now - 60_000) break;
+    const paidOnline = fee && draw('paid', 0.6180339887) < 0.5 * q;
+    const amount = pick([20_000, 50_000, 100_000, 250_000]);
+    // Only a dossier due before today can be judged: it is on time, late, or open and overdue. One due
+    // later is still being processed at the end of the run, so it is outside the on-time rate either way.
+    const judged = dueAt !== null && dueAt < todayStart;
+    const meantOnTime = judged && draw('onTime', 0.4142135624) < q;
+    const supplements = meantOnTime ? (random() < 0.15 ? 1 : 0) : random() < 0.2 ? 2 : 0;
+    const fromNationalPortal = channel === 2 && random() < 0.3;
+    const span = dueAt === null ? Math.floor(24 + random() * 200) * HOUR : dueAt - receivedAt;
+    const margin = Math.min(Math.floor(1 + random() * 72) * HOUR, span - HOUR);
+    const resolveAt =
+      dueAt === null
+        ? receivedAt + HOUR + Math.floor(random() * (span - HOUR))
+        : !judged
+          ? now + margin
+          : meantOnTime
+            ? dueAt - margin
+            : dueAt + margin;
+    const times: [status: number, at: number, id: string][] = [
+      [2, receivedAt, '2'],
+      [4, receivedAt + Math.floor((resolveAt - receivedAt) * 0.1), '4'],
+      ...Array.from({ length: supplements }, (_, k): [number, number, string] => [
+        5,
+        receivedAt + Math.floor((resolveAt - receivedAt) * (0.2 + 0.2 * k)),
+        `5-${k + 1}`,
+      ]),
+      [9, resolveAt, '9'],
+      [10, resolveAt + Math.floor(1 + random() * 24) * HOUR, '10'],
+    ];
+    const sent = times.filter(([, at]) => at <= now - 60_000);
+    const resolvedSent = sent.some(([status]) => status === 9);
+    // Shares of the dossiers they apply to: digitised of those resolved; three in ten of those returned
+    // rate, and 0.9 q of those are satisfied.
+    const digitized = resolvedSent && draw('digitized', 0.7320508076) < 0.8 * q;
+    const rated = sent.some(([status]) => status === 10) && draw('rated', 0.3183098862) < 0.3;
+    const rating = rated
+      ? draw('satisfied', 0.1415926536) < 0.9 * q
+        ? pick([4, 5])
+        : pick([1, 2, 3])
+      : undefined;
+    intents.push({
+      unitCode: unit.unitCode,
+      agencyCode: agency.agencyCode,
+      procedureCode,
+      receivedAt,
+      channel,
+      onlineLevel,
+      fromNationalPortal,
+      fee,
+      paidOnlineVnd: paidOnline ? amount : undefined,
+      dueAt,
+      supplements,
+      resolvedAt: resolvedSent ? resolveAt : undefined,
+      digitized,
+      rating,
+    });
+    for (const [status, at, id] of sent) {
       const event: UnitEvent = {
         ...base,
-        eventId: `${dossierCode}-${status}`,
+        eventId: `${dossierCode}-${id}`,
         status,
         occurredAt: at,
         receivedAt,
         channel,
         onlineLevel,
-        fromNationalPortal: channel === 2 && random() < 0.3,
+        fromNationalPortal,
+        ...(dueAt === null ? { noDueDate: true } : { dueAt }),
       };
-      if (fee)
-        event.payment = {
-          required: true,
-          online: channel === 2 && random() < 0.7,
-          amountVnd: pick([20_000, 50_000, 100_000, 250_000]),
-        };
+      // The fee is settled once, at receipt: one payment event, whose amount is the dossier's.
+      if (fee && status === 2)
+        event.payment = { required: true, online: paidOnline, amountVnd: paidOnline ? amount : 0 };
       if (status >= 9) {
-        event.dueAt = dueAt;
         event.supplementRequests = supplements;
-        event.digitized = random() < 0.6;
-        event.electronicResult = random() < 0.7;
+        event.digitized = digitized;
+        event.electronicResult = digitized;
       }
-      if (status === 10 && random() < 0.3) event.satisfaction = 3 + Math.floor(random() * 3);
+      if (status === 10 && rating !== undefined) event.satisfaction = rating;
       events.push(event);
     }
   }
@@ -348,13 +459,14 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
   // A unit that leaves days out of its totals has a dossier on one of them, so the days it skips are
   // never all empty, even at small volumes.
   const evaluateAt = options.evaluateAt ?? now;
+  const extras: (typeof events)[number][] = [];
   for (const [unitCode, fault] of faultOf) {
     if (fault !== 'reconciliation_unreported') continue;
     const unit = options.units.find((u) => u.unitCode === unitCode);
     const agencyCode = unit?.agencies?.[0]?.agencyCode ?? `000.00.10.${unitCode}`;
     const receivedAt = dayStart(evaluateAt) - 3 * 24 * HOUR + 10 * HOUR;
     const dossierCode = `${agencyCode}-${vnDay(receivedAt).slice(2).replaceAll('-', '')}-900000`;
-    events.push({
+    const extra: QueuedEvent & { unitCode: string } = {
       unitCode,
       dossierCode,
       procedureCode: '1.001000',
@@ -365,14 +477,18 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
       receivedAt,
       channel: 1,
       onlineLevel: 'none',
-    });
+    };
+    events.push(extra);
+    extras.push(extra);
   }
-  const truthEvents = [
-    ...events,
+  // Dossiers sent through the API are counted from their intents. Those sent through a legacy feed, and the
+  // extra dossiers above, are counted by the plain model from what each record can say.
+  const legacyEvents = [
+    ...extras,
     ...legacyRecords.map((l) => l.event),
     ...legacyOnly.flatMap((d) => d.sends.flatMap((s) => (s.event ? [s.event] : []))),
   ];
-  const model = expectedCounters(truthEvents);
+  const model = mergeInto(intendedCounters(intents), expectedCounters(legacyEvents));
   const today = vnDay(evaluateAt);
   const month = Number(today.slice(5, 7));
   const monthsFrom = (first: number): string[] =>
@@ -462,6 +578,79 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
     json(code, 'POST', '/v1/daily-totals', { days });
   }
 
+  const units: GroundTruth['units'] = {};
+  for (const unit of options.units) {
+    const fault = faultOf.get(unit.unitCode) ?? null;
+    const overdue = (...months: string[]): number =>
+      overdueOpen(intents, unit.unitCode, (day) => months.includes(day.slice(0, 7)), today);
+    units[unit.unitCode] = {
+      status: fault === null ? 'connected' : fault === 'never_connected' ? 'never_connected' : 'partial',
+      reasons: fault === null ? [] : REASONS[fault](unit),
+      fault,
+      today: figures(model, unit.unitCode, [today], 0),
+      monthToDate: figures(model, unit.unitCode, [today.slice(0, 7)], overdue(today.slice(0, 7))),
+      quarterToDate: figures(model, unit.unitCode, quarterMonths, overdue(...quarterMonths)),
+      yearToDate: figures(model, unit.unitCode, yearMonths, overdue(...yearMonths)),
+      score: { scaled: null, measuredMax: 0 },
+      intendedScore: scores.get(unit.unitCode) ?? null,
+    };
+    const entry = units[unit.unitCode];
+    if (entry) {
+      const y = entry.yearToDate;
+      entry.score = intendedScore({
+        onTimeRate: share(y.dossiersOnTime, y.onTimeDenominator),
+        onlineRate: share(y.dossiersReceivedOnline, y.dossiersReceived),
+        onlinePaymentRate: share(y.onlinePayments, y.dossiersWithFee),
+        digitizedRate: share(y.dossiersDigitized, y.dossiersResolved),
+        satisfactionRate: share(y.satisfiedRatings, y.ratings),
+      });
+    }
+  }
+  const byKind: GroundTruth['byKind'] = {};
+  for (const kind of new Set(options.units.map((u) => u.kind))) {
+    const banded = options.units
+      .filter((u) => u.kind === kind)
+      .map((u) => units[u.unitCode]?.score)
+      .filter((s): s is { scaled: number; measuredMax: number } => s?.scaled != null && s.measuredMax >= 60);
+    byKind[kind] = {
+      average: banded.length > 0 ? banded.reduce((sum, s) => sum + s.scaled, 0) / banded.length : null,
+      scored: banded.length,
+      fairOrBetter: banded.filter((s) => s.scaled >= 70).length,
+    };
+  }
+  const nationalYtd = options.units
+    .map((u) => units[u.unitCode]?.yearToDate)
+    .filter((f): f is ExpectedFigures => f !== undefined);
+  const total = (name: keyof ExpectedFigures) => nationalYtd.reduce((s, f) => s + f[name], 0);
+  const yearToDate = Object.fromEntries(
+    (Object.keys(nationalYtd[0] ?? {}) as (keyof ExpectedFigures)[]).map((name) => [name, total(name)]),
+  ) as unknown as ExpectedFigures;
+  const truth: GroundTruth = {
+    seed: options.seed,
+    generatedAt: new Date(now).toISOString(),
+    registered: options.units.length,
+    connected: Object.values(units).filter((u) => u.status === 'connected').length,
+    units,
+    national: {
+      yearToDate,
+      onlineRate:
+        yearToDate.dossiersReceived > 0
+          ? yearToDate.dossiersReceivedOnline / yearToDate.dossiersReceived
+          : null,
+    },
+    sent: {
+      requests: requests.length,
+      events: events.length + duplicates,
+      duplicates,
+      legacy: legacyRecords.length + legacyOnly.reduce((n, d) => n + d.sends.length, 0),
+    },
+    byKind,
+  };
+  return { requests, truth };
+}
+
+/** Sends the planned requests, retrying what the API asks to be retried. */
+async function send(options: SimulateOptions, requests: readonly Request[]): Promise<void> {
   let done = 0;
   let next = 0;
   const failures: string[] = [];
@@ -502,45 +691,4 @@ export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
   );
   if (failures.length > 0)
     throw new Error(`The API refused ${failures.length} request(s); first: ${failures[0]}`);
-
-  const units: GroundTruth['units'] = {};
-  for (const unit of options.units) {
-    const fault = faultOf.get(unit.unitCode) ?? null;
-    units[unit.unitCode] = {
-      status: fault === null ? 'connected' : fault === 'never_connected' ? 'never_connected' : 'partial',
-      reasons: fault === null ? [] : REASONS[fault](unit),
-      fault,
-      today: figures(model, unit.unitCode, [today]),
-      monthToDate: figures(model, unit.unitCode, [today.slice(0, 7)]),
-      quarterToDate: figures(model, unit.unitCode, quarterMonths),
-      yearToDate: figures(model, unit.unitCode, yearMonths),
-    };
-  }
-  const nationalYtd = options.units
-    .map((u) => units[u.unitCode]?.yearToDate)
-    .filter((f): f is ExpectedFigures => f !== undefined);
-  const total = (name: keyof ExpectedFigures) => nationalYtd.reduce((s, f) => s + f[name], 0);
-  const yearToDate = Object.fromEntries(
-    (Object.keys(nationalYtd[0] ?? {}) as (keyof ExpectedFigures)[]).map((name) => [name, total(name)]),
-  ) as unknown as ExpectedFigures;
-  return {
-    seed: options.seed,
-    generatedAt: new Date(now).toISOString(),
-    registered: options.units.length,
-    connected: Object.values(units).filter((u) => u.status === 'connected').length,
-    units,
-    national: {
-      yearToDate,
-      onlineRate:
-        yearToDate.dossiersReceived > 0
-          ? yearToDate.dossiersReceivedOnline / yearToDate.dossiersReceived
-          : null,
-    },
-    sent: {
-      requests: requests.length,
-      events: events.length + duplicates,
-      duplicates,
-      legacy: legacyRecords.length + legacyOnly.reduce((n, d) => n + d.sends.length, 0),
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { addInto, COUNTERS, type CounterValues } from '../domain/dossier/counters.ts';
 import type { EvaluationReadPort, ReadPlan, UnitData } from '../domain/evaluation/ports.ts';
 import type { CapacityMeter } from './capacity-meter.ts';
@@ -23,14 +24,19 @@ export function counters(item: Item): CounterValues {
 
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
+const procedureLevelsSchema = z.record(z.string(), z.enum(['none', 'partial', 'full']));
+
 function catalogOf(item: Item | undefined): UnitData['catalog'] {
   if (!item || num(item.syncedAt) === undefined) return undefined;
-  return {
+  const catalog: NonNullable<UnitData['catalog']> = {
     syncedAt: num(item.syncedAt) ?? 0,
     procedures: num(item.procedures) ?? 0,
     online: num(item.online) ?? 0,
     fullOnline: num(item.fullOnline) ?? 0,
   };
+  // Catalogues stored before levels were kept have none: their services cannot be matched until the next sync.
+  if (item.procedureLevels !== undefined) catalog.levels = procedureLevelsSchema.parse(item.procedureLevels);
+  return catalog;
 }
 
 function reportedDay(date: string, item: Item): UnitData['dailyTotals'][number] {

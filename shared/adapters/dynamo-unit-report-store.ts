@@ -10,6 +10,7 @@ import { bucketOf, HISTORY_TTL_SECONDS, keys, sortableTime } from './state-keys.
 
 const CATALOG_PART_TTL_SECONDS = 35 * 86_400;
 const procedureSchema = z.object({
+  procedureCode: z.string(),
   onlineLevel: z.enum(['none', 'partial', 'full']),
   feeBearing: z.boolean(),
 });
@@ -70,6 +71,8 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
       fullOnline: procedures.filter((p) => p.onlineLevel === 'full').length,
       feeBearing: procedures.filter((p) => p.feeBearing).length,
     };
+    // The level of every procedure, so online dossiers can be matched against the online procedures.
+    const procedureLevels = Object.fromEntries(procedures.map((p) => [p.procedureCode, p.onlineLevel]));
     await this.newest(
       { pk: keys.catalogHistory(message.unitCode), sk: sortableTime(message.receivedAt) },
       'syncedAt',
@@ -77,12 +80,14 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
       {
         syncId: message.syncId,
         ...summary,
+        procedureLevels,
         expiresAt: Math.floor(message.receivedAt / 1000) + HISTORY_TTL_SECONDS,
       },
     );
     await this.newest(keys.catalog(message.unitCode), 'syncedAt', message.receivedAt, {
       syncId: message.syncId,
       ...summary,
+      procedureLevels,
     });
     return summary;
   }

@@ -132,9 +132,17 @@ export function apiSchemas(config: Settings) {
         '2026-11-20T08:00:00+07:00',
       ),
       dueAt: optionalTimestamp(
-        'Due date (NgayHenTra), already extended by any clock stop for a supplement. Required with statuses 9 and 10. 0001-01-01T00:00:00 (any offset) means absent.',
+        'Due date (NgayHenTra), already extended by any clock stop for a supplement. Required with statuses 9 and 10 unless noDueDate is true. 0001-01-01T00:00:00 (any offset) means absent.',
         '2026-11-27T17:00:00+07:00',
       ),
+      noDueDate: z
+        .boolean()
+        .optional()
+        .meta({
+          description:
+            'true: the procedure has no legal deadline, so the dossier has no due date. It then stays outside the on-time rate and is counted apart. Not together with dueAt.',
+          examples: [false],
+        }),
       supplementRequests: supplementRequestsField.optional().meta({
         description: 'How many times documents were requested from the citizen so far.',
         examples: [0],

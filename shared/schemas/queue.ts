@@ -28,6 +28,7 @@ export const queuedEventSchema = z.object({
   occurredAt: millis,
   receivedAt: millis.optional(),
   dueAt: millis.optional(),
+  noDueDate: z.boolean().optional(),
   supplementRequests: supplementRequestsField.optional(),
   payment: z.object({ required: z.boolean(), online: z.boolean(), amountVnd: amountVndField }).optional(),
   digitized: z.boolean().optional(),

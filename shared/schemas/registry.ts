@@ -2,14 +2,22 @@ import { z } from 'zod';
 import { senderProfileSchema } from './legacy-emc.ts';
 
 const rate = z.number().min(0).max(1);
+/** A share to reach (0.5), or a range such as Khánh Hòa's 45–50% (`{ "min": 0.45, "max": 0.5 }`). */
+export const targetValueSchema = z.union([
+  rate,
+  z
+    .object({ min: rate, max: rate })
+    .refine((range) => range.min <= range.max, { message: 'min must not be above max' }),
+]);
+export type TargetValue = z.infer<typeof targetValueSchema>;
 export const kpiTargetsSchema = z
   .object({
-    onlineRate: rate,
-    fullOnlineRate: rate,
-    onTimeRate: rate,
-    onlineServicesWithDossiersRate: rate,
-    onlinePaymentRate: rate,
-    digitizedRate: rate,
+    onlineRate: targetValueSchema,
+    fullOnlineRate: targetValueSchema,
+    onTimeRate: targetValueSchema,
+    onlineServicesWithDossiersRate: targetValueSchema,
+    onlinePaymentRate: targetValueSchema,
+    digitizedRate: targetValueSchema,
   })
   .partial();
 export type KpiTargets = z.infer<typeof kpiTargetsSchema>;
@@ -51,7 +59,10 @@ export const unitSchema = z.object({
   name: z.string().min(1).max(200),
   kind: z.enum(unitKinds),
   systems: z.array(z.string().min(1).max(64)).default([]),
+  /** The unit's default targets: for its own row, and for agencies no closer target covers. */
   targets: kpiTargetsSchema.optional(),
+  /** The unit's targets per agency level (department, district, commune…), ahead of its default. */
+  targetsByLevel: z.record(z.string(), kpiTargetsSchema).optional(),
   /** A paused unit is evaluated and published, but no alert is sent for it. */
   paused: z.boolean().default(false),
   maintenance: z
@@ -65,7 +76,15 @@ export const unitSchema = z.object({
     .default([]),
   status: z.enum(['active', 'retired']).default('active'),
   agencies: z
-    .array(z.object({ agencyCode: z.string().min(1), name: z.string().min(1), level: z.string().min(1) }))
+    .array(
+      z.object({
+        agencyCode: z.string().min(1),
+        name: z.string().min(1),
+        level: z.string().min(1),
+        /** The agency's own targets, ahead of every other. */
+        targets: kpiTargetsSchema.optional(),
+      }),
+    )
     .default([]),
   /** The first day (Vietnam time) the unit exists; a unit without one has always existed. */
   createdOn: day.optional(),

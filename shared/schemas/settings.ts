@@ -103,6 +103,18 @@ export const settingsSchema = z.object({
     resolvedStatuses: z.array(z.number().int().min(1).max(10)),
     maxSupplementRequestsOnTime: z.number().int().nonnegative(),
     satisfiedAtLeast: z.number().int().min(1).max(5),
+    /** Statuses that refuse a dossier; by the national list, 3 "không tiếp nhận". */
+    notAcceptedStatuses: z.array(z.number().int().min(1).max(10)).default([3]),
+    /** Whether a refusal after a receipt retracts it (the national list's meaning) or is ignored. */
+    notAccepted: z.enum(['retracts_receipt', 'ignored']).default('retracts_receipt'),
+    supplementStatuses: z.array(z.number().int().min(1).max(10)).default([5]),
+    /** Statuses that end a dossier without a resolution: it is no longer open, so never overdue. */
+    closedStatuses: z.array(z.number().int().min(1).max(10)).default([7, 8]),
+    /**
+     * The on-time rate's denominator: resolved dossiers with a due date only, or those plus dossiers still
+     * open past their due date, so that a unit cannot improve its rate by holding late files back.
+     */
+    onTimeDenominator: z.enum(['resolved', 'resolved_and_overdue_open']).default('resolved_and_overdue_open'),
   }),
   compliance: complianceCriteria.extend({
     legacy: legacyCriteria,
@@ -156,6 +168,8 @@ export const settingsSchema = z.object({
       onlinePayment: z.number().nonnegative(),
     }),
     bands: z.array(z.object({ band: z.string(), min: z.number() })).min(1),
+    /** A band only once the measured groups are worth this many points (of 100); below, "not enough data". */
+    minMeasuredMax: z.number().nonnegative().default(60),
   }),
 });
 

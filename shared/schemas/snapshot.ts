@@ -33,6 +33,18 @@ export const kpisSchema = z
     dossiersWithoutDueDate: count.meta({
       description: 'Dossiers resolved with no known due date: outside the on-time rate.',
     }),
+    dossiersNoDueDate: count.meta({
+      description:
+        'Dossiers resolved whose procedure has, explicitly, no due date: outside the on-time rate. Part of dossiersWithoutDueDate.',
+    }),
+    dossiersOverdueOpen: count.meta({
+      description:
+        'Dossiers received, still open at the evaluation time, whose due day falls in the period and before the evaluation day.',
+    }),
+    onTimeDenominator: count.meta({
+      description:
+        'The on-time rate’s denominator: dossiersWithDueDate, plus dossiersOverdueOpen unless configured otherwise.',
+    }),
     dossiersOnTime: count,
     onTimeRate: rate,
     dossiersWithFee: count,
@@ -50,6 +62,10 @@ export const kpisSchema = z
         'Procedures with at least one online dossier. Kept per month, quarter and year; null for shorter periods.',
     }),
     onlineServicesWithDossiersRate: rate,
+    proceduresOnlineOutsideCatalog: count.nullable().meta({
+      description:
+        'Data quality: procedures with online dossiers in the period that the catalogue does not list, or lists as offline. Null when online services are not kept for the period or the catalogue names no procedures.',
+    }),
     proceduresTotal: count,
     proceduresOnline: count,
     proceduresFullOnline: count,
@@ -118,27 +134,79 @@ export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_r
     'Figures the unit’s sender cannot make exact: "folded" when the sender merges codes (the figure is reported but coarser), "not_reported" when it never says (counts stay 0 and rates null). Figures not listed are exact.',
 });
 
-export const targetResultSchema = z.object({
-  target: z.number(),
+const attainment = z.object({
   actual: z.number().nullable(),
-  met: z.boolean().nullable(),
+  met: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'actual ≥ target; null when the figure is not applicable.' }),
+  withinRange: z.boolean().nullable().meta({
+    description: 'target ≤ actual ≤ targetMax; null without a range or when the figure is not applicable.',
+  }),
 });
+export const targetResultSchema = z.object({
+  target: z.number().meta({ description: 'The share to reach: the target, or the lower end of its range.' }),
+  targetMax: z
+    .number()
+    .nullable()
+    .meta({ description: 'The upper end of a range target; null for a plain one.' }),
+  source: z.enum(['agency', 'unit_level', 'national_level', 'unit_default', 'national_default']).meta({
+    description:
+      'Where the target came from, by precedence: agency, unit for the level, national for the level, unit default, national default.',
+  }),
+  actual: z.number().nullable().meta({ description: 'The year-to-date figure.' }),
+  met: z.boolean().nullable(),
+  periods: z.object({ monthToDate: attainment, quarterToDate: attainment, yearToDate: attainment }),
+});
+export type TargetResult = z.infer<typeof targetResultSchema>;
 export const targetsSchema = z.record(z.string(), targetResultSchema);
 
 export const scoreSchema = z.object({
   total: z.number().nullable().meta({ description: 'Points earned in the measured groups.' }),
-  measuredMax: z.number(),
-  scaled: z.number().nullable().meta({ description: 'total out of 100, over the measured groups only.' }),
-  band: z.string().nullable(),
+  measuredMax: z.number().meta({
+    description:
+      'The points the measured groups and parts could earn; a rate that is not applicable leaves its points out.',
+  }),
+  scaled: z.number().nullable().meta({ description: 'total out of measuredMax, rescaled to 100.' }),
+  band: z.string().nullable().meta({
+    description:
+      'The band of scaled; "not_enough_data" when measuredMax is below the configured minimum; null without a score.',
+  }),
   notEvaluated: z.literal('not_connected').optional().meta({
     description:
       'Present on a unit that is not fully connected: it is not evaluated for the index (no score, no band, not ranked); its figures stay published.',
   }),
   groups: z.record(
     z.string(),
-    z.object({ score: z.number().nullable(), max: z.number(), measured: z.boolean() }),
+    z.object({
+      score: z.number().nullable(),
+      max: z.number(),
+      measuredMax: z.number().meta({ description: 'The part of max whose rates were applicable.' }),
+      measured: z.boolean(),
+    }),
   ),
 });
+
+export const kindScoreSchema = z
+  .object({
+    average: z.number().nullable().meta({
+      description: 'Mean of scaled over the kind’s units with a band on enough data; null when none.',
+    }),
+    scored: count,
+    notEnoughData: count,
+    byBand: z.record(z.string(), count),
+    ranking: z.array(
+      z.object({
+        rank: z.number().int().min(1).meta({ description: 'Equal scores share a rank (1, 2, 2, 4).' }),
+        unitCode: z.string(),
+        name: z.string(),
+        scaled: z.number(),
+        band: z.string(),
+      }),
+    ),
+  })
+  .meta({ description: 'The index within one kind of unit: its average, bands and ranking.' });
+export type KindScore = z.infer<typeof kindScoreSchema>;
 
 export const unitRowSchema = z.object({
   unitCode: z.string(),
@@ -183,6 +251,8 @@ export const nationalDaySchema = kpisSchema
     fullOnlineDossiers: true,
     fullOnlineRate: true,
     dossiersWithDueDate: true,
+    dossiersOverdueOpen: true,
+    onTimeDenominator: true,
     dossiersOnTime: true,
     onTimeRate: true,
   })
@@ -228,7 +298,10 @@ export const latestSnapshotSchema = z
       targets: targetsSchema,
       score: scoreSchema,
     }),
-    byKind: z.record(z.string(), z.object({ units: count, connected: count, kpis: periodKpisSchema })),
+    byKind: z.record(
+      z.string(),
+      z.object({ units: count, connected: count, kpis: periodKpisSchema, score: kindScoreSchema }),
+    ),
     evaluation: z
       .object({
         everyMinutes: z.number().positive().meta({ description: 'How often the evaluation runs.' }),

@@ -293,7 +293,7 @@ async function renderUnit(code: string): Promise<void> {
         .map((a) => {
           const target = a.targets.onlineRate;
           const k = a.kpis[period];
-          return `<tr><td>${esc(a.agencyCode)}</td><th scope="row">${a.name ? esc(a.name) : missing(lang, 'na_value')}</th><td>${a.level ? esc(label(lang, 'lv_', a.level)) : missing(lang, 'na_value')}</td><td class="num">${k.dossiersReceived}</td><td class="num">${pct(k.onlineRate, lang)}</td><td>${target ? `${esc(formatPercent(target.target, lang))}: ${target.met === null ? missing(lang) : target.met ? L('met') : L('notMet')}` : missing(lang, 'na_value')}</td></tr>`;
+          return `<tr><td>${esc(a.agencyCode)}</td><th scope="row">${a.name ? esc(a.name) : missing(lang, 'na_value')}</th><td>${a.level ? esc(label(lang, 'lv_', a.level)) : missing(lang, 'na_value')}</td><td class="num">${k.dossiersReceived}</td><td class="num">${pct(k.onlineRate, lang)}</td><td>${target ? `${esc(formatPercent(target.target, lang))}${target.targetMax === null ? '' : `–${esc(formatPercent(target.targetMax, lang))}`}: ${target.met === null ? missing(lang) : target.met ? L('met') : L('notMet')}` : missing(lang, 'na_value')}</td></tr>`;
         })
         .join('')}
       </tbody></table></div>

@@ -1,9 +1,12 @@
+import { loadSettings } from '../../shared/config/settings.ts';
+import { kindScore } from '../../shared/domain/evaluation/index-score.ts';
 import {
   type Kpis,
   type LatestSnapshot,
   latestSnapshotSchema,
   type Period,
   periods,
+  type TargetResult,
   type UnitRow,
   type UnitSnapshot,
   unitSnapshotSchema,
@@ -40,6 +43,19 @@ export const MERGER_2025: Record<string, string[]> = {
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
+/** A national-default target judged on one figure, the same for every period. */
+function attained(target: number, actual: number | null): TargetResult {
+  const judged = { actual, met: actual === null ? null : actual >= target, withinRange: null };
+  return {
+    target,
+    targetMax: null,
+    source: 'national_default',
+    actual,
+    met: judged.met,
+    periods: { monthToDate: judged, quarterToDate: judged, yearToDate: judged },
+  };
+}
+
 /** Figures for one period from a few counts; every rate is the ratio of the counts beside it. */
 function kpisFrom(random: () => number, scale: number): Kpis {
   const received = Math.floor(random() * 400 * scale);
@@ -66,6 +82,9 @@ function kpisFrom(random: () => number, scale: number): Kpis {
     processedOnlineRate: ratio(Math.floor(resolved / 2), resolved),
     dossiersWithDueDate: resolved,
     dossiersWithoutDueDate: 0,
+    dossiersNoDueDate: 0,
+    dossiersOverdueOpen: 0,
+    onTimeDenominator: resolved,
     dossiersOnTime: onTime,
     onTimeRate: ratio(onTime, resolved),
     dossiersWithFee: fee,
@@ -80,6 +99,7 @@ function kpisFrom(random: () => number, scale: number): Kpis {
     onlineServicesOffered: 40,
     onlineServicesWithDossiers: null,
     onlineServicesWithDossiersRate: null,
+    proceduresOnlineOutsideCatalog: null,
     proceduresTotal: 60,
     proceduresOnline: 40,
     proceduresFullOnline: 20,
@@ -210,11 +230,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         },
         kpis,
         targets: {
-          onlineRate: {
-            target: 0.5,
-            actual: kpis.yearToDate.onlineRate,
-            met: kpis.yearToDate.onlineRate === null ? null : kpis.yearToDate.onlineRate >= 0.5,
-          },
+          onlineRate: attained(0.5, kpis.yearToDate.onlineRate),
         },
         score: {
           total: scaled === null ? null : (scaled * 82) / 100,
@@ -222,11 +238,11 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
           scaled,
           band: band(scaled),
           groups: {
-            transparency: { score: null, max: 18, measured: false },
-            progress: { score: empty ? null : 12, max: 20, measured: true },
-            onlineService: { score: empty ? null : 15, max: 22, measured: true },
-            digitization: { score: empty ? null : 14, max: 22, measured: true },
-            satisfaction: { score: null, max: 18, measured: true },
+            transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+            progress: { score: empty ? null : 12, max: 20, measuredMax: empty ? 0 : 20, measured: true },
+            onlineService: { score: empty ? null : 15, max: 22, measuredMax: empty ? 0 : 22, measured: true },
+            digitization: { score: empty ? null : 14, max: 22, measuredMax: empty ? 0 : 22, measured: true },
+            satisfaction: { score: null, max: 18, measuredMax: 0, measured: true },
           },
         },
       };
@@ -238,9 +254,9 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
     kpis: periodKpis(random),
     previous7Days: kpisFrom(random, SCALE.last7Days * 80),
     targets: {
-      onlineRate: { target: 0.5, actual: 0.4, met: false },
-      fullOnlineRate: { target: 0.5, actual: 0.3, met: false },
-      onTimeRate: { target: 0.95, actual: 0.9, met: false },
+      onlineRate: attained(0.5, 0.4),
+      fullOnlineRate: attained(0.5, 0.3),
+      onTimeRate: attained(0.95, 0.9),
     },
     score: rows[0]?.score ?? { total: null, measuredMax: 0, scaled: null, band: null, groups: {} },
   };
@@ -261,6 +277,8 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
       fullOnlineDossiers: k.fullOnlineDossiers,
       fullOnlineRate: k.fullOnlineRate,
       dossiersWithDueDate: k.dossiersWithDueDate,
+      dossiersOverdueOpen: k.dossiersOverdueOpen,
+      onTimeDenominator: k.onTimeDenominator,
       dossiersOnTime: k.dossiersOnTime,
       onTimeRate: k.onTimeRate,
     };
@@ -291,6 +309,10 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
           units: rows.filter((r) => r.kind === kind).length,
           connected: rows.filter((r) => r.kind === kind && r.connection.status === 'connected').length,
           kpis: periodKpis(random),
+          score: kindScore(
+            rows.filter((r) => r.kind === kind),
+            loadSettings({}).index,
+          ),
         },
       ]),
     ),
@@ -315,7 +337,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         name: i === 0 ? null : a.name,
         level: a.level,
         kpis: periodKpis(random, i === 1),
-        targets: { onlineRate: { target: 0.5, actual: null, met: null } },
+        targets: { onlineRate: attained(0.5, null) },
       })),
       history: [
         { status: row.connection.status, since: asOf, reasons: row.connection.reasons.map((r) => r.code) },

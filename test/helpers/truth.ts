@@ -11,9 +11,11 @@ export function expectedKpis(f: ExpectedFigures): Partial<Kpis> {
     ...f,
     onlineRate: ratio(f.dossiersReceivedOnline, f.dossiersReceived),
     fullOnlineRate: ratio(f.fullOnlineDossiers, f.fullOnlineEligible),
-    onTimeRate: ratio(f.dossiersOnTime, f.dossiersWithDueDate),
+    processedOnlineRate: ratio(f.dossiersResolvedOnline, f.dossiersResolved),
+    onTimeRate: ratio(f.dossiersOnTime, f.onTimeDenominator),
     onlinePaymentRate: ratio(f.onlinePayments, f.dossiersWithFee),
     digitizedRate: ratio(f.dossiersDigitized, f.dossiersResolved),
+    satisfactionRate: ratio(f.satisfiedRatings, f.ratings),
   };
 }
 
@@ -64,8 +66,33 @@ export function expectMatchesTruth(snapshot: LatestSnapshot, truth: GroundTruth)
       });
       compared++;
     }
+    // The index of the year to date, by its definition (the pipeline rounds each group to 0.01); a unit that
+    // is not fully connected is not evaluated for it.
+    expect(row.score.measuredMax).toBe(expected?.score.measuredMax);
+    if (expected?.status !== 'connected') {
+      expect({ unit: row.unitCode, notEvaluated: row.score.notEvaluated, scaled: row.score.scaled }).toEqual({
+        unit: row.unitCode,
+        notEvaluated: 'not_connected',
+        scaled: null,
+      });
+    } else if (expected.score.scaled == null) expect(row.score.scaled).toBeNull();
+    else expect(Math.abs((row.score.scaled ?? Number.NaN) - expected.score.scaled)).toBeLessThan(0.05);
   }
   expect(compared).toBe(4 * truth.registered);
+  // Each kind's average over its units that are connected and have enough measured for a band.
+  for (const kind of Object.keys(truth.byKind)) {
+    const banded = Object.entries(truth.units)
+      .filter(([code]) => snapshot.units.find((r) => r.unitCode === code)?.kind === kind)
+      .map(([, u]) => (u.status === 'connected' ? u.score : { scaled: null, measuredMax: 0 }))
+      .filter((s): s is { scaled: number; measuredMax: number } => s.scaled != null && s.measuredMax >= 60);
+    const got = snapshot.byKind[kind]?.score;
+    expect({ kind, scored: got?.scored }).toEqual({ kind, scored: banded.length });
+    if (banded.length === 0) expect(got?.average).toBeNull();
+    else {
+      const average = banded.reduce((sum, s) => sum + s.scaled, 0) / banded.length;
+      expect(Math.abs((got?.average ?? Number.NaN) - average)).toBeLessThan(0.05);
+    }
+  }
   expect(snapshot.national.kpis.yearToDate.dossiersReceived).toBe(truth.national.yearToDate.dossiersReceived);
   expect(snapshot.national.kpis.yearToDate.onlineRate).toBe(truth.national.onlineRate);
 }

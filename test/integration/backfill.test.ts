@@ -175,9 +175,11 @@ describe('a six-week backfill across months, a quarter and a year', () => {
     expect(pick(kpis.monthToDate, expected([month]))).toEqual(expected([month]));
     expect(pick(kpis.quarterToDate, expected(quarter))).toEqual(expected(quarter));
     expect(pick(kpis.yearToDate, expected(year))).toEqual(expected(year));
-    expect(kpis.monthToDate.onlineServicesWithDossiers).toBe(servicesWithDossiers([month]));
-    expect(kpis.quarterToDate.onlineServicesWithDossiers).toBe(servicesWithDossiers(quarter));
-    expect(kpis.yearToDate.onlineServicesWithDossiers).toBe(servicesWithDossiers(year));
+    // The unit synced no catalogue: no procedure with online dossiers is one of its online services.
+    expect(kpis.monthToDate.onlineServicesWithDossiers).toBe(0);
+    expect(kpis.monthToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers([month]));
+    expect(kpis.quarterToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers(quarter));
+    expect(kpis.yearToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers(year));
     expect(kpis.monthToDate.dossiersReceived).toBeGreaterThan(0);
   });
 

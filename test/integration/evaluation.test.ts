@@ -366,15 +366,22 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
       dossiersReceivedOnline: 7,
       onlineRate: 0.5,
     });
+    // The catalogue lists 1.000002 as offline: its online dossiers are a data-quality count, not a service.
     expect(h18?.kpis.yearToDate).toMatchObject({
       onlineServicesOffered: 3,
-      onlineServicesWithDossiers: 3,
-      onlineServicesWithDossiersRate: 1,
+      onlineServicesWithDossiers: 2,
+      onlineServicesWithDossiersRate: 2 / 3,
+      proceduresOnlineOutsideCatalog: 1,
     });
     expect(h18?.kpis.today.onlineServicesWithDossiers).toBeNull();
-    expect(h18?.targets.onlineRate).toEqual({ target: 0.3, actual: 0.5, met: true });
+    expect(h18?.targets.onlineRate).toMatchObject({
+      target: 0.3,
+      source: 'unit_default',
+      actual: 0.5,
+      met: true,
+    });
     const g01 = snapshot.units.find((u) => u.unitCode === 'G01');
-    expect(g01?.targets.onlineRate).toEqual({ target: 0.5, actual: 0.25, met: false });
+    expect(g01?.targets.onlineRate).toMatchObject({ target: 0.5, actual: 0.25, met: false });
     expect(g01?.kpis.today).toMatchObject({
       dossiersWithFee: 4,
       onlinePayments: 4,
@@ -383,9 +390,11 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     });
     // onlineService = (12 × min(1, 0.25/0.5) + 10 × 1) / 22 of 22 points; scaled over the measured groups only.
     expect(g01?.score.groups.onlineService?.score).toBeCloseTo(16, 5);
-    expect(g01?.score.groups.transparency).toEqual({ score: null, max: 18, measured: false });
+    expect(g01?.score.groups.transparency).toEqual({ score: null, max: 18, measuredMax: 0, measured: false });
     expect(g01?.score).toMatchObject({ total: 16, measuredMax: 22, scaled: 72.73 });
-    expect(g01?.score.band).toBe('fair');
+    // 22 measurable points are below the 60 a band needs.
+    expect(g01?.score.band).toBe('not_enough_data');
+    expect(snapshot.byKind.ministry?.score).toMatchObject({ average: null, scored: 0, notEnoughData: 1 });
     expect(snapshot.national.kpis.yearToDate).toMatchObject({
       dossiersReceived: 18,
       dossiersReceivedOnline: 8,

@@ -101,6 +101,14 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
       online: 4,
       fullOnline: 3,
       feeBearing: 2,
+      // Every procedure's level, so online dossiers can be matched against the online procedures.
+      procedureLevels: {
+        '1.000000': 'partial',
+        '1.000001': 'full',
+        '1.000002': 'full',
+        '1.001000': 'full',
+        '1.001001': 'none',
+      },
     });
   });
 

@@ -95,7 +95,8 @@ describe('a 202 is never followed by a silent loss', () => {
           errors: [
             {
               path: 'events[2].dueAt',
-              message: 'is required with status 9: on-time resolution is judged against it',
+              message:
+                'is required with status 9: on-time resolution is judged against it (send noDueDate: true when the procedure has no deadline)',
             },
           ],
         },
@@ -104,6 +105,30 @@ describe('a 202 is never followed by a silent loss', () => {
     const [message] = h.queue.messages('dossier-events') as { events: Record<string, unknown>[] }[];
     expect(message?.events.map((event) => 'dueAt' in event)).toEqual([false, false]);
     expect((await countQueued(h)).counted).toBe(2);
+  });
+
+  it('accepts an explicit "no due date" at resolution, and refuses it beside a due date', async () => {
+    const h = ingestHarness();
+    const key = h.keys.issue('H48');
+    const events = [
+      validEvent({ eventId: 'no-deadline', status: 9, dueAt: undefined, noDueDate: true }),
+      validEvent({ eventId: 'both', status: 9, dueAt: '2026-11-27T17:00:00+07:00', noDueDate: true }),
+      validEvent({ eventId: 'said-false', status: 10, dueAt: undefined, noDueDate: false }),
+    ];
+    const response = await h.call('events', { body: JSON.stringify({ events }), headers: bearer(key) });
+    expect(response.status).toBe(202);
+    const body = response.json() as {
+      accepted: number;
+      rejected: { eventId: string; errors: { path: string }[] }[];
+    };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => [r.eventId, r.errors.map((e) => e.path)])).toEqual([
+      ['both', ['events[1].noDueDate']],
+      ['said-false', ['events[2].dueAt']],
+    ]);
+    const [message] = h.queue.messages('dossier-events') as { events: Record<string, unknown>[] }[];
+    expect(message?.events[0]).toMatchObject({ eventId: 'no-deadline', noDueDate: true });
+    expect(message?.events[0]).not.toHaveProperty('dueAt');
   });
 
   it('refuses a .NET "no date" where a time is required, saying so', async () => {

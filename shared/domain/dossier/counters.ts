@@ -15,11 +15,13 @@ export const COUNTERS = [
   'resolved', // dossiers resolved (cohort: day of first end status)
   'resolvedOnline', // … that were received online (processed online)
   'resolvedWithDueDate', // … whose due date is known
+  'resolvedNoDueDate', // … whose procedure has, explicitly, no due date
   'resolvedOnTime', // … on or before it, with at most the allowed supplement requests
   'digitized', // … with digitised components and an electronic result
   'rated', // … with a satisfaction rating
   'satisfied', // … rated at or above the satisfied threshold
   'resultByPost', // dossiers received whose result is delivered by post (cohort: day of receipt)
+  'openWithDueDate', // dossiers received, still open, with a due date (cohort: due day)
 ] as const;
 
 export type CounterName = (typeof COUNTERS)[number];

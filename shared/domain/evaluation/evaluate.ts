@@ -58,7 +58,9 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
   // Evaluating the past reads an agency's month by its days, so no later day is counted.
-  const agencyMonthToDate = deps.mode === 'asOf' ? 'days' : 'month';
+  // An agency's month is summed by its days: its open dossiers are overdue only on the days before today, and
+  // an evaluation of the past must not count the days after it.
+  const agencyMonthToDate = 'days';
   const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at, agencyMonthToDate);
   const registered = await deps.registry.listUnits();
   const units = registered
@@ -118,7 +120,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     try {
       const { record, changed } = await recordDecision(deps.statuses, j, holdId, times);
       if (changed) transitions++;
-      const figures = unitFigures(j.data, j.signals.catalog, cal);
+      const figures = unitFigures(j.data, j.signals.catalog, cal, config);
       const confirmations = j.criteria.stability.confirmations;
       const row = unitRow(
         j.unit,

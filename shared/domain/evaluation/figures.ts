@@ -9,26 +9,39 @@ import {
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
 import type { CounterValues } from '../dossier/counters.ts';
-import { type CatalogFigures, kpis, sumCounters, targetResults, targetsFor } from './kpis.ts';
+import {
+  type CatalogFigures,
+  kpiOptions,
+  kpis,
+  type ServiceFigures,
+  serviceFigures,
+  sumCounters,
+  sumServiceFigures,
+} from './kpis.ts';
 import { type Calendar, type MonthToDate, periodCounters } from './periods.ts';
 import type { UnitData } from './ports.ts';
+import { resolveTargets, targetResults } from './targets.ts';
 
 export const NO_CATALOG: CatalogFigures = { procedures: 0, online: 0, fullOnline: 0 };
 
 /** Online services with at least one online dossier, in the month, the quarter and the year so far. */
 export interface ServiceCounts {
-  month: number;
-  quarter: number;
-  year: number;
+  month: ServiceFigures | null;
+  quarter: ServiceFigures | null;
+  year: ServiceFigures | null;
 }
 
-export const NO_SERVICES: ServiceCounts = { month: 0, quarter: 0, year: 0 };
+export const NO_SERVICES: ServiceCounts = { month: null, quarter: null, year: null };
 
-export function serviceCounts(data: UnitData, cal: Calendar): ServiceCounts {
+/** With no catalogue synced, every procedure with online dossiers is outside it. */
+export function serviceCounts(
+  data: UnitData,
+  cal: Calendar,
+  catalog: CatalogFigures | undefined,
+): ServiceCounts {
   const mm = cal.month.slice(5, 7);
   const quarter = cal.quarterMonthsBefore.map((m) => m.slice(5, 7)).concat(mm);
-  const upTo = (months: string[]) =>
-    data.services.filter((service) => months.some((m) => (service.months[m] ?? 0) > 0)).length;
+  const upTo = (months: string[]) => serviceFigures(data.services, months, catalog ? catalog.levels : {});
   const yearMonths = Array.from({ length: Number(mm) }, (_, i) => String(i + 1).padStart(2, '0'));
   return { month: upTo([mm]), quarter: upTo(quarter), year: upTo(yearMonths) };
 }
@@ -37,8 +50,11 @@ export function periodKpis(
   counters: Record<Period, CounterValues>,
   catalog: CatalogFigures,
   services: ServiceCounts | undefined,
+  config: Settings,
 ): PeriodKpis {
-  const servicesFor: Record<Period, number | null> = {
+  // Every period ends today, and a dossier due today is not overdue yet.
+  const options = kpiOptions(config, counters.today);
+  const servicesFor: Record<Period, ServiceFigures | null> = {
     today: null,
     last7Days: null,
     monthToDate: services?.month ?? null,
@@ -46,7 +62,7 @@ export function periodKpis(
     yearToDate: services?.year ?? null,
   };
   return Object.fromEntries(
-    periods.map((p) => [p, kpis(counters[p], catalog, servicesFor[p])]),
+    periods.map((p) => [p, kpis(counters[p], catalog, servicesFor[p], options)]),
   ) as PeriodKpis;
 }
 
@@ -58,23 +74,28 @@ export interface UnitFigures {
   kpis: PeriodKpis;
 }
 
-export function unitFigures(data: UnitData, catalog: CatalogFigures | undefined, cal: Calendar): UnitFigures {
+export function unitFigures(
+  data: UnitData,
+  catalog: CatalogFigures | undefined,
+  cal: Calendar,
+  config: Settings,
+): UnitFigures {
   const counters = periodCounters(
     { day: (d) => data.unitDays.get(d), month: (m) => data.unitMonths.get(m) },
     cal,
   );
   const catalogFigures = catalog ?? NO_CATALOG;
-  const services = serviceCounts(data, cal);
+  const services = serviceCounts(data, cal, catalog);
   return {
     periodCounters: counters,
     catalogFigures,
     services,
-    kpis: periodKpis(counters, catalogFigures, services),
+    kpis: periodKpis(counters, catalogFigures, services, config),
   };
 }
 
 /** The figures of a group of units (the country, a kind): their counters, catalogues and services summed. */
-export function groupKpis(entries: readonly UnitFigures[]): PeriodKpis {
+export function groupKpis(entries: readonly UnitFigures[], config: Settings): PeriodKpis {
   const total = (pick: (e: UnitFigures) => number): number => entries.reduce((s, e) => s + pick(e), 0);
   const counters = Object.fromEntries(
     periods.map((p) => [p, sumCounters(entries.map((e) => e.periodCounters[p]))]),
@@ -87,22 +108,39 @@ export function groupKpis(entries: readonly UnitFigures[]): PeriodKpis {
       fullOnline: total((e) => e.catalogFigures.fullOnline),
     },
     {
-      month: total((e) => e.services.month),
-      quarter: total((e) => e.services.quarter),
-      year: total((e) => e.services.year),
+      month: sumServiceFigures(entries.map((e) => e.services.month)),
+      quarter: sumServiceFigures(entries.map((e) => e.services.quarter)),
+      year: sumServiceFigures(entries.map((e) => e.services.year)),
     },
+    config,
   );
 }
 
-/** The figures of some days summed over units, without catalogue: the national series and comparisons. */
-export function kpisOverDays(datas: readonly UnitData[], days: readonly string[]): Kpis {
-  const values = datas.flatMap((data) =>
-    days.flatMap((day) => {
-      const v = data.unitDays.get(day);
-      return v ? [v] : [];
-    }),
+/**
+ * The figures of some days summed over units, without catalogue: the national series and comparisons. Open
+ * dossiers are overdue as of today only where the days include today.
+ */
+export function kpisOverDays(
+  datas: readonly UnitData[],
+  days: readonly string[],
+  config: Settings,
+  today: string,
+): Kpis {
+  const over = (list: readonly string[]): CounterValues =>
+    sumCounters(
+      datas.flatMap((data) =>
+        list.flatMap((day) => {
+          const v = data.unitDays.get(day);
+          return v ? [v] : [];
+        }),
+      ),
+    );
+  return kpis(
+    over(days),
+    NO_CATALOG,
+    null,
+    kpiOptions(config, days.includes(today) ? over([today]) : undefined),
   );
-  return kpis(sumCounters(values), NO_CATALOG, null);
 }
 
 export function nationalDay(date: string, k: Kpis): NationalDay {
@@ -115,6 +153,8 @@ export function nationalDay(date: string, k: Kpis): NationalDay {
     fullOnlineDossiers: k.fullOnlineDossiers,
     fullOnlineRate: k.fullOnlineRate,
     dossiersWithDueDate: k.dossiersWithDueDate,
+    dossiersOverdueOpen: k.dossiersOverdueOpen,
+    onTimeDenominator: k.onTimeDenominator,
     dossiersOnTime: k.dossiersOnTime,
     onTimeRate: k.onTimeRate,
   };
@@ -139,13 +179,21 @@ export function agencyFigures(
       cal,
       monthToDate,
     );
-    const figures = periodKpis(counters, NO_CATALOG, undefined);
+    const figures = periodKpis(counters, NO_CATALOG, undefined, config);
     return {
       agencyCode: code,
       name: info?.name ?? null,
       level: info?.level ?? null,
       kpis: figures,
-      targets: targetResults(figures.yearToDate, targetsFor(config, unit.targets, info?.level)),
+      targets: targetResults(
+        figures,
+        resolveTargets(config, {
+          agency: info?.targets,
+          level: info?.level,
+          unitByLevel: unit.targetsByLevel,
+          unitDefault: unit.targets,
+        }),
+      ),
     };
   });
 }

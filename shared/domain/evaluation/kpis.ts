@@ -1,7 +1,7 @@
 import type { Settings } from '../../config/settings.ts';
-import type { KpiTargets } from '../../schemas/registry.ts';
 import type { Kpis } from '../../schemas/snapshot.ts';
 import { addInto, type CounterValues } from '../dossier/counters.ts';
+import type { OnTimeDenominator } from '../dossier/state.ts';
 
 /** A share with a zero denominator is "not applicable": null, never 0 and never 1. */
 export function ratio(numerator: number, denominator: number): number | null {
@@ -12,6 +12,46 @@ export interface CatalogFigures {
   procedures: number;
   online: number;
   fullOnline: number;
+  /** Each procedure's online level by code; absent for a catalogue stored before levels were kept. */
+  levels?: Readonly<Record<string, 'none' | 'partial' | 'full'>>;
+}
+
+/** Procedures that received online dossiers in a period, matched against the catalogue. */
+export interface ServiceFigures {
+  /** Online procedures of the catalogue (partial or full) with at least one online dossier. */
+  withDossiers: number;
+  /** Procedures with online dossiers that the catalogue does not list, or lists as offline: a data-quality count. */
+  outsideCatalog: number;
+}
+
+/**
+ * Matches the procedures with online dossiers in any of `months` (`"01"`…`"12"`) against the catalogue.
+ * Without a catalogue that names its procedures nothing can be matched, so both figures are unknown.
+ */
+export function serviceFigures(
+  services: readonly { procedureCode: string; months: Readonly<Record<string, number>> }[],
+  months: readonly string[],
+  levels: CatalogFigures['levels'],
+): ServiceFigures | null {
+  if (!levels) return null;
+  const figures: ServiceFigures = { withDossiers: 0, outsideCatalog: 0 };
+  for (const service of services) {
+    if (!months.some((m) => (service.months[m] ?? 0) > 0)) continue;
+    const level = levels[service.procedureCode];
+    if (level === 'partial' || level === 'full') figures.withDossiers++;
+    else figures.outsideCatalog++;
+  }
+  return figures;
+}
+
+/** Sums units' service figures; unknown only when every unit's is unknown. */
+export function sumServiceFigures(list: readonly (ServiceFigures | null)[]): ServiceFigures | null {
+  const known = list.filter((f): f is ServiceFigures => f !== null);
+  if (known.length === 0) return null;
+  return {
+    withDossiers: known.reduce((s, f) => s + f.withDossiers, 0),
+    outsideCatalog: known.reduce((s, f) => s + f.outsideCatalog, 0),
+  };
 }
 
 export function sumCounters(list: readonly CounterValues[]): CounterValues {
@@ -20,13 +60,33 @@ export function sumCounters(list: readonly CounterValues[]): CounterValues {
   return total;
 }
 
-/** Every published figure of one period, from its counters, the catalogue and the online-service count. */
+export interface KpiOptions {
+  onTimeDenominator: OnTimeDenominator;
+  /**
+   * Open dossiers in `counters` whose due day is the evaluation day: not overdue yet. Every period that
+   * includes the evaluation day passes that day's `openWithDueDate` here.
+   */
+  dueTodayOpen?: number;
+}
+
+export const DEFAULT_KPI_OPTIONS: KpiOptions = { onTimeDenominator: 'resolved_and_overdue_open' };
+
+/** The options the configuration sets, and the evaluation day's open dossiers due that day. */
+export function kpiOptions(config: Settings, today?: CounterValues): KpiOptions {
+  return { onTimeDenominator: config.dossier.onTimeDenominator, dueTodayOpen: today?.openWithDueDate ?? 0 };
+}
+
+/** Every published figure of one period, from its counters, the catalogue and the online services. */
 export function kpis(
   counters: CounterValues,
   catalog: CatalogFigures,
-  servicesWithDossiers: number | null,
+  services: ServiceFigures | null,
+  options: KpiOptions = DEFAULT_KPI_OPTIONS,
 ): Kpis {
   const c = (name: keyof CounterValues): number => counters[name] ?? 0;
+  const overdueOpen = Math.max(0, c('openWithDueDate') - (options.dueTodayOpen ?? 0));
+  const onTimeDenominator =
+    c('resolvedWithDueDate') + (options.onTimeDenominator === 'resolved' ? 0 : overdueOpen);
   return {
     dossiersReceived: c('received'),
     dossiersReceivedOnline: c('receivedOnline'),
@@ -42,8 +102,11 @@ export function kpis(
     processedOnlineRate: ratio(c('resolvedOnline'), c('resolved')),
     dossiersWithDueDate: c('resolvedWithDueDate'),
     dossiersWithoutDueDate: c('resolved') - c('resolvedWithDueDate'),
+    dossiersNoDueDate: c('resolvedNoDueDate'),
+    dossiersOverdueOpen: overdueOpen,
+    onTimeDenominator,
     dossiersOnTime: c('resolvedOnTime'),
-    onTimeRate: ratio(c('resolvedOnTime'), c('resolvedWithDueDate')),
+    onTimeRate: ratio(c('resolvedOnTime'), onTimeDenominator),
     dossiersWithFee: c('feeRequired'),
     onlinePayments: c('paidOnline'),
     onlinePaymentAmountVnd: c('paidOnlineAmountVnd'),
@@ -54,35 +117,12 @@ export function kpis(
     satisfiedRatings: c('satisfied'),
     satisfactionRate: ratio(c('satisfied'), c('rated')),
     onlineServicesOffered: catalog.online,
-    onlineServicesWithDossiers: servicesWithDossiers,
-    onlineServicesWithDossiersRate:
-      servicesWithDossiers === null ? null : ratio(servicesWithDossiers, catalog.online),
+    onlineServicesWithDossiers: services === null ? null : services.withDossiers,
+    onlineServicesWithDossiersRate: services === null ? null : ratio(services.withDossiers, catalog.online),
+    proceduresOnlineOutsideCatalog: services === null ? null : services.outsideCatalog,
     proceduresTotal: catalog.procedures,
     proceduresOnline: catalog.online,
     proceduresFullOnline: catalog.fullOnline,
     proceduresOnlineRate: ratio(catalog.online, catalog.procedures),
   };
-}
-
-export type TargetResults = Record<string, { target: number; actual: number | null; met: boolean | null }>;
-
-/** Each target against the year-to-date figure; a figure that is not applicable neither meets nor misses. */
-export function targetResults(figures: Kpis, targets: KpiTargets): TargetResults {
-  const out: TargetResults = {};
-  for (const [name, target] of Object.entries(targets)) {
-    if (target === undefined) continue;
-    const actual = figures[name as keyof Kpis];
-    const value = typeof actual === 'number' ? actual : null;
-    out[name] = { target, actual: value, met: value === null ? null : value >= target };
-  }
-  return out;
-}
-
-export function targetsFor(
-  config: Settings,
-  unitTargets: KpiTargets | undefined,
-  level?: string,
-): KpiTargets {
-  const byLevel = level === undefined ? {} : (config.targets.byAgencyLevel[level] ?? {});
-  return { ...config.targets.default, ...byLevel, ...(unitTargets ?? {}) };
 }

@@ -20,7 +20,16 @@ export interface ReadPlan {
 export interface UnitData {
   heartbeats: Map<string, number>;
   lastDossierEventAt: number | undefined;
-  catalog: { syncedAt: number; procedures: number; online: number; fullOnline: number } | undefined;
+  catalog:
+    | {
+        syncedAt: number;
+        procedures: number;
+        online: number;
+        fullOnline: number;
+        /** Each procedure's online level, by procedure code. */
+        levels?: Record<string, 'none' | 'partial' | 'full'>;
+      }
+    | undefined;
   dailyTotals: {
     date: string;
     reportedAt: number;

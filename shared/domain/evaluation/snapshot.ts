@@ -22,11 +22,12 @@ import {
   periodKpis,
   type UnitFigures,
 } from './figures.ts';
-import { indexScore } from './index-score.ts';
-import { kpis, targetResults, targetsFor } from './kpis.ts';
+import { indexScore, kindScore } from './index-score.ts';
+import { kpiOptions, kpis } from './kpis.ts';
 import { type Calendar, type MonthToDate, periodCounters, previousMonthToDate } from './periods.ts';
 import type { StatusRecord, UnitData } from './ports.ts';
 import type { ConnectionSignals } from './signals.ts';
+import { resolveTargets, targetResults } from './targets.ts';
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -84,7 +85,10 @@ export function unitRow(
     },
     kpis: figures.kpis,
     ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
-    targets: targetResults(figures.kpis.yearToDate, targetsFor(config, unit.targets)),
+    targets: targetResults(
+      figures.kpis,
+      resolveTargets(config, { unitDefault: unit.targets, unitByLevel: unit.targetsByLevel }),
+    ),
     score: rankedScore(indexScore(figures.kpis.yearToDate, config.index), record?.status ?? result.status),
   };
 }
@@ -130,7 +134,7 @@ export function notEvaluated(
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const status: ConnectionStatus = previous?.status ?? 'never_connected';
   const counters = periodCounters({ day: () => undefined, month: () => undefined }, cal);
-  const unitKpis = periodKpis(counters, NO_CATALOG, undefined);
+  const unitKpis = periodKpis(counters, NO_CATALOG, undefined, config);
   return {
     unit,
     row: {
@@ -179,7 +183,12 @@ export function latestSnapshot(
   const rows = evaluated.map((entry) => entry.row);
   const counted = evaluated.filter((entry) => !entry.row.evaluation);
   const failedUnits = evaluated.filter((entry) => entry.row.evaluation).map((e) => e.unit.unitCode);
-  const nationalKpis = groupKpis(counted.map((e) => e.figures));
+  const nationalKpis = groupKpis(
+    counted.map((e) => e.figures),
+    config,
+  );
+  const over = (datas: readonly UnitData[], days: readonly string[]) =>
+    kpisOverDays(datas, days, config, cal.today);
   const byStatus = Object.fromEntries(
     connectionStatuses.map((s) => [s, rows.filter((r) => r.connection.status === s).length]),
   );
@@ -199,17 +208,17 @@ export function latestSnapshot(
     },
     national: {
       kpis: nationalKpis,
-      previous7Days: kpisOverDays(
+      previous7Days: over(
         counted.map((e) => e.data),
         previous7,
       ),
       previous: {
-        today: kpisOverDays(allData, [addDays(cal.today, -1)]),
-        last7Days: kpisOverDays(allData, previous7),
-        monthToDate: kpisOverDays(allData, previousMonthToDate(cal.today)),
+        today: over(allData, [addDays(cal.today, -1)]),
+        last7Days: over(allData, previous7),
+        monthToDate: over(allData, previousMonthToDate(cal.today)),
       },
-      series: cal.seriesDays.map((date) => nationalDay(date, kpisOverDays(allData, [date]))),
-      targets: targetResults(nationalKpis.yearToDate, config.targets.default),
+      series: cal.seriesDays.map((date) => nationalDay(date, over(allData, [date]))),
+      targets: targetResults(nationalKpis, resolveTargets(config)),
       score: indexScore(nationalKpis.yearToDate, config.index),
     },
     byKind: Object.fromEntries(
@@ -220,7 +229,14 @@ export function latestSnapshot(
           {
             units: entries.length,
             connected: entries.filter((e) => e.row.connection.status === 'connected').length,
-            kpis: groupKpis(entries.map((e) => e.figures)),
+            kpis: groupKpis(
+              entries.map((e) => e.figures),
+              config,
+            ),
+            score: kindScore(
+              entries.map((e) => e.row),
+              config.index,
+            ),
           },
         ];
       }),
@@ -245,7 +261,12 @@ export function unitSnapshot(
     unit: row,
     series: cal.seriesDays.map((date) => ({
       date,
-      kpis: kpis(data.unitDays.get(date) ?? {}, entry.figures.catalogFigures, null) satisfies Kpis,
+      kpis: kpis(
+        data.unitDays.get(date) ?? {},
+        entry.figures.catalogFigures,
+        null,
+        kpiOptions(config, date === cal.today ? data.unitDays.get(date) : undefined),
+      ) satisfies Kpis,
     })),
     agencies: agencyFigures(unit, data, cal, config, agencyMonthToDate),
     history: entry.history.map((h) => ({

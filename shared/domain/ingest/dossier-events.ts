@@ -64,11 +64,19 @@ function statusRuleErrors(
       }
     }
   }
-  if (options.dueAtRequired && event.dueAt === undefined && rules.resolvedStatuses.includes(event.status)) {
+  if (
+    options.dueAtRequired &&
+    event.dueAt === undefined &&
+    event.noDueDate !== true &&
+    rules.resolvedStatuses.includes(event.status)
+  ) {
     errors.push({
       path: 'dueAt',
-      message: `is required with status ${event.status}: on-time resolution is judged against it`,
+      message: `is required with status ${event.status}: on-time resolution is judged against it (send noDueDate: true when the procedure has no deadline)`,
     });
+  }
+  if (event.noDueDate === true && event.dueAt !== undefined) {
+    errors.push({ path: 'noDueDate', message: 'cannot be true when dueAt is given' });
   }
   if (event.receivedAt !== undefined && event.receivedAt > event.occurredAt) {
     errors.push({ path: 'receivedAt', message: RULE_MESSAGES.order });
@@ -95,6 +103,7 @@ function toQueued(event: DossierEvent, unitCode: string): QueuedEvent {
   if (event.onlineLevel !== undefined) queued.onlineLevel = event.onlineLevel;
   if (event.receivedAt !== undefined) queued.receivedAt = event.receivedAt;
   if (event.dueAt !== undefined) queued.dueAt = event.dueAt;
+  if (event.noDueDate !== undefined) queued.noDueDate = event.noDueDate;
   if (event.supplementRequests !== undefined) queued.supplementRequests = event.supplementRequests;
   if (event.payment !== undefined) queued.payment = event.payment;
   if (event.digitized !== undefined) queued.digitized = event.digitized;

@@ -135,7 +135,13 @@ export function compileFastEventParser(patterns: Settings['identifiers']): FastE
       if (!isBool(required) || !isBool(online) || !isIntIn(amountVnd, 0, 1e13)) return;
       event.payment = { required, online, amountVnd };
     }
-    for (const field of ['digitized', 'electronicResult', 'fromNationalPortal', 'resultByPost'] as const) {
+    for (const field of [
+      'digitized',
+      'electronicResult',
+      'fromNationalPortal',
+      'resultByPost',
+      'noDueDate',
+    ] as const) {
       const value = e[field];
       if (value === undefined) continue;
       if (!isBool(value)) return;

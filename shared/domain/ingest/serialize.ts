@@ -20,6 +20,7 @@ export function serializeQueuedEvent(e: QueuedEvent): string {
   if (e.onlineLevel !== undefined) out += `,"onlineLevel":"${e.onlineLevel}"`;
   if (e.receivedAt !== undefined) out += `,"receivedAt":${e.receivedAt}`;
   if (e.dueAt !== undefined) out += `,"dueAt":${e.dueAt}`;
+  if (e.noDueDate !== undefined) out += `,"noDueDate":${e.noDueDate}`;
   if (e.supplementRequests !== undefined) out += `,"supplementRequests":${e.supplementRequests}`;
   if (e.payment !== undefined) {
     out += `,"payment":{"required":${e.payment.required},"online":${e.payment.online},"amountVnd":${e.payment.amountVnd}}`;

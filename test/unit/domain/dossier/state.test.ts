@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../../shared/config/settings.ts';
-import { contributions, type DossierState, merge } from '../../../../shared/domain/dossier/state.ts';
+import {
+  contentHash,
+  contributions,
+  type DossierState,
+  dueDate,
+  isReceived,
+  merge,
+  supplementRequests,
+} from '../../../../shared/domain/dossier/state.ts';
 import type { QueuedEvent } from '../../../../shared/schemas/queue.ts';
 
 const rules = loadSettings({}).dossier;
@@ -60,6 +68,7 @@ const resolvedValues = {
   resolved: 1,
   resolvedOnline: 0,
   resolvedWithDueDate: 1,
+  resolvedNoDueDate: 0,
   resolvedOnTime: 1,
   digitized: 0,
   rated: 0,
@@ -69,7 +78,7 @@ const resolvedValues = {
 describe('merge: the receipt', () => {
   it('comes from an event with a received status, a receipt time and a channel', () => {
     expect(mergeAll([received()]).receipt).toEqual({
-      key: [T, 'e-received'],
+      key: [T, 'e-received', expect.any(String)],
       receivedAt: T,
       agencyCode: AGENCY,
       procedureCode: '1.001234',
@@ -108,23 +117,20 @@ describe('merge: the receipt', () => {
 });
 
 describe('merge: the resolution', () => {
-  it('comes from the first end status, keeping its due date and supplement requests', () => {
-    expect(mergeAll([resolved({ supplementRequests: 1 })]).resolution).toEqual({
-      key: [T + 24 * HOUR, 'e-resolved'],
+  it('comes from the first end status; its due date and supplement requests are kept beside it', () => {
+    const state = mergeAll([resolved({ supplementRequests: 1 })]);
+    expect(state.resolution).toEqual({
+      key: [T + 24 * HOUR, 'e-resolved', expect.any(String)],
       resolvedAt: T + 24 * HOUR,
-      dueAt: T + 48 * HOUR,
-      supplementRequests: 1,
     });
+    expect(dueDate(state)).toBe(T + 48 * HOUR);
+    expect(supplementRequests(state)).toBe(1);
   });
 
   it('has no due date when the event carries none, and no supplement requests when it says none', () => {
-    const resolution = mergeAll([resolved({ dueAt: undefined })]).resolution;
-    expect(resolution).toEqual({
-      key: [T + 24 * HOUR, 'e-resolved'],
-      resolvedAt: T + 24 * HOUR,
-      supplementRequests: 0,
-    });
-    expect(resolution).not.toHaveProperty('dueAt');
+    const state = mergeAll([resolved({ dueAt: undefined })]);
+    expect(dueDate(state)).toBeUndefined();
+    expect(supplementRequests(state)).toBe(0);
   });
 
   it('ignores statuses that are not an end: processing (4) resolves nothing', () => {
@@ -141,7 +147,7 @@ describe('merge: the resolution', () => {
       dueAt: undefined,
     });
     expect(mergeAll([returnedLater, resolvedFirst]).resolution?.resolvedAt).toBe(T + HOUR);
-    expect(mergeAll([resolvedFirst, returnedLater]).resolution?.dueAt).toBe(T + 48 * HOUR);
+    expect(dueDate(mergeAll([resolvedFirst, returnedLater]))).toBe(T + 48 * HOUR);
   });
 });
 
@@ -156,7 +162,7 @@ describe('merge: monotonic facts', () => {
     expect(mergeAll([received()]).feeRequired).toBeUndefined();
   });
 
-  it('counts an online payment only for a required fee, keeping the largest amount', () => {
+  it('counts an online payment only for a required fee, adding up the distinct payment events', () => {
     const notRequired = mergeAll([
       received({ payment: { required: false, online: true, amountVnd: 50_000 } }),
     ]);
@@ -167,15 +173,24 @@ describe('merge: monotonic facts', () => {
       received({ eventId: 'p2', payment: { required: true, online: true, amountVnd: 20_000 } }),
       received({ eventId: 'p3', payment: { required: true, online: false, amountVnd: 90_000 } }),
     ]);
-    expect(paid).toMatchObject({ feeRequired: true, paidOnline: true, paidOnlineAmountVnd: 50_000 });
+    expect(paid).toMatchObject({ feeRequired: true, paidOnline: true });
+    // 50,000 + 20,000 online; the 90,000 paid in person is no online payment.
+    expect(contributions(paid, rules, vnDay).cells[0]?.values.paidOnlineAmountVnd).toBe(70_000);
   });
 
-  it('keeps digitisation, electronic result and the best satisfaction once seen', () => {
+  it('keeps digitisation and electronic result once seen, and the latest rating, not the best', () => {
     const state = mergeAll([
       resolved({ eventId: 'x1', digitized: true, satisfaction: 4 }),
-      resolved({ eventId: 'x2', digitized: false, electronicResult: true, satisfaction: 2 }),
+      resolved({
+        eventId: 'x2',
+        occurredAt: T + 30 * HOUR,
+        digitized: false,
+        electronicResult: true,
+        satisfaction: 2,
+      }),
     ]);
-    expect(state).toMatchObject({ digitized: true, electronicResult: true, satisfaction: 4 });
+    expect(state).toMatchObject({ digitized: true, electronicResult: true });
+    expect(state.rating?.value).toBe(2);
   });
 
   it('keeps a result delivered by post once seen, and a "not by post" teaches nothing', () => {
@@ -382,6 +397,150 @@ describe('contributions', () => {
   });
 });
 
+describe('a refusal after the receipt', () => {
+  const refused = (occurredAt: number): QueuedEvent => event({ eventId: 'e-refused', status: 3, occurredAt });
+
+  it('retracts the receipt one millisecond after it, and not one millisecond before it', () => {
+    const after = mergeAll([received(), refused(T + 1)]);
+    expect(isReceived(after, rules)).toBe(false);
+    expect(contributions(after, rules, vnDay)).toEqual({ cells: [] });
+    const before = mergeAll([refused(T - 1), received()]);
+    expect(isReceived(before, rules)).toBe(true);
+    expect(contributions(before, rules, vnDay).cells[0]?.values.received).toBe(1);
+  });
+
+  it('is overtaken by a later received status: the dossier was taken in after all', () => {
+    const state = mergeAll([
+      received(),
+      refused(T + HOUR),
+      event({ eventId: 'p', status: 4, occurredAt: T + 2 * HOUR }),
+    ]);
+    expect(isReceived(state, rules)).toBe(true);
+  });
+
+  it('is ignored when configured so', () => {
+    const state = mergeAll([received(), refused(T + 1)]);
+    expect(isReceived(state, { ...rules, notAccepted: 'ignored' })).toBe(true);
+  });
+
+  it('follows the national status list by default: 3 retracts', () => {
+    expect(rules.notAcceptedStatuses).toEqual([3]);
+    expect(rules.notAccepted).toBe('retracts_receipt');
+  });
+});
+
+describe('supplement requests', () => {
+  const requested = (eventId: string, occurredAt: number): QueuedEvent =>
+    event({ eventId, status: 5, occurredAt, receivedAt: T, channel: 1 });
+  const onTime = (state: DossierState): number | undefined =>
+    contributions(state, rules, vnDay).cells.find((c) => c.values.resolved)?.values.resolvedOnTime;
+
+  it('are the larger of the most any event reported and the distinct status-5 events', () => {
+    expect(
+      supplementRequests(
+        mergeAll([received(), requested('s1', T + HOUR), resolved({ supplementRequests: 0 })]),
+      ),
+    ).toBe(1);
+    expect(
+      supplementRequests(
+        mergeAll([received({ supplementRequests: 2 }), resolved({ supplementRequests: 0 })]),
+      ),
+    ).toBe(2);
+    const twice = mergeAll([
+      received(),
+      requested('s1', T + HOUR),
+      requested('s2', T + 2 * HOUR),
+      resolved(),
+    ]);
+    expect(supplementRequests(twice)).toBe(2);
+  });
+
+  it('count a resent status-5 event once', () => {
+    const state = mergeAll([received(), requested('s1', T + HOUR), requested('s1', T + HOUR), resolved()]);
+    expect(supplementRequests(state)).toBe(1);
+  });
+
+  it('keep one request on time and make a second late, whichever way it was reported', () => {
+    expect(onTime(mergeAll([received(), requested('s1', T + HOUR), resolved()]))).toBe(1);
+    expect(
+      onTime(mergeAll([received(), requested('s1', T + HOUR), requested('s2', T + 2 * HOUR), resolved()])),
+    ).toBe(0);
+    expect(onTime(mergeAll([received(), resolved({ supplementRequests: 2 })]))).toBe(0);
+  });
+});
+
+describe('the due date', () => {
+  const due = T + 48 * HOUR;
+
+  it('is kept from any event, and an open dossier counts on its due day', () => {
+    const state = mergeAll([received({ dueAt: due })]);
+    expect(dueDate(state)).toBe(due);
+    expect(contributions(state, rules, vnDay).cells).toContainEqual({
+      agencyCode: AGENCY,
+      day: vnDay(due),
+      values: { openWithDueDate: 1 },
+    });
+  });
+
+  it('stops counting as open once resolved, withdrawn or stopped', () => {
+    const resolvedState = mergeAll([received({ dueAt: due }), resolved()]);
+    expect(contributions(resolvedState, rules, vnDay).cells.some((c) => c.values.openWithDueDate)).toBe(
+      false,
+    );
+    for (const status of [7, 8]) {
+      const closed = mergeAll([
+        received({ dueAt: due }),
+        event({ eventId: 'w', status, occurredAt: T + HOUR }),
+      ]);
+      expect(contributions(closed, rules, vnDay).cells.some((c) => c.values.openWithDueDate)).toBe(false);
+    }
+  });
+
+  it('may be explicitly none: the dossier leaves the on-time rate and is counted apart', () => {
+    const state = mergeAll([received(), resolved({ dueAt: undefined, noDueDate: true })]);
+    expect(dueDate(state)).toBeNull();
+    expect(contributions(state, rules, vnDay).cells[1]?.values).toMatchObject({
+      resolved: 1,
+      resolvedWithDueDate: 0,
+      resolvedNoDueDate: 1,
+      resolvedOnTime: 0,
+    });
+  });
+
+  it('is the latest one stated: an extension after the first date wins, in any order', () => {
+    const first = received({ dueAt: due });
+    const extended = event({ eventId: 'x', status: 4, occurredAt: T + HOUR, dueAt: due + 24 * HOUR });
+    expect(dueDate(mergeAll([first, extended]))).toBe(due + 24 * HOUR);
+    expect(dueDate(mergeAll([extended, first]))).toBe(due + 24 * HOUR);
+  });
+});
+
+describe('a resend with the same eventId but different content', () => {
+  it('gives the same state whichever version arrives first', () => {
+    const a = received({
+      eventId: 'same',
+      payment: { required: true, online: true, amountVnd: 20_000 },
+      satisfaction: 2,
+    });
+    const b = received({
+      eventId: 'same',
+      payment: { required: true, online: true, amountVnd: 90_000 },
+      satisfaction: 5,
+    });
+    expect(contentHash(a)).not.toBe(contentHash(b));
+    expect(mergeAll([a, b])).toEqual(mergeAll([b, a]));
+    expect(contributions(mergeAll([a, b]), rules, vnDay)).toEqual(
+      contributions(mergeAll([b, a]), rules, vnDay),
+    );
+  });
+
+  it('hashes content, not key order', () => {
+    const a = received();
+    const reordered = Object.fromEntries(Object.entries(a).reverse()) as QueuedEvent;
+    expect(contentHash(reordered)).toBe(contentHash(a));
+  });
+});
+
 describe('merge is order-free and idempotent over every input class the rules distinguish', () => {
   // Resolutions with and without a due date, dossiers with no payment field, with a fee that is not
   // required, and with a required fee paid online or not; received, end and other statuses.
@@ -392,6 +551,7 @@ describe('merge is order-free and idempotent over every input class the rules di
     receivedAt: fc.option(fc.integer({ min: T - 24 * HOUR, max: T }), { nil: undefined }),
     channel: fc.option(fc.constantFrom(1 as const, 2 as const, 3 as const), { nil: undefined }),
     dueAt: fc.option(fc.integer({ min: T, max: T + 72 * HOUR }), { nil: undefined }),
+    noDueDate: fc.option(fc.constant(true), { nil: undefined }),
     supplementRequests: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
     payment: fc.option(
       fc.record({
@@ -410,6 +570,30 @@ describe('merge is order-free and idempotent over every input class the rules di
       Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Partial<QueuedEvent> &
         Pick<QueuedEvent, 'eventId' | 'status'>,
     );
+
+  it('gives the same state for any order even when a resend changes the content under the same eventId', () => {
+    // Each event may come with a variant: same eventId and time, other content.
+    const withVariants = fc
+      .array(fc.tuple(anEvent, fc.option(anEvent, { nil: undefined })), { minLength: 1, maxLength: 6 })
+      .map((pairs) =>
+        pairs.flatMap(([e, variant]) => {
+          const base = clean(e);
+          return variant === undefined
+            ? [base]
+            : [base, clean({ ...variant, eventId: e.eventId, occurredAt: e.occurredAt })];
+        }),
+      );
+    fc.assert(
+      fc.property(withVariants, fc.infiniteStream(fc.nat()), (events, seeds) => {
+        const shuffled = [...events, ...events].sort(() => (seeds.next().value % 3) - 1);
+        expect(mergeAll(shuffled)).toEqual(mergeAll(events));
+        expect(contributions(mergeAll(shuffled), rules, vnDay)).toEqual(
+          contributions(mergeAll(events), rules, vnDay),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('gives the same contributions for any order and any repetition of the same events', () => {
     fc.assert(

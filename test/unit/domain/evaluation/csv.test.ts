@@ -6,7 +6,11 @@ import type { UnitRow } from '../../../../shared/schemas/snapshot.ts';
 const HEADER =
   'unitCode,name,kind,connectionStatus,reasons,lastHeartbeatAt,lastDossierEventAt,dossiersReceivedYtd,' +
   'onlineRateYtd,fullOnlineRateYtd,onTimeRateYtd,onlinePaymentRateYtd,onlinePaymentAmountVndYtd,' +
-  'digitizedRateYtd,onlineServicesWithDossiersRateYtd,score,band';
+  'digitizedRateYtd,onlineServicesWithDossiersRateYtd,dossiersOverdueOpenYtd,proceduresOnlineOutsideCatalogYtd,' +
+  'score,band,scoreTotal,scoreMeasuredMax,' +
+  'transparencyScore,transparencyMax,transparencyMeasuredMax,progressScore,progressMax,progressMeasuredMax,' +
+  'onlineServiceScore,onlineServiceMax,onlineServiceMeasuredMax,digitizationScore,digitizationMax,' +
+  'digitizationMeasuredMax,satisfactionScore,satisfactionMax,satisfactionMeasuredMax';
 
 function row(name: string, reasons: string[]): UnitRow {
   const ytd = kpis(
@@ -24,7 +28,7 @@ function row(name: string, reasons: string[]): UnitRow {
       digitized: 1,
     },
     { procedures: 10, online: 5, fullOnline: 1 },
-    2,
+    { withDossiers: 2, outsideCatalog: 0 },
   );
   return {
     unitCode: 'H48',
@@ -41,7 +45,19 @@ function row(name: string, reasons: string[]): UnitRow {
     },
     kpis: { yearToDate: ytd },
     targets: {},
-    score: { total: 41, measuredMax: 82, scaled: 50, band: 'average', groups: {} },
+    score: {
+      total: 41,
+      measuredMax: 82,
+      scaled: 50,
+      band: 'average',
+      groups: {
+        transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+        progress: { score: 15, max: 20, measuredMax: 20, measured: true },
+        onlineService: { score: null, max: 22, measuredMax: 0, measured: true },
+        digitization: { score: null, max: 22, measuredMax: 0, measured: true },
+        satisfaction: { score: null, max: 18, measuredMax: 0, measured: true },
+      },
+    },
   } as unknown as UnitRow;
 }
 
@@ -50,7 +66,7 @@ describe('toCsv', () => {
     expect(toCsv([row('Bắc Ninh', ['catalog_missing', 'dossier_feed_silent'])])).toBe(
       `\uFEFF${HEADER}\r\n` +
         'H48,Bắc Ninh,province,partial,catalog_missing dossier_feed_silent,2026-11-15T04:59:00.000Z,2026-11-15T04:00:00.000Z,4,' +
-        '0.25,0.5,0.5,0.75,60000,0.5,0.4,50,average\r\n',
+        '0.25,0.5,0.5,0.75,60000,0.5,0.4,0,0,50,average,41,82,,18,0,15,20,20,,22,0,,22,0,,18,0\r\n',
     );
   });
 

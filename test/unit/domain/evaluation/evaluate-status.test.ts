@@ -17,7 +17,7 @@ function world() {
   const reader = new InMemoryEvaluationReader().setSignals('H48', {
     heartbeats: new Map([['tthc', T0 - 60_000]]),
     lastDossierEventAt: T0 - HOUR,
-    catalog: { syncedAt: T0 - 24 * HOUR, procedures: 10, online: 4, fullOnline: 2 },
+    catalog: { syncedAt: T0 - 24 * HOUR, procedures: 10, online: 4, fullOnline: 2, levels: {} },
     dailyTotals: [
       {
         date: '2026-11-14',
@@ -111,16 +111,25 @@ describe('connection status across evaluations', () => {
     const row = w.snapshots.last.latest.units[0];
     // Three dossiers received in person, none resolved: the online rate is 0; every other target figure is
     // not applicable, and nothing can be scored.
-    expect(row?.targets).toEqual({
-      onlineRate: { target: 0.5, actual: 0, met: false },
-      fullOnlineRate: { target: 0.5, actual: null, met: null },
-      onTimeRate: { target: 0.95, actual: null, met: null },
-      onlineServicesWithDossiersRate: { target: 0.65, actual: 0, met: false },
-      onlinePaymentRate: { target: 0.5, actual: null, met: null },
-      digitizedRate: { target: 0.8, actual: null, met: null },
+    const judged = Object.fromEntries(
+      Object.entries(row?.targets ?? {}).map(([name, t]) => [name, [t.target, t.source, t.actual, t.met]]),
+    );
+    expect(judged).toEqual({
+      onlineRate: [0.5, 'national_default', 0, false],
+      fullOnlineRate: [0.5, 'national_default', null, null],
+      onTimeRate: [0.95, 'national_default', null, null],
+      onlineServicesWithDossiersRate: [0.65, 'national_default', 0, false],
+      onlinePaymentRate: [0.5, 'national_default', null, null],
+      digitizedRate: [0.8, 'national_default', null, null],
     });
-    // Only online service provision (22 points) is measured, and it earns nothing: scaled 0, weak.
-    expect(row?.score).toMatchObject({ total: 0, measuredMax: 22, scaled: 0, band: 'weak' });
+    expect(row?.targets.onlineServicesWithDossiersRate?.periods.monthToDate).toEqual({
+      actual: 0,
+      met: false,
+      withinRange: null,
+    });
+    // Only the online rate (12 of online service's 22 points) is applicable, and it earns nothing: too little
+    // is measured for a band.
+    expect(row?.score).toMatchObject({ total: 0, measuredMax: 12, scaled: 0, band: 'not_enough_data' });
   });
 
   it('does not rank a unit that is not fully connected: no score or band, its figures still published', async () => {

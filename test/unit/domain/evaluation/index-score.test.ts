@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings, type Settings } from '../../../../shared/config/settings.ts';
-import { indexScore } from '../../../../shared/domain/evaluation/index-score.ts';
+import { indexScore, kindScore } from '../../../../shared/domain/evaluation/index-score.ts';
 import { kpis } from '../../../../shared/domain/evaluation/kpis.ts';
 import type { Kpis } from '../../../../shared/schemas/snapshot.ts';
 
@@ -44,11 +44,11 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
       scaled: 100,
       band: 'excellent',
       groups: {
-        transparency: { score: null, max: 18, measured: false },
-        progress: { score: 20, max: 20, measured: true },
-        onlineService: { score: 22, max: 22, measured: true },
-        digitization: { score: 22, max: 22, measured: true },
-        satisfaction: { score: 18, max: 18, measured: true },
+        transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+        progress: { score: 20, max: 20, measuredMax: 20, measured: true },
+        onlineService: { score: 22, max: 22, measuredMax: 22, measured: true },
+        digitization: { score: 22, max: 22, measuredMax: 22, measured: true },
+        satisfaction: { score: 18, max: 18, measuredMax: 18, measured: true },
       },
     });
   });
@@ -78,11 +78,11 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
       scaled: 74.22,
       band: 'fair',
       groups: {
-        transparency: { score: null, max: 18, measured: false },
-        progress: { score: 15, max: 20, measured: true },
-        onlineService: { score: 16, max: 22, measured: true },
-        digitization: { score: 16.5, max: 22, measured: true },
-        satisfaction: { score: null, max: 18, measured: true },
+        transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+        progress: { score: 15, max: 20, measuredMax: 20, measured: true },
+        onlineService: { score: 16, max: 22, measuredMax: 22, measured: true },
+        digitization: { score: 16.5, max: 22, measuredMax: 22, measured: true },
+        satisfaction: { score: null, max: 18, measuredMax: 0, measured: true },
       },
     });
   });
@@ -94,10 +94,28 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
     expect(paymentsOnly.groups.onlineService?.score).toBe(10);
   });
 
-  it('scores online service when only one of its two rates applies, the other counting as nothing', () => {
-    expect(indexScore(figures({ onlineRate: 0.5 }), defaults).groups.onlineService?.score).toBe(12);
-    expect(indexScore(figures({ onlinePaymentRate: 0.5 }), defaults).groups.onlineService?.score).toBe(10);
-    expect(indexScore(figures({ onTimeRate: 1 }), defaults).groups.onlineService?.score).toBeNull();
+  it('scores online service over the part that applies when the other rate is not applicable, never as 0', () => {
+    // No fee-bearing dossiers: online payment is null, so the group is 12 of 12 measurable points, not 12 of 22.
+    expect(indexScore(figures({ onlineRate: 0.5 }), defaults).groups.onlineService).toEqual({
+      score: 12,
+      max: 22,
+      measuredMax: 12,
+      measured: true,
+    });
+    expect(indexScore(figures({ onlinePaymentRate: 0.5 }), defaults).groups.onlineService).toMatchObject({
+      score: 10,
+      measuredMax: 10,
+    });
+    expect(indexScore(figures({ onTimeRate: 1 }), defaults).groups.onlineService).toMatchObject({
+      score: null,
+      measuredMax: 0,
+    });
+  });
+
+  it('gives the same scaled score with a null payment rate as with the online rate alone', () => {
+    const all = { onTimeRate: 1, onlineRate: 0.5, digitizedRate: 0.8, satisfactionRate: 0.9 };
+    // 20 + 12 + 22 + 18 = 72 of 72: full marks, where counting the null as 0 would give 72 of 82.
+    expect(indexScore(figures(all), defaults)).toMatchObject({ total: 72, measuredMax: 72, scaled: 100 });
   });
 
   it('rounds each group, the total and the scaled score to two decimals', () => {
@@ -106,7 +124,7 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
       total: 6.67,
       measuredMax: 20,
       scaled: 33.35,
-      band: 'weak',
+      band: 'not_enough_data',
     });
   });
 
@@ -117,11 +135,11 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
       scaled: null,
       band: null,
       groups: {
-        transparency: { score: null, max: 18, measured: false },
-        progress: { score: null, max: 20, measured: true },
-        onlineService: { score: null, max: 22, measured: true },
-        digitization: { score: null, max: 22, measured: true },
-        satisfaction: { score: null, max: 18, measured: true },
+        transparency: { score: null, max: 18, measuredMax: 0, measured: false },
+        progress: { score: null, max: 20, measuredMax: 0, measured: true },
+        onlineService: { score: null, max: 22, measuredMax: 0, measured: true },
+        digitization: { score: null, max: 22, measuredMax: 0, measured: true },
+        satisfaction: { score: null, max: 18, measuredMax: 0, measured: true },
       },
     });
   });
@@ -131,7 +149,7 @@ describe('indexScore with the shipped groups (Decision 766 style, transparency u
       total: 0,
       measuredMax: 20,
       scaled: 0,
-      band: 'weak',
+      band: 'not_enough_data',
     });
   });
 });
@@ -143,7 +161,7 @@ describe('indexScore configuration', () => {
       groups: { ...defaults.groups, progress: { max: 20, measured: false } },
     };
     const score = indexScore(figures(full), config);
-    expect(score.groups.progress).toEqual({ score: null, max: 20, measured: false });
+    expect(score.groups.progress).toEqual({ score: null, max: 20, measuredMax: 0, measured: false });
     expect(score).toMatchObject({ total: 62, measuredMax: 62, scaled: 100 });
   });
 
@@ -183,6 +201,71 @@ describe('indexScore configuration', () => {
       measuredMax: 0,
       scaled: null,
       band: null,
+    });
+  });
+});
+
+describe('a band only on enough data', () => {
+  const threeGroups = { onTimeRate: 1, onlineRate: 0.5, onlinePaymentRate: 0.5 };
+
+  it('bands a score whose measured maximum reaches the minimum, and not one point below it', () => {
+    // progress 20 + online service 22 = 42 measurable points.
+    expect(indexScore(figures(threeGroups), { ...defaults, minMeasuredMax: 42 }).band).toBe('excellent');
+    expect(indexScore(figures(threeGroups), { ...defaults, minMeasuredMax: 42.01 }).band).toBe(
+      'not_enough_data',
+    );
+  });
+
+  it('needs 60 of 100 points by default', () => {
+    expect(defaults.minMeasuredMax).toBe(60);
+    // 20 + 22 + 18 = 60: enough.
+    expect(indexScore(figures({ ...threeGroups, satisfactionRate: 0.9 }), defaults).band).toBe('excellent');
+    // 20 + 12 + 18 = 50 without fee-bearing dossiers: not enough.
+    expect(
+      indexScore(figures({ onTimeRate: 1, onlineRate: 0.5, satisfactionRate: 0.9 }), defaults),
+    ).toMatchObject({
+      measuredMax: 50,
+      scaled: 100,
+      band: 'not_enough_data',
+    });
+  });
+});
+
+describe('kindScore: average and ranking within a kind', () => {
+  const unit = (unitCode: string, scaled: number | null, band: string | null, measuredMax = 82) => ({
+    unitCode,
+    name: unitCode,
+    score: { scaled, band, measuredMax },
+  });
+
+  it('averages and ranks only units banded on enough data, highest first, equal scores sharing a rank', () => {
+    const score = kindScore(
+      [
+        unit('H01', 61.5, 'average'),
+        unit('H02', 81.43, 'good'),
+        unit('H03', 61.5, 'average'),
+        unit('H04', 90, 'not_enough_data', 20),
+        unit('H05', null, null, 0),
+        unit('H06', 40, 'weak'),
+      ],
+      defaults,
+    );
+    expect(score.average).toBe(61.11); // (61.5 + 81.43 + 61.5 + 40) / 4 = 61.1075
+    expect(score).toMatchObject({ scored: 4, notEnoughData: 1 });
+    expect(score.byBand).toEqual({ excellent: 0, good: 1, fair: 0, average: 2, weak: 1 });
+    expect(score.ranking.map((r) => [r.rank, r.unitCode])).toEqual([
+      [1, 'H02'],
+      [2, 'H01'],
+      [2, 'H03'],
+      [4, 'H06'],
+    ]);
+  });
+
+  it('has no average when no unit has enough data', () => {
+    expect(kindScore([unit('H01', 90, 'not_enough_data', 20)], defaults)).toMatchObject({
+      average: null,
+      scored: 0,
+      ranking: [],
     });
   });
 });

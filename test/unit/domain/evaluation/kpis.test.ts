@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../../shared/config/settings.ts';
 import type { CounterValues } from '../../../../shared/domain/dossier/counters.ts';
-import { kpis, ratio, sumCounters } from '../../../../shared/domain/evaluation/kpis.ts';
+import {
+  kpis,
+  ratio,
+  serviceFigures,
+  sumCounters,
+  sumServiceFigures,
+} from '../../../../shared/domain/evaluation/kpis.ts';
 
 /** Every counter a different value, so a rate over the wrong denominator cannot come out right by chance. */
 const counters: CounterValues = {
@@ -21,6 +28,8 @@ const counters: CounterValues = {
   rated: 4,
   satisfied: 3,
   resultByPost: 6,
+  resolvedNoDueDate: 1,
+  openWithDueDate: 3,
 };
 const catalog = { procedures: 20, online: 16, fullOnline: 8 };
 
@@ -39,7 +48,7 @@ describe('ratio', () => {
 
 describe('kpis', () => {
   it('publishes every figure with the numerator and denominator docs/snapshots.md defines', () => {
-    expect(kpis(counters, catalog, 4)).toEqual({
+    expect(kpis(counters, catalog, { withDossiers: 4, outsideCatalog: 1 })).toEqual({
       dossiersReceived: 10,
       dossiersReceivedOnline: 4,
       dossiersReceivedPostal: 1,
@@ -54,8 +63,11 @@ describe('kpis', () => {
       processedOnlineRate: 3 / 7, // 3 resolved online / 7 resolved
       dossiersWithDueDate: 5,
       dossiersWithoutDueDate: 2, // 7 resolved − 5 with a due date: outside the on-time rate
+      dossiersNoDueDate: 1, // of those 2, 1 explicitly without a deadline
+      dossiersOverdueOpen: 3, // open past their due day
+      onTimeDenominator: 8, // 5 resolved with a due date + 3 open and overdue
       dossiersOnTime: 4,
-      onTimeRate: 0.8, // 4 on time / 5 resolved with a due date, not / 7 resolved
+      onTimeRate: 0.5, // 4 on time / (5 resolved with a due date + 3 overdue), not / 7 resolved
       dossiersWithFee: 8,
       onlinePayments: 2,
       onlinePaymentAmountVnd: 150_000,
@@ -68,6 +80,7 @@ describe('kpis', () => {
       onlineServicesOffered: 16,
       onlineServicesWithDossiers: 4,
       onlineServicesWithDossiersRate: 0.25, // 4 with dossiers / 16 online services
+      proceduresOnlineOutsideCatalog: 1,
       proceduresTotal: 20,
       proceduresOnline: 16,
       proceduresFullOnline: 8,
@@ -76,7 +89,11 @@ describe('kpis', () => {
   });
 
   it('counts a missing counter as 0 and makes every rate over it not applicable', () => {
-    const figures = kpis({}, { procedures: 0, online: 0, fullOnline: 0 }, 0);
+    const figures = kpis(
+      {},
+      { procedures: 0, online: 0, fullOnline: 0 },
+      { withDossiers: 0, outsideCatalog: 0 },
+    );
     expect(figures).toEqual({
       dossiersReceived: 0,
       dossiersReceivedOnline: 0,
@@ -92,6 +109,9 @@ describe('kpis', () => {
       processedOnlineRate: null,
       dossiersWithDueDate: 0,
       dossiersWithoutDueDate: 0,
+      dossiersNoDueDate: 0,
+      dossiersOverdueOpen: 0,
+      onTimeDenominator: 0,
       dossiersOnTime: 0,
       onTimeRate: null,
       dossiersWithFee: 0,
@@ -106,6 +126,7 @@ describe('kpis', () => {
       onlineServicesOffered: 0,
       onlineServicesWithDossiers: 0,
       onlineServicesWithDossiersRate: null,
+      proceduresOnlineOutsideCatalog: 0,
       proceduresTotal: 0,
       proceduresOnline: 0,
       proceduresFullOnline: 0,
@@ -122,7 +143,11 @@ describe('kpis', () => {
       feeRequired: 1,
       rated: 1,
     };
-    const figures = kpis(one, { procedures: 1, online: 1, fullOnline: 0 }, 0);
+    const figures = kpis(
+      one,
+      { procedures: 1, online: 1, fullOnline: 0 },
+      { withDossiers: 0, outsideCatalog: 0 },
+    );
     expect({
       onlineRate: figures.onlineRate,
       fullOnlineRate: figures.fullOnlineRate,
@@ -166,10 +191,61 @@ describe('kpis', () => {
   });
 
   it('counts no online service with dossiers as 0 of those offered, and none offered as not applicable', () => {
-    expect(kpis(counters, catalog, 0).onlineServicesWithDossiersRate).toBe(0);
     expect(
-      kpis(counters, { procedures: 3, online: 0, fullOnline: 0 }, 0).onlineServicesWithDossiersRate,
+      kpis(counters, catalog, { withDossiers: 0, outsideCatalog: 0 }).onlineServicesWithDossiersRate,
+    ).toBe(0);
+    expect(
+      kpis(counters, { procedures: 3, online: 0, fullOnline: 0 }, { withDossiers: 0, outsideCatalog: 0 })
+        .onlineServicesWithDossiersRate,
     ).toBeNull();
+  });
+});
+
+describe('the on-time denominator', () => {
+  it('is resolved with a due date only, when configured so', () => {
+    const figures = kpis(counters, catalog, null, { onTimeDenominator: 'resolved' });
+    expect(figures).toMatchObject({ onTimeDenominator: 5, onTimeRate: 0.8, dossiersOverdueOpen: 3 });
+  });
+
+  it('leaves out the open dossiers due on the evaluation day: they are not late yet', () => {
+    const figures = kpis(counters, catalog, null, {
+      onTimeDenominator: 'resolved_and_overdue_open',
+      dueTodayOpen: 1,
+    });
+    expect(figures).toMatchObject({ dossiersOverdueOpen: 2, onTimeDenominator: 7, onTimeRate: 4 / 7 });
+  });
+
+  it('defaults to resolved plus open overdue, and the setting says so', () => {
+    expect(loadSettings({}).dossier.onTimeDenominator).toBe('resolved_and_overdue_open');
+    expect(kpis(counters, catalog, null).onTimeDenominator).toBe(8);
+  });
+});
+
+describe('serviceFigures', () => {
+  const levels = { '1.000001': 'full', '1.000002': 'partial', '1.000003': 'none' } as const;
+  const services: { procedureCode: string; months: Record<string, number> }[] = [
+    { procedureCode: '1.000001', months: { '11': 2 } },
+    { procedureCode: '1.000002', months: { '10': 1 } },
+    { procedureCode: '1.000003', months: { '11': 1 } },
+    { procedureCode: '1.000009', months: { '11': 3 } },
+  ];
+
+  it('matches only the catalogue’s online procedures with a dossier in the months, the rest are data quality', () => {
+    expect(serviceFigures(services, ['11'], levels)).toEqual({ withDossiers: 1, outsideCatalog: 2 });
+    expect(serviceFigures(services, ['10', '11'], levels)).toEqual({ withDossiers: 2, outsideCatalog: 2 });
+    expect(serviceFigures(services, ['09'], levels)).toEqual({ withDossiers: 0, outsideCatalog: 0 });
+  });
+
+  it('is unknown without a catalogue that names its procedures', () => {
+    expect(serviceFigures(services, ['11'], undefined)).toBeNull();
+  });
+
+  it('sums units, unknown only when every unit is', () => {
+    expect(sumServiceFigures([null, { withDossiers: 1, outsideCatalog: 2 }])).toEqual({
+      withDossiers: 1,
+      outsideCatalog: 2,
+    });
+    expect(sumServiceFigures([null, null])).toBeNull();
   });
 });
 

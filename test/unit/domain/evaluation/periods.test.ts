@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../../shared/config/settings.ts';
 import { evaluate } from '../../../../shared/domain/evaluation/evaluate.ts';
+import type { UnitInput } from '../../../../shared/schemas/registry.ts';
 import type { Period } from '../../../../shared/schemas/snapshot.ts';
 import {
   InMemoryEvaluationReader,
@@ -27,11 +28,24 @@ function daysBetween(from: string, to: string): string[] {
 function oneADay(from: string, to: string): InMemoryEvaluationReader {
   const reader = new InMemoryEvaluationReader();
   for (const day of daysBetween(from, to)) reader.addCounters('H48', AGENCY, day, { received: 1 });
-  reader.setSignals('H48', { catalog: { syncedAt: 0, procedures: 10, online: 4, fullOnline: 2 } });
+  reader.setSignals('H48', {
+    catalog: {
+      syncedAt: 0,
+      procedures: 10,
+      online: 4,
+      fullOnline: 2,
+      levels: { '1.000001': 'full', '1.000002': 'partial', '1.000003': 'full', '1.000004': 'full' },
+    },
+  });
   return reader;
 }
 
-async function run(reader: InMemoryEvaluationReader, atIso: string, mode: 'live' | 'asOf' = 'live') {
+async function run(
+  reader: InMemoryEvaluationReader,
+  atIso: string,
+  unit: Partial<UnitInput> = {},
+  mode: 'live' | 'asOf' = 'live',
+) {
   const snapshots = new InMemorySnapshots();
   const at = Date.parse(atIso);
   await evaluate({
@@ -43,6 +57,7 @@ async function run(reader: InMemoryEvaluationReader, atIso: string, mode: 'live'
         kind: 'province',
         systems: ['tthc'],
         agencies: [{ agencyCode: AGENCY, name: 'Sở Tư pháp', level: 'department' }],
+        ...unit,
       },
     ]),
     reader,
@@ -187,7 +202,7 @@ describe('period figures at Vietnam midnight', () => {
     // The store runs to the end of the year, so the month counters of the month evaluated also hold its
     // later days; only the days up to the day evaluated may count.
     const agencyReceived = async (at: string) => {
-      const files = await run(oneADay('2026-01-01', '2026-12-31'), at, 'asOf');
+      const files = await run(oneADay('2026-01-01', '2026-12-31'), at, {}, 'asOf');
       return received(files.units[0]?.agencies[0]?.kpis ?? ({} as never));
     };
 
@@ -244,6 +259,57 @@ describe('period figures at Vietnam midnight', () => {
   });
 });
 
+describe('open dossiers past their due date', () => {
+  // 15 Nov 2026, 12:00 in Vietnam. One open dossier is due on each of 31 Oct, 14 Nov, 15 Nov and 16 Nov;
+  // two dossiers were resolved with a due date, one of them on time.
+  function withOpenDossiers(): InMemoryEvaluationReader {
+    const reader = new InMemoryEvaluationReader();
+    for (const day of ['2026-10-31', '2026-11-14', '2026-11-15', '2026-11-16'])
+      reader.addCounters('H48', AGENCY, day, { openWithDueDate: 1 });
+    reader.addCounters('H48', AGENCY, '2026-11-10', {
+      resolved: 2,
+      resolvedWithDueDate: 2,
+      resolvedOnTime: 1,
+    });
+    return reader;
+  }
+
+  it('counts a dossier due yesterday as overdue and one due today as not yet, per unit and agency', async () => {
+    const latest = await run(withOpenDossiers(), '2026-11-15T05:00:00Z');
+    const kpis = latest.latest.units[0]?.kpis;
+    expect(kpis?.today.dossiersOverdueOpen).toBe(0);
+    expect(kpis?.last7Days.dossiersOverdueOpen).toBe(1);
+    expect(kpis?.monthToDate.dossiersOverdueOpen).toBe(1);
+    expect(kpis?.quarterToDate.dossiersOverdueOpen).toBe(2);
+    expect(latest.units[0]?.agencies[0]?.kpis.monthToDate.dossiersOverdueOpen).toBe(1);
+    expect(latest.units[0]?.agencies[0]?.kpis.quarterToDate.dossiersOverdueOpen).toBe(2);
+  });
+
+  it('puts open overdue dossiers into the on-time denominator by default', async () => {
+    const month = (await run(withOpenDossiers(), '2026-11-15T05:00:00Z')).latest.units[0]?.kpis.monthToDate;
+    // 1 on time / (2 resolved with a due date + 1 open and overdue).
+    expect(month).toMatchObject({ onTimeDenominator: 3, dossiersOnTime: 1, onTimeRate: 1 / 3 });
+  });
+});
+
+describe('targets in the unit files', () => {
+  it('gives an agency its unit’s target for its level ahead of the unit’s default, for each period', async () => {
+    const reader = oneADay('2026-11-01', '2026-11-15');
+    const snapshot = await run(reader, '2026-11-15T05:00:00Z', {
+      targets: { onlineRate: 0.45 },
+      targetsByLevel: { commune: { onlineRate: { min: 0.25, max: 0.3 } } },
+      agencies: [{ agencyCode: AGENCY, name: 'UBND xã', level: 'commune' }],
+    });
+    const target = snapshot.units[0]?.agencies[0]?.targets.onlineRate;
+    expect(target).toMatchObject({ target: 0.25, targetMax: 0.3, source: 'unit_level' });
+    expect(Object.keys(target?.periods ?? {})).toEqual(['monthToDate', 'quarterToDate', 'yearToDate']);
+    expect(snapshot.latest.units[0]?.targets.onlineRate).toMatchObject({
+      target: 0.45,
+      source: 'unit_default',
+    });
+  });
+});
+
 describe('online services with dossiers, by period', () => {
   // Four online services in the catalogue; one had online dossiers in July, October, November and December.
   function withServices(): InMemoryEvaluationReader {
@@ -267,6 +333,37 @@ describe('online services with dossiers, by period', () => {
     expect(figures('monthToDate')).toEqual({ count: 1, rate: 0.25 });
     expect(figures('quarterToDate')).toEqual({ count: 2, rate: 0.5 });
     expect(figures('yearToDate')).toEqual({ count: 3, rate: 0.75 });
+  });
+
+  it('counts only the catalogue’s online procedures, and reports the others as a data-quality count', async () => {
+    // 1.000009 is not in the catalogue, 1.000010 is listed offline: neither may lift the rate above 100%.
+    const reader = oneADay('2026-11-01', '2026-11-15');
+    reader.setSignals('H48', {
+      catalog: {
+        syncedAt: 0,
+        procedures: 3,
+        online: 1,
+        fullOnline: 1,
+        levels: { '1.000001': 'full', '1.000010': 'none', '1.000011': 'none' },
+      },
+    });
+    reader
+      .addOnlineDossiers('H48', '1.000001', '2026-11', 2)
+      .addOnlineDossiers('H48', '1.000009', '2026-11', 1)
+      .addOnlineDossiers('H48', '1.000010', '2026-11', 4);
+    const kpis = (await run(reader, '2026-11-15T05:00:00Z')).latest.units[0]?.kpis.monthToDate;
+    expect(kpis?.onlineServicesWithDossiers).toBe(1);
+    expect(kpis?.onlineServicesWithDossiersRate).toBe(1);
+    expect(kpis?.proceduresOnlineOutsideCatalog).toBe(2);
+  });
+
+  it('publishes online services as unknown when the catalogue names no procedures', async () => {
+    const reader = oneADay('2026-11-01', '2026-11-15').addOnlineDossiers('H48', '1.000001', '2026-11', 2);
+    reader.setSignals('H48', { catalog: { syncedAt: 0, procedures: 3, online: 1, fullOnline: 1 } });
+    const kpis = (await run(reader, '2026-11-15T05:00:00Z')).latest.units[0]?.kpis.monthToDate;
+    expect(kpis?.onlineServicesWithDossiers).toBeNull();
+    expect(kpis?.onlineServicesWithDossiersRate).toBeNull();
+    expect(kpis?.proceduresOnlineOutsideCatalog).toBeNull();
   });
 
   it('starts a new quarter with only its own month', async () => {

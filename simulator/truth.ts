@@ -1,0 +1,123 @@
+import type { CounterMap } from './model.ts';
+
+/**
+ * What the simulator meant one dossier to be: its channel, level, fee and payment, its outcome and timing,
+ * decided before any event was written. The ground truth is counted from these, not from the events sent,
+ * and not by the pipeline's code, so a wrong definition cannot pass because both sides share it.
+ */
+export interface DossierIntent {
+  unitCode: string;
+  agencyCode: string;
+  procedureCode: string;
+  receivedAt: number;
+  channel: 1 | 2 | 3;
+  onlineLevel: 'none' | 'partial' | 'full';
+  fromNationalPortal: boolean;
+  fee: boolean;
+  /** The amount paid online, when it was. */
+  paidOnlineVnd: number | undefined;
+  /** The due date, or null for a procedure without a deadline. */
+  dueAt: number | null;
+  supplements: number;
+  /** When the first end status was sent; undefined while the dossier is still open. */
+  resolvedAt: number | undefined;
+  digitized: boolean;
+  /** The citizen's rating (the last one sent), if any. */
+  rating: number | undefined;
+}
+
+const DAY = 86_400_000;
+const vnDay = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+const add = (map: CounterMap, key: string, value: number): void => {
+  if (value !== 0) map.set(key, (map.get(key) ?? 0) + value);
+};
+
+/**
+ * The counters the intents add up to, in the model's key form (`unit|period|scope|counter`), by the
+ * definitions of docs/snapshots.md: received on the receipt day, resolved on the first end status's day,
+ * on time when resolved by the due date with at most one supplement request, open dossiers on their due day.
+ */
+export function intendedCounters(intents: readonly DossierIntent[]): CounterMap {
+  const out: CounterMap = new Map();
+  for (const d of intents) {
+    const put = (day: string, counter: string, value: number): void => {
+      for (const period of [day, day.slice(0, 7)]) {
+        add(out, `${d.unitCode}|${period}|A#${d.agencyCode}|${counter}`, value);
+        add(out, `${d.unitCode}|${period}|U|${counter}`, value);
+      }
+    };
+    const online = d.channel === 2;
+    const received = vnDay(d.receivedAt);
+    put(received, 'received', 1);
+    put(received, 'receivedOnline', online ? 1 : 0);
+    put(received, 'receivedPostal', d.channel === 3 ? 1 : 0);
+    put(received, 'fromNationalPortal', d.fromNationalPortal ? 1 : 0);
+    put(received, 'fullOnlineEligible', d.onlineLevel === 'full' ? 1 : 0);
+    put(received, 'fullOnline', d.onlineLevel === 'full' && online ? 1 : 0);
+    put(received, 'feeRequired', d.fee ? 1 : 0);
+    put(received, 'paidOnline', d.fee && d.paidOnlineVnd !== undefined ? 1 : 0);
+    put(received, 'paidOnlineAmountVnd', d.fee ? (d.paidOnlineVnd ?? 0) : 0);
+    if (online) add(out, `${d.unitCode}|${received.slice(0, 7)}|${d.procedureCode}|online`, 1);
+    if (d.resolvedAt !== undefined) {
+      const day = vnDay(d.resolvedAt);
+      put(day, 'resolved', 1);
+      put(day, 'resolvedOnline', online ? 1 : 0);
+      put(day, 'resolvedWithDueDate', d.dueAt === null ? 0 : 1);
+      put(day, 'resolvedNoDueDate', d.dueAt === null ? 1 : 0);
+      put(day, 'resolvedOnTime', d.dueAt !== null && d.resolvedAt <= d.dueAt && d.supplements <= 1 ? 1 : 0);
+      put(day, 'digitized', d.digitized ? 1 : 0);
+      put(day, 'rated', d.rating !== undefined ? 1 : 0);
+      put(day, 'satisfied', (d.rating ?? 0) >= 4 ? 1 : 0);
+    } else if (d.dueAt !== null) {
+      put(vnDay(d.dueAt), 'openWithDueDate', 1);
+    }
+  }
+  return out;
+}
+
+/** Open dossiers whose due day is in `days` and before `today`: overdue as of the evaluation. */
+export function overdueOpen(
+  intents: readonly DossierIntent[],
+  unitCode: string,
+  inPeriod: (day: string) => boolean,
+  today: string,
+): number {
+  return intents.filter((d) => {
+    if (d.unitCode !== unitCode || d.resolvedAt !== undefined || d.dueAt === null) return false;
+    const due = vnDay(d.dueAt);
+    return due < today && inPeriod(due);
+  }).length;
+}
+
+export interface ScoreInput {
+  onTimeRate: number | null;
+  onlineRate: number | null;
+  onlinePaymentRate: number | null;
+  digitizedRate: number | null;
+  satisfactionRate: number | null;
+}
+
+/**
+ * The index as docs/snapshots.md states it, written out here: 20 × on time, 12 × online submissions and
+ * 10 × online payments (each up to 50%), 22 × digitised (up to 80%), 18 × satisfied (up to 90%); a rate that
+ * is not applicable leaves its points out; out of 100 over the points measured.
+ */
+export function intendedScore(r: ScoreInput): { scaled: number | null; measuredMax: number } {
+  const parts: [number | null, number, number][] = [
+    [r.onTimeRate, 1, 20],
+    [r.onlineRate, 0.5, 12],
+    [r.onlinePaymentRate, 0.5, 10],
+    [r.digitizedRate, 0.8, 22],
+    [r.satisfactionRate, 0.9, 18],
+  ];
+  let earned = 0;
+  let max = 0;
+  for (const [rate, threshold, points] of parts) {
+    if (rate === null) continue;
+    earned += Math.min(1, rate / threshold) * points;
+    max += points;
+  }
+  return { scaled: max > 0 ? (earned / max) * 100 : null, measuredMax: max };
+}
+
+export const DAY_MS = DAY;
