@@ -23,7 +23,7 @@ export const TOLERANCE = { onlineRatePoints: 1, average: 2, topScore: 2.5 } as c
 export const ONLINE_SHARE = SEED_FIGURES.nationalOnlineRate;
 
 /** The named scores the articles give; every other unit is spread evenly so its kind's mean is the seed's. */
-const NAMED: Readonly<Record<string, number>> = {
+export const NAMED: Readonly<Record<string, number>> = {
   'Hà Nam': 81.43,
   'Nam Định': 80.66,
   'Bộ Quốc phòng': 73.98,

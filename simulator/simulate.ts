@@ -1,7 +1,7 @@
 import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
 import type { QueuedEvent } from '../shared/schemas/queue.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
-import { intendedScores, ONLINE_SHARE, qualityFor } from './calibration.ts';
+import { intendedScores, NAMED, ONLINE_SHARE, qualityFor } from './calibration.ts';
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
 import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';
@@ -220,8 +220,12 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   const order = [...options.units].filter((u) => u.sender === undefined).sort(() => random() - 0.5);
   const faultOf = new Map<string, Fault>();
   for (const [fault, count] of Object.entries(faults) as [Fault, number][]) {
+    // The units the seed articles name by score are connected: they are ranked in the articles.
     const eligible = order.filter(
-      (u) => !faultOf.has(u.unitCode) && (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1),
+      (u) =>
+        !faultOf.has(u.unitCode) &&
+        NAMED[u.name] === undefined &&
+        (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1),
     );
     for (const unit of eligible.slice(0, count)) faultOf.set(unit.unitCode, fault);
   }
@@ -234,7 +238,9 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   );
   const weights = sending.map((u) => (u.kind === 'province' ? 2 + random() * 4 : 0.5 + random()));
   // The index each unit is meant to reach (calibration.ts), and the quality of its dossiers that gives it.
-  const scores = intendedScores(sending.filter((u) => u.sender === undefined));
+  // Only fully connected units are ranked, so the seed's averages are spread over those; a unit with a fault
+  // sends dossiers of middling quality.
+  const scores = intendedScores(sending.filter((u) => u.sender === undefined && !faultOf.has(u.unitCode)));
   const intents: DossierIntent[] = [];
   // A unit's outcome shares come from low-discrepancy sequences (the n-th value of a stream is n × an
   // irrational, mod 1), counted over the dossiers a share applies to, so that even a unit of a few dozen
@@ -608,8 +614,9 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   }
   const byKind: GroundTruth['byKind'] = {};
   for (const kind of new Set(options.units.map((u) => u.kind))) {
+    // As published: a unit that is not fully connected is not ranked.
     const banded = options.units
-      .filter((u) => u.kind === kind)
+      .filter((u) => u.kind === kind && units[u.unitCode]?.status === 'connected')
       .map((u) => units[u.unitCode]?.score)
       .filter((s): s is { scaled: number; measuredMax: number } => s?.scaled != null && s.measuredMax >= 60);
     byKind[kind] = {

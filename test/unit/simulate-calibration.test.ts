@@ -17,7 +17,7 @@ const scored = (kind: string) =>
   Object.entries(truth.units)
     .filter(([code]) => units.find((u) => u.unitCode === code)?.kind === kind)
     .flatMap(([code, u]) =>
-      u.score.scaled !== null && u.score.measuredMax >= 60
+      u.status === 'connected' && u.score.scaled !== null && u.score.measuredMax >= 60
         ? [{ name: names.get(code), scaled: u.score.scaled }]
         : [],
     )
