@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnapshotFiles, SnapshotPort } from '../domain/evaluation/ports.ts';
 import { CLIENT_DEFAULTS } from './client-config.ts';
-import { backoffMs, isRetryable, sleep } from './retry.ts';
+import { withRetry } from './dynamo-retry.ts';
 
 const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
 
@@ -78,15 +78,7 @@ export class S3SnapshotPublisher implements SnapshotPort {
         ...(compressed ? { ContentEncoding: 'gzip' } : {}),
       });
       // One object that S3 throttles past the SDK's own retries must not fail the other 170: it waits longer.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.client.send(command);
-          break;
-        } catch (error) {
-          if (attempt >= PUT_ATTEMPTS - 1 || !isRetryable(error)) throw error;
-          await sleep(backoffMs(attempt, 200, 5_000));
-        }
-      }
+      await withRetry(() => this.client.send(command), PUT_ATTEMPTS, 200);
       bytes += Buffer.byteLength(body);
       objects++;
     };

@@ -7,6 +7,7 @@ import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { type LatestSnapshot, latestSnapshotSchema } from '../../shared/schemas/snapshot.ts';
+import { prng } from '../../simulator/random.ts';
 import type { GroundTruth } from '../../simulator/simulate.ts';
 import { expectMatchesTruth } from '../helpers/truth.ts';
 import { type Exchange, type FaultProxy, startFaultProxy, type Verdict } from './proxy.ts';
@@ -24,18 +25,6 @@ const FULL = process.env.EMC_FAULTS === 'full';
 const PLAN = FULL
   ? { dossiers: 2500, days: 10, restarts: 2, sqsRefusal: 0.2, writeCut: 0.05, abandon: 0.15, s3Refusal: 0.15 }
   : { dossiers: 700, days: 5, restarts: 1, sqsRefusal: 0.1, writeCut: 0.03, abandon: 0.1, s3Refusal: 0.1 };
-
-/** A small seeded generator (mulberry32): the same faults at the same places on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const DYNAMO_WRITES = new Set([
   'TransactWriteItems',
@@ -59,7 +48,7 @@ const S3_REFUSAL: Verdict = {
 
 describe('the local stack under injected faults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'emc-faults-'));
-  const random = seeded(20_261_202);
+  const random = prng(20_261_202);
   const faults = {
     on: false,
     sqsRefusals: 0,

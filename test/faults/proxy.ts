@@ -19,7 +19,7 @@ export type Verdict = 'pass' | 'reset' | 'lost' | { status: number; body: string
 export interface FaultProxy {
   url: string;
   /** Requests seen, and faults injected, by kind. */
-  counts: { requests: number; reset: number; lost: number; answered: number; open: number };
+  counts: { requests: number; reset: number; lost: number; answered: number };
   close(): Promise<void>;
 }
 
@@ -33,13 +33,9 @@ export async function startFaultProxy(
   decide: (exchange: Exchange) => Verdict,
 ): Promise<FaultProxy> {
   const target = new URL(upstream);
-  const counts = { requests: 0, reset: 0, lost: 0, answered: 0, open: 0 };
+  const counts = { requests: 0, reset: 0, lost: 0, answered: 0 };
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
-    counts.open++;
-    outgoing.on('close', () => {
-      counts.open--;
-    });
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       counts.requests++;
