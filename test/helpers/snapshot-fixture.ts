@@ -1,4 +1,5 @@
 import { loadSettings } from '../../shared/config/settings.ts';
+import { nationalDay } from '../../shared/domain/evaluation/figures.ts';
 import { kindScore } from '../../shared/domain/evaluation/index-score.ts';
 import {
   type Kpis,
@@ -266,23 +267,12 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
     monthToDate: kpisFrom(random, SCALE.monthToDate * 80),
   };
   const day0 = Date.parse(asOf) - 89 * 86_400_000;
-  const series = Array.from({ length: 90 }, (_, i) => {
-    const k = kpisFrom(random, 3);
-    return {
-      date: new Date(day0 + i * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10),
-      dossiersReceived: k.dossiersReceived,
-      dossiersReceivedOnline: k.dossiersReceivedOnline,
-      onlineRate: k.onlineRate,
-      fullOnlineEligible: k.fullOnlineEligible,
-      fullOnlineDossiers: k.fullOnlineDossiers,
-      fullOnlineRate: k.fullOnlineRate,
-      dossiersWithDueDate: k.dossiersWithDueDate,
-      dossiersOverdueOpen: k.dossiersOverdueOpen,
-      onTimeDenominator: k.onTimeDenominator,
-      dossiersOnTime: k.dossiersOnTime,
-      onTimeRate: k.onTimeRate,
-    };
-  });
+  const series = Array.from({ length: 90 }, (_, i) =>
+    nationalDay(
+      new Date(day0 + i * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10),
+      kpisFrom(random, 3),
+    ),
+  );
   const kinds = [...new Set(rows.map((r) => r.kind))];
   const connected = rows.filter((r) => r.connection.status === 'connected').length;
   const latest = latestSnapshotSchema.parse({
