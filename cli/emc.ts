@@ -103,7 +103,10 @@ emc dlq discard [--feed F] --ids id1,id2
   Four units (H09, H27 on OpenCPS; H44, G16 on the .NET system) send only their vendor's TrackingMCDT
   records and are judged on the legacy criteria. By default 16 of 83 units are left not fully connected,
   for a mix of reasons; the four legacy-only units are among the 67 connected. Writes the ground truth.
-  --scale national sends one national day (200,000 dossiers); --dossiers and --days override the scale.`,
+  --scale national sends one national day (200,000 dossiers); --dossiers and --days override the scale.
+  The local stack records the scenario it holds (npm start's first backfill sends the default one): run
+  without --seed, --scale, --dossiers or --days, simulate sends that scenario again, exactly, so its
+  events are counted once and the ground truth still holds.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
@@ -263,7 +266,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'simulate') {
     const { simulateAgainst } = await import('./simulate/run.ts');
-    const { simulationSize, SimulationSizeError } = await import('../simulator/simulate.ts');
+    const { DEFAULT_SEED, simulationSize, SimulationSizeError } = await import('../simulator/simulate.ts');
     const size = (() => {
       try {
         return simulationSize(values.scale, values.dossiers, values.days);
@@ -271,12 +274,29 @@ async function main(argv: string[]): Promise<void> {
         throw error instanceof SimulationSizeError ? new CliError(error.message) : error;
       }
     })();
-    const truth = await simulateAgainst(target, {
-      seed: Number(values.seed ?? 2024),
-      ...size,
-      now: clock(),
-      progress: bar,
-    });
+    const { readScenario, recordScenario } = await import('../simulator/scenario-record.ts');
+    const recorded = target.dataDir ? readScenario(target.dataDir) : null;
+    const explicit = [values.seed, values.scale, values.dossiers, values.days].some((v) => v !== undefined);
+    const scenario =
+      recorded && !explicit
+        ? {
+            seed: recorded.seed,
+            dossiers: recorded.dossiers,
+            days: recorded.days,
+            now: Date.parse(recorded.now),
+          }
+        : { seed: Number(values.seed ?? DEFAULT_SEED), ...size, now: clock() };
+    if (recorded && !explicit)
+      console.log(
+        `this stack already holds the scenario sent at ${recorded.now} (seed ${recorded.seed}): sending it again, and each event is counted once`,
+      );
+    else if (recorded)
+      console.log(
+        `warning: this stack already holds the scenario sent at ${recorded.now}; its figures add to this run's, so the ground truth below holds only for an empty stack (EMC_DATA_DIR=.emc-empty npm start -- --empty)`,
+      );
+    const truth = await simulateAgainst(target, { ...scenario, progress: bar });
+    if (target.dataDir)
+      recordScenario(target.dataDir, { ...scenario, now: new Date(scenario.now).toISOString() });
     const out = values.out ?? `${process.env.EMC_DATA_DIR ?? '.emc'}/ground-truth.json`;
     writeFileSync(out, JSON.stringify(truth, null, 2));
     console.log(

@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import { loadKeyPepper } from '../shared/adapters/key-pepper.ts';
+import { settings } from '../shared/config/settings.ts';
 import { issueKey } from '../shared/domain/auth/api-keys.ts';
+import { dayOf } from '../shared/domain/time.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
 import { prng } from '../simulator/random.ts';
 import { demoRegistry } from '../simulator/registry.ts';
-import { type Fault, simulate } from '../simulator/simulate.ts';
+import { recordScenario } from '../simulator/scenario-record.ts';
+import { DEFAULT_SEED, type Fault, SCALES, simulate } from '../simulator/simulate.ts';
+import { DailyTallies, talliesStateSchema } from './demo-totals.ts';
 
 /** The one clock the demo reads; the local stack passes its own, so a shifted clock shifts the demo too. */
 export interface Clock {
@@ -20,9 +24,14 @@ export interface DemoOptions {
   dataDir: string;
   clock: Clock;
   log: (line: string) => void;
-  /** Dossiers sent by the first start's backfill, spread over `days`. */
+  /**
+   * The first start's backfill: by default the simulator's default scenario (`emc simulate`'s), so that
+   * `emc simulate` on this stack sends the same events again and its ground truth holds.
+   */
   dossiers?: number;
   days?: number;
+  /** How often every system sends its heartbeat and each unit posts the days it has not posted (300). */
+  heartbeatEverySeconds?: number;
   /** Dossier events a second at the busiest hour of a working day. */
   eventsPerSecond?: number;
   seed?: number;
@@ -48,6 +57,7 @@ const QUIET_FOR = 25 * MINUTE;
 const stateSchema = z.object({
   backfilledAt: z.string(),
   faults: z.record(z.string(), z.string().nullable()),
+  tallies: talliesStateSchema.optional(),
 });
 
 /**
@@ -67,6 +77,9 @@ export function officeHoursWeight(ms: number): number {
 const iso = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().replace('Z', '+07:00');
 
 interface Open {
+  /** Tallied once the API accepted the dossier's receipt, and once it accepted its first end status. */
+  receiptTallied?: boolean;
+  resolutionTallied?: boolean;
   unitCode: string;
   dossierCode: string;
   procedureCode: string;
@@ -98,7 +111,19 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   }
 
   const statePath = join(options.dataDir, 'demo.json');
+  const offset = settings().time.utcOffsetMinutes;
   let faults = new Map<string, Fault | null>();
+  let tallies = new DailyTallies(offset);
+  const saveState = (backfilledAt: string): void =>
+    writeFileSync(
+      statePath,
+      JSON.stringify(
+        { backfilledAt, faults: Object.fromEntries(faults), tallies: tallies.toJSON() },
+        null,
+        2,
+      ),
+    );
+  let backfilledAt = '';
   let stopped = false;
   const send = async (unitCode: string, method: string, path: string, body: unknown): Promise<boolean> => {
     if (stopped) return false;
@@ -127,36 +152,53 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     if (existsSync(statePath)) {
       const state = stateSchema.parse(JSON.parse(readFileSync(statePath, 'utf8')));
       faults = new Map(Object.entries(state.faults) as [string, Fault | null][]);
+      backfilledAt = state.backfilledAt;
+      // A state written before tallies were kept: totals are posted from the next day on.
+      tallies = new DailyTallies(offset, state.tallies);
+      if (!state.tallies)
+        for (const unit of units) tallies.postedBefore(unit.unitCode, dayOf(clock.now(), offset));
       return null;
     }
     const started = clock.now();
+    const scenario = {
+      seed: options.seed ?? DEFAULT_SEED,
+      dossiers: options.dossiers ?? SCALES.demo.dossiers,
+      days: options.days ?? SCALES.demo.days,
+      now: started,
+    };
     let shown = -1;
     const truth = await simulate({
       url: options.url,
       units,
       keys,
-      seed: options.seed ?? 17,
-      dossiers: options.dossiers ?? 4000,
-      days: options.days ?? 90,
-      now: started,
+      ...scenario,
       concurrency: 4,
       progress: (done, total) => {
         const percent = Math.floor((done / total) * 10) * 10;
         if (percent === shown) return;
         shown = percent;
-        log(`backfilling 90 days of history through the API: ${percent}% (${done}/${total} requests)`);
+        log(
+          `backfilling ${scenario.days} days of history through the API: ${percent}% (${done}/${total} requests)`,
+        );
       },
     });
     faults = new Map(Object.entries(truth.units).map(([code, unit]) => [code, unit.fault]));
+    // The scenario posted the totals of the days before its last; that day's share goes on the unit's tally.
+    const lastDay = dayOf(started, offset);
+    for (const [code, unit] of Object.entries(truth.units)) {
+      tallies.postedBefore(code, lastDay);
+      tallies.add(code, lastDay, {
+        received: unit.today.dossiersReceived,
+        receivedOnline: unit.today.dossiersReceivedOnline,
+        resolved: unit.today.dossiersResolved,
+        resolvedOnTime: unit.today.dossiersOnTime,
+      });
+    }
+    backfilledAt = new Date(started).toISOString();
+    recordScenario(options.dataDir, { ...scenario, now: backfilledAt });
+    writeFileSync(join(options.dataDir, 'ground-truth.json'), JSON.stringify(truth, null, 2));
+    saveState(backfilledAt);
     const seconds = (clock.now() - started) / 1000;
-    writeFileSync(
-      statePath,
-      JSON.stringify(
-        { backfilledAt: new Date(started).toISOString(), faults: Object.fromEntries(faults) },
-        null,
-        2,
-      ),
-    );
     return { seconds, events: truth.sent.events };
   };
 
@@ -197,7 +239,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   };
 
   const goQuiet = (at: number): void => {
-    const candidates = units.filter((u) => faults.get(u.unitCode) === null && sending(u, at));
+    // Only units already not fully connected go quiet: they turn "interrupted" and back, with an alert each
+    // way, while the headline stays at the scenario's figure (67 of 83 by default).
+    const candidates = units.filter((u) => {
+      const fault = faults.get(u.unitCode);
+      return fault !== null && fault !== undefined && fault !== 'never_connected' && sending(u, at);
+    });
     const count = 1 + Math.floor(random() * 2);
     for (let i = 0; i < count && candidates.length > 0; i++) {
       const [unit] = candidates.splice(Math.floor(random() * candidates.length), 1);
@@ -205,13 +252,51 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     }
   };
 
+  /** What the API accepted, on the unit's own tally: its receipt once, its first end status once. */
+  const tally = (dossier: Open, status: number, at: number): void => {
+    if (!dossier.receiptTallied) {
+      dossier.receiptTallied = true;
+      tallies.receipt(dossier.unitCode, dossier.receivedAt, dossier.channel === 2);
+    }
+    if (status >= 9 && !dossier.resolutionTallied) {
+      dossier.resolutionTallied = true;
+      tallies.resolution(dossier.unitCode, at, dossier.dueAt);
+    }
+  };
+
+  /**
+   * After Vietnam's midnight, each unit that posts totals posts the days it has not posted yet, as the
+   * scenario's units do: a unit with the mismatch fault overstates its receipts as the scenario's does, one
+   * with the unreported fault leaves out every other day, and legacy-only units post none.
+   */
+  const dailyTotals = async (at: number): Promise<void> => {
+    for (const unit of units) {
+      const fault = faults.get(unit.unitCode) ?? null;
+      if (unit.sender !== undefined || fault === 'never_connected' || !sending(unit, at)) continue;
+      const due = tallies.due(unit.unitCode, at);
+      const last = due.at(-1);
+      if (!last) continue;
+      const days = due
+        .filter((d) => fault !== 'reconciliation_unreported' || (Date.parse(d.date) / 86_400_000) % 2 === 0)
+        .map(({ date, totals }) => ({
+          date,
+          ...totals,
+          received:
+            fault === 'reconciliation_mismatch' ? Math.round(totals.received * 1.2) + 5 : totals.received,
+        }));
+      if (days.length > 0 && !(await send(unit.unitCode, 'POST', '/v1/daily-totals', { days }))) continue;
+      tallies.posted(unit.unitCode, last.date);
+    }
+    saveState(backfilledAt);
+  };
+
   /** One second of dossier traffic: new receipts and the next step of some open dossiers. */
   const dossierTraffic = async (at: number): Promise<void> => {
     const expected = (options.eventsPerSecond ?? 4) * officeHoursWeight(at);
     let count = Math.floor(expected) + (random() < expected % 1 ? 1 : 0);
-    const batches = new Map<string, Record<string, unknown>[]>();
-    const add = (unitCode: string, event: Record<string, unknown>) =>
-      batches.set(unitCode, [...(batches.get(unitCode) ?? []), event]);
+    const batches = new Map<string, { event: Record<string, unknown>; dossier: Open; at: number }[]>();
+    const add = (unitCode: string, event: Record<string, unknown>, dossier: Open) =>
+      batches.set(unitCode, [...(batches.get(unitCode) ?? []), { event, dossier, at }]);
     while (count-- > 0) {
       const advance = open.length > 0 && random() < 0.6;
       if (advance) {
@@ -221,18 +306,22 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         if (!unit || !sending(unit, at)) continue;
         dossier.status = dossier.status === 2 ? 4 : dossier.status === 4 ? 9 : 10;
         if (dossier.status === 10) open.splice(index, 1);
-        add(dossier.unitCode, {
-          eventId: `${dossier.dossierCode}-${dossier.status}`,
-          dossierCode: dossier.dossierCode,
-          procedureCode: dossier.procedureCode,
-          agencyCode: dossier.agencyCode,
-          status: dossier.status,
-          channel: dossier.channel,
-          onlineLevel: dossier.onlineLevel,
-          occurredAt: iso(at),
-          receivedAt: iso(dossier.receivedAt),
-          ...(dossier.status >= 9 ? { dueAt: iso(dossier.dueAt) } : {}),
-        });
+        add(
+          dossier.unitCode,
+          {
+            eventId: `${dossier.dossierCode}-${dossier.status}`,
+            dossierCode: dossier.dossierCode,
+            procedureCode: dossier.procedureCode,
+            agencyCode: dossier.agencyCode,
+            status: dossier.status,
+            channel: dossier.channel,
+            onlineLevel: dossier.onlineLevel,
+            occurredAt: iso(at),
+            receivedAt: iso(dossier.receivedAt),
+            ...(dossier.status >= 9 ? { dueAt: iso(dossier.dueAt) } : {}),
+          },
+          dossier,
+        );
         continue;
       }
       const live = units.filter((u) => sending(u, at));
@@ -253,20 +342,27 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       };
       open.push(dossier);
       if (open.length > 5000) open.shift();
-      add(unit.unitCode, {
-        eventId: `${dossier.dossierCode}-2`,
-        dossierCode: dossier.dossierCode,
-        procedureCode: dossier.procedureCode,
-        agencyCode,
-        status: 2,
-        channel: dossier.channel,
-        onlineLevel: dossier.onlineLevel,
-        occurredAt: iso(at),
-        receivedAt: iso(at),
-      });
+      add(
+        unit.unitCode,
+        {
+          eventId: `${dossier.dossierCode}-2`,
+          dossierCode: dossier.dossierCode,
+          procedureCode: dossier.procedureCode,
+          agencyCode,
+          status: 2,
+          channel: dossier.channel,
+          onlineLevel: dossier.onlineLevel,
+          occurredAt: iso(at),
+          receivedAt: iso(at),
+        },
+        dossier,
+      );
     }
     await Promise.all(
-      [...batches].map(([code, events]) => send(code, 'POST', '/v1/dossier-events', { events })),
+      [...batches].map(async ([code, sent]) => {
+        if (!(await send(code, 'POST', '/v1/dossier-events', { events: sent.map((s) => s.event) }))) return;
+        for (const { event, dossier } of sent) tally(dossier, Number(event.status), at);
+      }),
     );
   };
 
@@ -274,13 +370,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   let ticking: Promise<void> = Promise.resolve();
   const tick = async (): Promise<void> => {
     const at = clock.now();
-    const due = at - lastHeartbeat >= HEARTBEAT_EVERY;
+    const due = at - lastHeartbeat >= (options.heartbeatEverySeconds ?? HEARTBEAT_EVERY / 1000) * 1000;
     if (due) lastHeartbeat = at;
     if (at - lastQuiet >= QUIET_EVERY) {
       lastQuiet = at;
       goQuiet(at);
     }
     await Promise.all([due ? heartbeats(at) : Promise.resolve(), dossierTraffic(at)]);
+    if (due) await dailyTotals(at);
   };
   const backfilled = backfill().then(async (result) => {
     if (result && !stopped) await options.settle?.();
@@ -298,6 +395,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       stopped = true;
       if (timer) clearInterval(timer);
       await ticking;
+      if (backfilledAt) saveState(backfilledAt);
     },
   };
 }

@@ -10,7 +10,7 @@ import { startStack } from './stack.ts';
  * `npm start`: the whole pipeline and the dashboard on one machine, with embedded defaults.
  * PORT (3000), EMC_DATA_DIR (./.emc), EMC_EVALUATE_EVERY seconds (60), EMC_NOW or `--now <ISO time>` to run
  * on a clock that starts at that time and moves forward. By default it is a living demo: the 83-unit
- * registry, 90 days of history on the first start, then live traffic. `npm start -- --empty` or EMC_DEMO=0
+ * registry, the simulator's default scenario on the first start, then live traffic. `npm start -- --empty` or EMC_DEMO=0
  * starts with a clean registry instead. `npm start -- --bundled` runs `cdk synth` first and then the
  * esbuild bundles it made of each function, the code that is deployed, instead of the TypeScript sources.
  */
@@ -76,7 +76,12 @@ if (demoMode) {
     settle: async () => {
       log('backfill accepted; counting it…');
       await stack.drained(600_000);
-      const summary = await stack.evaluateNow();
+      // The first evaluation recorded every unit as never connected while the backfill ran; a change of status
+      // is recorded once enough evaluations in a row agree, so the dashboard is filled after that many.
+      const { settings } = await import('../shared/config/settings.ts');
+      let summary = await stack.evaluateNow();
+      for (let i = 1; i < settings().compliance.stability.confirmations; i++)
+        summary = await stack.evaluateNow();
       log(
         `dashboard filled: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent; live traffic starts`,
       );
@@ -86,7 +91,7 @@ if (demoMode) {
     (result) => {
       if (result)
         log(
-          `backfilled 90 days: ${result.events} events in ${result.seconds.toFixed(0)} s, counted and published`,
+          `backfilled the default scenario: ${result.events} events in ${result.seconds.toFixed(0)} s, counted and published (ground truth: ${join(dataDir, 'ground-truth.json')})`,
         );
     },
     (error: unknown) =>
@@ -113,7 +118,7 @@ EMC monitor is running.
   data        ${dataDir}
 
 ${demoMode ? 'Live demo traffic:     on (npm start -- --empty for a clean registry)\n' : ''}Get a unit's API key:   npm run emc -- keys issue H01
-Fill it with traffic:   npm run emc -- simulate
+${demoMode ? 'Send the scenario again: npm run emc -- simulate   (the same events: each is counted once)' : 'Fill it with traffic:   npm run emc -- simulate'}
 Evaluate right now:     npm run emc -- evaluate
 Stop:                   Ctrl-C
 `);

@@ -93,6 +93,9 @@ export const SCALES = {
 } as const satisfies Record<string, { dossiers: number; days: number }>;
 export type Scale = keyof typeof SCALES;
 
+/** The seed of the default scenario: `emc simulate` and `npm start`'s first backfill send the same one. */
+export const DEFAULT_SEED = 2024;
+
 /** An unknown `--scale`, or a size that is not a positive whole number. */
 export class SimulationSizeError extends Error {
   override readonly name = 'SimulationSizeError';

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
+import { readScenario } from '../../simulator/scenario-record.ts';
+import type { GroundTruth } from '../../simulator/simulate.ts';
 
 /** A Monday at 10:00 in Hanoi: office hours, so the live traffic runs at its full rate. */
 const MONDAY_10 = Date.parse('2026-11-23T10:00:00+07:00');
@@ -27,8 +30,26 @@ afterAll(async () => {
 const latest = async (): Promise<LatestSnapshot> =>
   (await (await fetch(`${stack.url}/snapshots/latest.json`)).json()) as LatestSnapshot;
 
+/** `emc` against a stack's data directory, asynchronously: the stack's servers run in this process. */
+const emc = (dir: string, ...args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'cli/emc.ts', ...args],
+      { env: { ...process.env, EMC_DATA_DIR: dir }, encoding: 'utf8', timeout: 240_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+
+/** Evaluates as often as a change of status needs to be confirmed (`compliance.stability.confirmations`). */
+const settle = async (on: Stack): Promise<void> => {
+  await on.drained(300_000);
+  await on.evaluateNow();
+  await on.evaluateNow();
+};
+
 describe('the living demo behind npm start, against the local stack', () => {
-  it('backfills 90 days through the API once, then keeps live traffic flowing in office hours', async () => {
+  it('backfills the default scenario through the API once, then keeps live traffic flowing in office hours', async () => {
     const lines: string[] = [];
     const options = {
       url: stack.url,
@@ -48,6 +69,13 @@ describe('the living demo behind npm start, against the local stack', () => {
     expect(backfill?.events).toBeGreaterThan(400);
     expect(lines.at(-1)).toContain('100%');
     expect(existsSync(join(dataDir, 'demo.json'))).toBe(true);
+    // The scenario is recorded, so that `emc simulate` on this stack sends it again, and its truth is kept.
+    const scenario = readScenario(dataDir);
+    expect(scenario).toEqual({ seed: 2024, dossiers: 400, days: 14, now: expect.any(String) });
+    const anchor = Date.parse(scenario?.now ?? '');
+    expect(anchor >= MONDAY_10 && anchor < MONDAY_10 + 10 * 60_000).toBe(true);
+    const truth = JSON.parse(readFileSync(join(dataDir, 'ground-truth.json'), 'utf8')) as GroundTruth;
+    expect(truth.seed).toBe(2024);
     const filled = await latest();
     // The seed article's 16 of 83 units are given a fault and are not fully connected; with only 400
     // dossiers a few others may have sent none at all, none in the last 48 hours, or none in the last 14 days,
@@ -69,8 +97,9 @@ describe('the living demo behind npm start, against the local stack', () => {
         code,
         'connected',
       ]);
+    // 14 days of history, from 9 November up to the Monday.
     const days = filled.national.series.filter((d) => d.dossiersReceived > 0).map((d) => d.date);
-    expect(days[0] && days[0] < '2026-09-10').toBe(true);
+    expect([days[0] && days[0] >= '2026-11-09', days.at(-1)]).toEqual([true, '2026-11-23']);
     const before = filled.national.kpis.today.dossiersReceived;
 
     await new Promise((resolve) => setTimeout(resolve, 10_000));
@@ -84,5 +113,20 @@ describe('the living demo behind npm start, against the local stack', () => {
     const again = await startDemo(options);
     expect(await again.backfilled).toBeNull();
     await again.stop();
+
+    // `emc simulate` on the demo's stack sends the same scenario again: every figure and verdict stays.
+    await settle(stack);
+    const held = await latest();
+    const replay = await emc(dataDir, 'simulate');
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(`already holds the scenario sent at ${scenario?.now} (seed 2024)`);
+    expect(replay.stdout).toContain(`expected: ${truth.connected}/83 units fully connected`);
+    await settle(stack);
+    const after = await latest();
+    expect(after.connection).toEqual(held.connection);
+    expect(after.national.kpis.monthToDate).toEqual(held.national.kpis.monthToDate);
+    expect(
+      after.units.map((u) => [u.unitCode, u.connection.status, u.kpis.monthToDate.dossiersReceived]),
+    ).toEqual(held.units.map((u) => [u.unitCode, u.connection.status, u.kpis.monthToDate.dossiersReceived]));
   });
 });
