@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
-import { type LatestSnapshot, latestSnapshotSchema } from '../../shared/schemas/snapshot.ts';
+import {
+  type LatestSnapshot,
+  latestSnapshotSchema,
+  unitSnapshotSchema,
+} from '../../shared/schemas/snapshot.ts';
 import { prng } from '../../simulator/random.ts';
 import type { GroundTruth } from '../../simulator/simulate.ts';
 import { expectMatchesTruth } from '../helpers/truth.ts';
@@ -57,6 +61,9 @@ describe('the local stack under injected faults', () => {
     s3Refusals: 0,
     s3Refusal: 0,
     abandoned: 0,
+    /** Once this many S3 writes have gone through, the evaluation's process is gone: nothing reaches S3 or DynamoDB. */
+    deathAfterPuts: null as number | null,
+    puts: 0,
   };
   let proxies: FaultProxy[] = [];
   let stack: Stack;
@@ -92,6 +99,10 @@ describe('the local stack under injected faults', () => {
   });
 
   function judge(service: string, exchange: Exchange): Verdict {
+    if (faults.deathAfterPuts !== null && service !== 'sqs') {
+      if (service === 's3' && exchange.method === 'PUT') faults.puts++;
+      if (faults.puts > faults.deathAfterPuts) return 'reset';
+    }
     if (service === 'sqs' && operation(exchange).startsWith('SendMessage')) {
       if (faults.refuseEverySend || (faults.on && random() < PLAN.sqsRefusal)) {
         faults.sqsRefusals++;
@@ -202,6 +213,43 @@ describe('the local stack under injected faults', () => {
     console.info(
       `faults: ${faults.sqsRefusals} SQS sends refused, ${faults.dynamoCuts} DynamoDB writes cut (half before, half after the write), ${faults.abandoned} worker invocations abandoned after their writes, ${PLAN.restarts} DynamoDB Local restart(s), ${faults.s3Refusals} S3 writes refused, ${failedEvaluations} evaluation(s) failed on them; ${truth.sent.events} events sent`,
     );
+  });
+
+  /** Every object of a published generation is there and whole: each unit's file of that generation parses. */
+  async function expectWhole(snapshot: LatestSnapshot): Promise<void> {
+    const files = await Promise.all(
+      snapshot.units.map(async (row) => {
+        const response = await fetch(`${stack.url}/${snapshot.generation}units/${row.unitCode}.json`);
+        return [row.unitCode, response.status, unitSnapshotSchema.safeParse(await response.json()).success];
+      }),
+    );
+    expect(files).toEqual(snapshot.units.map((row) => [row.unitCode, 200, true]));
+  }
+
+  it('keeps the dashboard on the last whole generation when an evaluation dies mid-publish', async () => {
+    const before = await latest();
+    await expectWhole(before);
+    clock.advance(60_000);
+    // The run dies once 20 of its objects are written: its unit files are half there, latest.json is not.
+    faults.puts = 0;
+    faults.deathAfterPuts = 20;
+    try {
+      await expect(stack.evaluateNow()).rejects.toThrow();
+    } finally {
+      faults.deathAfterPuts = null;
+    }
+    expect(faults.puts).toBeGreaterThan(20);
+    const during = await latest();
+    expect(during.generation).toBe(before.generation);
+    expect(during.generatedAt).toBe(before.generatedAt);
+    await expectWhole(during);
+
+    clock.advance(60_000);
+    await stack.evaluateNow();
+    const after = await latest();
+    expect(after.generation).not.toBe(before.generation);
+    await expectWhole(after);
+    expectMatchesTruth(after, truth);
   });
 
   it('answers 503 with Retry-After while the queue refuses every send, and 202 once it accepts again', async () => {
