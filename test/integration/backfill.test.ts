@@ -53,12 +53,32 @@ function expected(periods: readonly string[]): Partial<Kpis> {
   };
 }
 
-/** Procedures with at least one online dossier received in any of the months. */
-function servicesWithDossiers(months: readonly string[]): number {
+/**
+ * The unit's catalogue: three of the stream's five procedures online, one listed as not online, one not
+ * listed at all. Only the online ones listed count as online services with dossiers.
+ */
+const CATALOG = [
+  { procedureCode: '1.001000', onlineLevel: 'full' },
+  { procedureCode: '1.001001', onlineLevel: 'none' },
+  { procedureCode: '1.001002', onlineLevel: 'partial' },
+  { procedureCode: '1.001004', onlineLevel: 'full' },
+] as const;
+const ONLINE_IN_CATALOG = new Set<string>(
+  CATALOG.filter((p) => p.onlineLevel !== 'none').map((p) => p.procedureCode),
+);
+
+/** Procedures with at least one online dossier received in any of the months, in the catalogue's online ones or not. */
+function servicesWithDossiers(months: readonly string[], inCatalog: boolean): number {
   const procedures = new Set<string>();
   for (const [key, value] of model) {
     const [unit, month, procedure, kind] = key.split('|');
-    if (unit === UNIT && kind === 'online' && value > 0 && months.includes(month ?? ''))
+    if (
+      unit === UNIT &&
+      kind === 'online' &&
+      value > 0 &&
+      months.includes(month ?? '') &&
+      ONLINE_IN_CATALOG.has(procedure ?? '') === inCatalog
+    )
       procedures.add(procedure ?? '');
   }
   return procedures.size;
@@ -92,6 +112,14 @@ beforeAll(async () => {
     stack.clock.now(),
   );
   model = expectedCounters(events);
+  const catalog = await fetch(`${stack.url}/v1/catalog`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      procedures: CATALOG.map((p, i) => ({ ...p, name: `Thủ tục ${i + 1}`, feeBearing: i % 2 === 0 })),
+    }),
+  });
+  expect(catalog.status, await catalog.clone().text()).toBe(202);
   const random = prng(43);
   const backlog = [...events, ...events.filter(() => random() < 0.05)]
     .map((event) => ({ event, order: random() }))
@@ -175,12 +203,37 @@ describe('a six-week backfill across months, a quarter and a year', () => {
     expect(pick(kpis.monthToDate, expected([month]))).toEqual(expected([month]));
     expect(pick(kpis.quarterToDate, expected(quarter))).toEqual(expected(quarter));
     expect(pick(kpis.yearToDate, expected(year))).toEqual(expected(year));
-    // The unit synced no catalogue: no procedure with online dossiers is one of its online services.
-    expect(kpis.monthToDate.onlineServicesWithDossiers).toBe(0);
-    expect(kpis.monthToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers([month]));
-    expect(kpis.quarterToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers(quarter));
-    expect(kpis.yearToDate.proceduresOnlineOutsideCatalog).toBe(servicesWithDossiers(year));
+    // As of these times the unit had synced no catalogue yet (it syncs it at START + a few seconds): no
+    // procedure with online dossiers is one of its online services yet.
+    for (const [period, months] of [
+      ['monthToDate', [month]],
+      ['quarterToDate', quarter],
+      ['yearToDate', year],
+    ] as const)
+      expect([
+        period,
+        kpis[period].onlineServicesWithDossiers,
+        kpis[period].proceduresOnlineOutsideCatalog,
+      ]).toEqual([period, 0, servicesWithDossiers(months, true) + servicesWithDossiers(months, false)]);
     expect(kpis.monthToDate.dossiersReceived).toBeGreaterThan(0);
+  });
+
+  it('matches the online dossiers of each period against the catalogue synced since', async () => {
+    const kpis = (await evaluateAt(stack.clock.now())).units.find((u) => u.unitCode === UNIT)?.kpis;
+    if (!kpis) throw new Error(`${UNIT} is not in the snapshot`);
+    const periods = [
+      ['monthToDate', ['2027-01']],
+      ['yearToDate', ['2027-01']],
+    ] as const;
+    for (const [period, months] of periods)
+      expect([
+        period,
+        kpis[period].onlineServicesWithDossiers,
+        kpis[period].proceduresOnlineOutsideCatalog,
+      ]).toEqual([period, servicesWithDossiers(months, true), servicesWithDossiers(months, false)]);
+    expect(kpis.monthToDate.onlineServicesOffered).toBe(ONLINE_IN_CATALOG.size);
+    expect(servicesWithDossiers(['2027-01'], true)).toBeGreaterThan(0);
+    expect(servicesWithDossiers(['2027-01'], false)).toBeGreaterThan(0);
   });
 
   it('leaves nothing for a rebuild to change', async () => {
