@@ -10,7 +10,7 @@ import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { settings } from '../shared/config/settings.ts';
-import { readWithHistory } from '../shared/domain/evaluation/history.ts';
+import { readWithPredecessors } from '../shared/domain/evaluation/lineage.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
 import { predecessorsOn, reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
@@ -336,11 +336,11 @@ export async function reconcileUnit(
   const days: string[] = [];
   for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
   const reader = new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state));
-  // A successor is reconciled with the history it carries, as the evaluation does.
+  // A successor is reconciled with the figures it carries, as the evaluation does.
   const predecessors = predecessorsOn(await new DynamoRegistry(target.tables.state).listUnits(), to).get(
     unitCode,
   );
-  const data = await readWithHistory(reader, unitCode, predecessors ?? [], {
+  const data = await readWithPredecessors(reader, unitCode, predecessors ?? [], {
     asOf: target.clock(),
     unitDays: days,
     unitMonths: [],

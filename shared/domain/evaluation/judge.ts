@@ -3,7 +3,7 @@ import type { Unit } from '../../schemas/registry.ts';
 import type { Predecessor } from '../registry/lifecycle.ts';
 import { alertsHeld } from './alerts.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
-import { readWithHistory } from './history.ts';
+import { readWithPredecessors } from './lineage.ts';
 import type { Calendar } from './periods.ts';
 import type { EvaluationReadPort, ReadPlan, StatusStorePort } from './ports.ts';
 import { type Judged, statusRules } from './record.ts';
@@ -29,7 +29,7 @@ export async function judgeUnit(
   predecessors: Predecessor[],
 ): Promise<Judged> {
   const { config, cal, at } = context;
-  const data = await readWithHistory(context.reader, unit.unitCode, predecessors, context.plan);
+  const data = await readWithPredecessors(context.reader, unit.unitCode, predecessors, context.plan);
   const signals = signalsAt(data, at);
   const previous = await context.statuses.get(unit.unitCode);
   const criteria = criteriaFor(config, unit.unitCode);
