@@ -6,9 +6,11 @@ import { DynamoFailureLog, type StoredSetAsideEvent } from '../shared/adapters/d
 import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
+import { FileRebuildCheckpoints } from '../shared/adapters/file-rebuild-checkpoints.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
+import { rebuild } from '../shared/app/rebuild.ts';
 import { settings } from '../shared/config/settings.ts';
 import { readWithPredecessors } from '../shared/domain/evaluation/lineage.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
@@ -22,7 +24,6 @@ import {
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
 import { bar } from './progress.ts';
-import { rebuild } from './rebuild.ts';
 import * as units from './units.ts';
 
 export interface Flags {
@@ -40,6 +41,7 @@ export interface Flags {
   save?: string;
   limit?: string;
   swap?: boolean;
+  widen?: boolean;
   from?: string;
   to?: string;
   'lookback-days'?: string;
@@ -282,6 +284,7 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
     {
       archive: new S3Archive(target.bucket),
       store: new DynamoRebuildStore(target.tables.state, dossiers),
+      checkpoints: new FileRebuildCheckpoints(process.env.EMC_DATA_DIR ?? '.emc'),
       rules: config.dossier,
       dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
       now: target.clock,
@@ -292,9 +295,9 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
       from,
       to,
       swap: flags.swap === true,
+      widen: flags.widen === true,
       lookbackDays: Number(flags['lookback-days'] ?? config.ingest.retentionDays),
       holdSeconds: Number(flags['hold-seconds'] ?? 900),
-      checkpointDir: process.env.EMC_DATA_DIR ?? '.emc',
     },
   );
   if (flags.json) {
@@ -311,9 +314,13 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
   console.log(
     `${report.differences.length} figure(s) differ; ${report.dossierStatesToReplace} dossier state(s) differ from the archive`,
   );
+  if (report.widenedFrom)
+    console.log(
+      `widened from ${report.widenedFrom.from}…${report.widenedFrom.to} to cover every month the dossiers count in`,
+    );
   if (report.statesTouchingOtherMonths > 0)
     console.log(
-      `warning: ${report.statesTouchingOtherMonths} of those dossiers also count in months outside the range; widen --from/--to to cover them`,
+      `warning: ${report.statesTouchingOtherMonths} of those dossiers also count in ${report.monthsOutsideRange.join(', ')}, outside the range; a swap needs a range covering them, or --widen`,
     );
   console.log(
     report.swapped

@@ -87,11 +87,13 @@ emc dlq redrive [--feed F] (--all | --ids id1,id2)
   Counting is idempotent: a redriven event that was already counted changes nothing.
 emc dlq discard [--feed F] --ids id1,id2
   Deletes dead letters for good (save them first with inspect --save).`,
-  rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap] [--json]
+  rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap [--widen]] [--json]
                 [--lookback-days 400] [--hold-seconds 900]
   Recomputes the unit's counters for whole months (the range is widened to month boundaries) from the raw
   archive, and lists every figure where the live counters differ. With --swap, replaces exactly those.
   The unit's dossier commits are held back during the comparison and swap; its messages wait in the queue.
+  A swap is refused when dossiers to replace also count in months outside the range; --widen rebuilds
+  over those months too. A newer rebuild of the unit fences out an older one's swap.
   Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
   Evaluates every unit and publishes the snapshots now; alerts go to SNS with --aws, else to the local
@@ -157,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
       save: { type: 'string' },
       limit: { type: 'string' },
       swap: { type: 'boolean' },
+      widen: { type: 'boolean' },
       'lookback-days': { type: 'string' },
       'hold-seconds': { type: 'string' },
       sender: { type: 'string' },
