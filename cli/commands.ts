@@ -11,6 +11,7 @@ import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { rebuild } from '../shared/app/rebuild.ts';
+import * as units from '../shared/app/units.ts';
 import { settings } from '../shared/config/settings.ts';
 import { readWithPredecessors } from '../shared/domain/evaluation/lineage.ts';
 import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
@@ -24,7 +25,7 @@ import {
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
 import { bar } from './progress.ts';
-import * as units from './units.ts';
+import { describe, parsePart } from './units.ts';
 
 export interface Flags {
   json?: boolean;
@@ -116,7 +117,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
       const on = day(flags.at, '--at', target.clock);
       const all = await ops.registry.listUnits();
       if (flags.json) console.log(JSON.stringify(all, null, 2));
-      else for (const unit of all) console.log(units.describe(unit, on));
+      else for (const unit of all) console.log(describe(unit, on));
       return;
     }
     case 'add': {
@@ -163,7 +164,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
         await units.split(
           ops,
           need('the unit split'),
-          flags.into.map(units.parsePart),
+          flags.into.map(parsePart),
           day(flags.on, '--on', target.clock),
         ),
       );

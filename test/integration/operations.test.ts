@@ -7,7 +7,6 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterQueue } from '../../cli/commands.ts';
-import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
@@ -20,6 +19,7 @@ import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { rotateKey } from '../../shared/app/keys.ts';
 import { rebuild } from '../../shared/app/rebuild.ts';
+import * as units from '../../shared/app/units.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings, settings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
@@ -170,7 +170,7 @@ afterAll(async () => {
 });
 
 describe('operating the pipeline through the emc commands, on the local stack', () => {
-  it('merges H02 into H05: later snapshots carry H02’s history, earlier ones stay as they were', async () => {
+  it('merges H02 into H05: later snapshots carry H02’s figures, earlier ones stay as they were', async () => {
     await send(pastStream(11, ['H02', 'H05'], 80));
     await stack.drained();
     const at = now();
@@ -227,7 +227,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(await latest(dated)).toEqual(before);
   }, 180_000);
 
-  it('splits H05 by agency: each part carries the history of the agencies it takes, through the merge', async () => {
+  it('splits H05 by agency: each part carries the figures of the agencies it takes, through the merge', async () => {
     const splitDay = addDays(vnDay(now()), 2);
     for (const [unitCode, name] of [
       ['H64', 'Tỉnh A'],
@@ -514,6 +514,25 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     );
     expect(compared.status, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
+    const widened = await emc(
+      'rebuild',
+      'G12',
+      '--from',
+      `${month}-01`,
+      '--to',
+      `${month}-01`,
+      '--lookback-days',
+      '60',
+      '--swap',
+      '--widen',
+      '--json',
+    );
+    expect(widened.status, widened.stderr).toBe(0);
+    expect(JSON.parse(widened.stdout)).toMatchObject({
+      monthsOutsideRange: [],
+      swapped: true,
+      itemsWritten: 0,
+    });
     // The CLI follows the stack's clock by default, and its own with --now.
     const following = await emc('evaluate', '--json');
     expect(following.status, following.stderr).toBe(0);
