@@ -11,11 +11,11 @@ import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { rebuild } from '../shared/app/rebuild.ts';
+import { reconcileUnit as reconcile } from '../shared/app/reconcile.ts';
 import * as units from '../shared/app/units.ts';
 import { settings } from '../shared/config/settings.ts';
-import { readWithPredecessors } from '../shared/domain/evaluation/lineage.ts';
-import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
-import { predecessorsOn, reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
+import type { ReconciliationRow } from '../shared/domain/operations/reconciliation.ts';
+import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import {
   type SenderProfileName,
@@ -343,26 +343,10 @@ export async function reconcileUnit(
   if (from > to) throw new CliError('--from must not be after --to');
   const days: string[] = [];
   for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
-  const reader = new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state));
-  // A successor is reconciled with the figures it carries, as the evaluation does.
-  const predecessors = predecessorsOn(await new DynamoRegistry(target.tables.state).listUnits(), to).get(
-    unitCode,
-  );
-  const data = await readWithPredecessors(reader, unitCode, predecessors ?? [], {
-    asOf: target.clock(),
-    unitDays: days,
-    unitMonths: [],
-    agencyDays: [],
-    agencyMonths: [],
-    year: to.slice(0, 4),
-    totalsFrom: from,
-    totalsTo: to,
-  });
-  return reconcile(
-    unitCode,
-    days,
-    data.dailyTotals,
-    data.unitDays,
-    config.compliance.reconciliation.tolerance,
-  );
+  const deps = {
+    reader: new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state)),
+    registry: new DynamoRegistry(target.tables.state),
+    tolerance: config.compliance.reconciliation.tolerance,
+  };
+  return reconcile(deps, unitCode, days, target.clock());
 }
