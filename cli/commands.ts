@@ -13,6 +13,7 @@ import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { rebuild } from '../shared/app/rebuild.ts';
 import { reconcileUnit as reconcile } from '../shared/app/reconcile.ts';
 import * as units from '../shared/app/units.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { settings } from '../shared/config/settings.ts';
 import type { ReconciliationRow } from '../shared/domain/operations/reconciliation.ts';
 import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
@@ -285,7 +286,7 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
     {
       archive: new S3Archive(target.bucket),
       store: new DynamoRebuildStore(target.tables.state, dossiers),
-      checkpoints: new FileRebuildCheckpoints(process.env.EMC_DATA_DIR ?? '.emc'),
+      checkpoints: new FileRebuildCheckpoints(process.env[ENV.dataDir] ?? '.emc'),
       rules: config.dossier,
       dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
       now: target.clock,

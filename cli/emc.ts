@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OperationRefusedError } from '../shared/app/errors.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { settings } from '../shared/config/settings.ts';
 import { parseAsOf, parseDuration } from './arguments.ts';
 import { CliError, connect, type Target } from './context.ts';
 import { exitAfterFlush } from './exit.ts';
 import { bar } from './progress.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env[ENV.sdkNodeVersionWarningDisabled] ??= 'true';
 
 const HELP: Record<string, string> = {
   '': `emc: operate the EMC monitoring pipeline.
@@ -238,8 +239,9 @@ async function main(argv: string[]): Promise<void> {
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { evaluationAlerts } = await import('./evaluate-alerts.ts');
-    const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
-      evaluationAlerts(target, s3),
+    const deps = evaluationDeps(
+      { [ENV.stateTable]: target.tables.state, [ENV.snapshotBucket]: target.bucket },
+      (s3) => evaluationAlerts(target, s3),
     );
     const mode = values.at === undefined ? 'live' : 'asOf';
     const summary = await evaluate({ ...deps, at, now, mode });
@@ -280,7 +282,7 @@ async function main(argv: string[]): Promise<void> {
       now: clock(),
       progress: bar,
     });
-    const out = values.out ?? `${process.env.EMC_DATA_DIR ?? '.emc'}/ground-truth.json`;
+    const out = values.out ?? `${process.env[ENV.dataDir] ?? '.emc'}/ground-truth.json`;
     writeFileSync(out, JSON.stringify(truth, null, 2));
     console.log(
       `sent ${truth.sent.events} events (${truth.sent.duplicates} resent, ${truth.sent.legacy} through the legacy feed) in ${truth.sent.requests} requests`,
