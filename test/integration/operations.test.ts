@@ -501,32 +501,22 @@ describe('operating the pipeline through the emc commands, on the local stack', 
       expect.objectContaining({ valid: false, reason: 'body is not JSON' }),
     ]);
     const month = vnDay(now()).slice(0, 7);
-    const compared = await emc(
-      'rebuild',
-      'G12',
-      '--from',
-      `${month}-01`,
-      '--to',
-      `${month}-01`,
-      '--lookback-days',
-      '60',
-      '--json',
-    );
+    const rebuildG12 = (...flags: string[]) =>
+      emc(
+        'rebuild',
+        'G12',
+        '--from',
+        `${month}-01`,
+        '--to',
+        `${month}-01`,
+        '--lookback-days',
+        '60',
+        ...flags,
+      );
+    const compared = await rebuildG12('--json');
     expect(compared.status, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
-    const widened = await emc(
-      'rebuild',
-      'G12',
-      '--from',
-      `${month}-01`,
-      '--to',
-      `${month}-01`,
-      '--lookback-days',
-      '60',
-      '--swap',
-      '--widen',
-      '--json',
-    );
+    const widened = await rebuildG12('--swap', '--widen', '--json');
     expect(widened.status, widened.stderr).toBe(0);
     expect(JSON.parse(widened.stdout)).toMatchObject({
       monthsOutsideRange: [],
