@@ -1,3 +1,5 @@
+import type { Feed } from '../schemas/queue.ts';
+
 /**
  * Every environment variable the project reads or sets, spelled once. The topology lists which function is
  * given which; the CDK constructs, the local stack, the runtime's schemas and the CLI all take the names from
@@ -46,4 +48,4 @@ export const QUEUE_URL_ENV = {
   'dossier-events': 'DOSSIER_EVENTS_QUEUE_URL',
   heartbeats: 'HEARTBEATS_QUEUE_URL',
   reports: 'REPORTS_QUEUE_URL',
-} as const;
+} as const satisfies Record<Feed, string>;
