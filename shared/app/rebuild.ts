@@ -223,6 +223,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
   // Widening: the states touch months outside the range, so rebuild over every month they touch. The
   // archive is read again from the wider range's lookback, so the earlier months are rebuilt from all of it.
   const wanted = [...months, ...report.monthsOutsideRange].sort();
+  await deps.checkpoints.remove(name);
   const wider = await rebuild(deps, { ...options, from: `${wanted[0]}-01`, to: `${wanted.at(-1)}-01` });
   return { ...wider, widenedFrom: { from: options.from, to: options.to } };
 }

@@ -147,10 +147,11 @@ describe('the rebuild use case', () => {
   });
 
   it('with widen, rebuilds over every month the dossiers count in and says which range was asked', async () => {
-    const { deps, store } = setup(dossier('D1', vn('2026-11-30T10:00'), vn('2026-12-01T00:00')));
+    const { deps, store, checkpoints } = setup(dossier('D1', vn('2026-11-30T10:00'), vn('2026-12-01T00:00')));
 
     const report = await rebuild(deps, { ...november, widen: true });
 
+    expect(checkpoints.saved.size).toBe(0);
     expect(report).toMatchObject({
       months: ['2026-11', '2026-12'],
       widenedFrom: { from: '2026-11-01', to: '2026-11-30' },
