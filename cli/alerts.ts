@@ -1,3 +1,4 @@
+import { ENV } from '../shared/config/env-names.ts';
 import { type Hold, listHolds, settleHold } from '../shared/domain/evaluation/holds.ts';
 import { evaluationDeps } from '../shared/runtime/evaluation-wiring.ts';
 import { CliError, type Target } from './context.ts';
@@ -13,8 +14,9 @@ export async function alertsCommand(
   holdId: string | undefined,
   now: number,
 ): Promise<Hold[] | { holdId: string; action: 'release' | 'drop'; alerts: number; sent: number }> {
-  const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
-    evaluationAlerts(target, s3),
+  const deps = evaluationDeps(
+    { [ENV.stateTable]: target.tables.state, [ENV.snapshotBucket]: target.bucket },
+    (s3) => evaluationAlerts(target, s3),
   );
   if (!sub || sub === 'list') return listHolds(deps.statuses);
   if (sub !== 'release' && sub !== 'drop')

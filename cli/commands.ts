@@ -6,13 +6,17 @@ import { DynamoFailureLog, type StoredSetAsideEvent } from '../shared/adapters/d
 import { DynamoKeyStore } from '../shared/adapters/dynamo-key-store.ts';
 import { DynamoRebuildStore } from '../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
+import { FileRebuildCheckpoints } from '../shared/adapters/file-rebuild-checkpoints.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
+import { rebuild } from '../shared/app/rebuild.ts';
+import { reconcileUnit as reconcile } from '../shared/app/reconcile.ts';
+import * as units from '../shared/app/units.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { settings } from '../shared/config/settings.ts';
-import { readWithHistory } from '../shared/domain/evaluation/history.ts';
-import { type ReconciliationRow, reconcile } from '../shared/domain/operations/reconciliation.ts';
-import { predecessorsOn, reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
+import type { ReconciliationRow } from '../shared/domain/operations/reconciliation.ts';
+import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import {
   type SenderProfileName,
@@ -22,8 +26,7 @@ import {
 import { unitKinds } from '../shared/schemas/registry.ts';
 import { CliError, type Target } from './context.ts';
 import { bar } from './progress.ts';
-import { rebuild } from './rebuild.ts';
-import * as units from './units.ts';
+import { describe, parsePart } from './units.ts';
 
 export interface Flags {
   json?: boolean;
@@ -40,6 +43,7 @@ export interface Flags {
   save?: string;
   limit?: string;
   swap?: boolean;
+  widen?: boolean;
   from?: string;
   to?: string;
   'lookback-days'?: string;
@@ -114,7 +118,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
       const on = day(flags.at, '--at', target.clock);
       const all = await ops.registry.listUnits();
       if (flags.json) console.log(JSON.stringify(all, null, 2));
-      else for (const unit of all) console.log(units.describe(unit, on));
+      else for (const unit of all) console.log(describe(unit, on));
       return;
     }
     case 'add': {
@@ -161,7 +165,7 @@ export async function unitsCommand(target: Target, sub: string, args: string[], 
         await units.split(
           ops,
           need('the unit split'),
-          flags.into.map(units.parsePart),
+          flags.into.map(parsePart),
           day(flags.on, '--on', target.clock),
         ),
       );
@@ -282,6 +286,7 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
     {
       archive: new S3Archive(target.bucket),
       store: new DynamoRebuildStore(target.tables.state, dossiers),
+      checkpoints: new FileRebuildCheckpoints(process.env[ENV.dataDir] ?? '.emc'),
       rules: config.dossier,
       dayOf: (ms) => dayOf(ms, config.time.utcOffsetMinutes),
       now: target.clock,
@@ -292,9 +297,9 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
       from,
       to,
       swap: flags.swap === true,
+      widen: flags.widen === true,
       lookbackDays: Number(flags['lookback-days'] ?? config.ingest.retentionDays),
       holdSeconds: Number(flags['hold-seconds'] ?? 900),
-      checkpointDir: process.env.EMC_DATA_DIR ?? '.emc',
     },
   );
   if (flags.json) {
@@ -311,9 +316,13 @@ export async function rebuildCommand(target: Target, unitCode: string, flags: Fl
   console.log(
     `${report.differences.length} figure(s) differ; ${report.dossierStatesToReplace} dossier state(s) differ from the archive`,
   );
+  if (report.widenedFrom)
+    console.log(
+      `widened from ${report.widenedFrom.from}…${report.widenedFrom.to} to cover every month the dossiers count in`,
+    );
   if (report.statesTouchingOtherMonths > 0)
     console.log(
-      `warning: ${report.statesTouchingOtherMonths} of those dossiers also count in months outside the range; widen --from/--to to cover them`,
+      `warning: ${report.statesTouchingOtherMonths} of those dossiers also count in ${report.monthsOutsideRange.join(', ')}, outside the range; a swap needs a range covering them, or --widen`,
     );
   console.log(
     report.swapped
@@ -335,26 +344,10 @@ export async function reconcileUnit(
   if (from > to) throw new CliError('--from must not be after --to');
   const days: string[] = [];
   for (let d = from; d <= to && days.length < 400; d = addDays(d, 1)) days.push(d);
-  const reader = new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state));
-  // A successor is reconciled with the history it carries, as the evaluation does.
-  const predecessors = predecessorsOn(await new DynamoRegistry(target.tables.state).listUnits(), to).get(
-    unitCode,
-  );
-  const data = await readWithHistory(reader, unitCode, predecessors ?? [], {
-    asOf: target.clock(),
-    unitDays: days,
-    unitMonths: [],
-    agencyDays: [],
-    agencyMonths: [],
-    year: to.slice(0, 4),
-    totalsFrom: from,
-    totalsTo: to,
-  });
-  return reconcile(
-    unitCode,
-    days,
-    data.dailyTotals,
-    data.unitDays,
-    config.compliance.reconciliation.tolerance,
-  );
+  const deps = {
+    reader: new DynamoEvaluationReader(target.tables.state, new DynamoDossierStore(target.tables.state)),
+    registry: new DynamoRegistry(target.tables.state),
+    tolerance: config.compliance.reconciliation.tolerance,
+  };
+  return reconcile(deps, unitCode, days, target.clock());
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type Clock, parseStartTime, ShiftedClock, systemClock } from '../shared/config/clock.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { localEnvironment, stackFileSchema } from '../shared/config/local-stack.ts';
 import { FEED_OUTPUT_STEM, FEEDS } from '../shared/topology.ts';
 
@@ -58,19 +59,19 @@ export class CliError extends Error {
  * EMC_DATA_DIR, as `npm start` writes it) by default, or a deployed stack with `--aws` and EMC_OUTPUTS.
  */
 export function connect(aws: boolean, now?: string): Target {
-  const startAt = now ?? process.env.EMC_NOW;
+  const startAt = now ?? process.env[ENV.now];
   const chosen = startAt
-    ? ShiftedClock.startingAt(parseStartTime(startAt, now ? '--now' : 'EMC_NOW')).now
+    ? ShiftedClock.startingAt(parseStartTime(startAt, now ? '--now' : ENV.now)).now
     : undefined;
   if (aws) {
-    const path = process.env.EMC_OUTPUTS ?? 'cdk-outputs.json';
+    const path = process.env[ENV.outputs] ?? 'cdk-outputs.json';
     if (!existsSync(path))
       throw new CliError(
         `--aws needs the stack's outputs: cdk deploy --outputs-file ${path}, or set EMC_OUTPUTS`,
       );
     const outputs = Object.values(outputsSchema.parse(JSON.parse(readFileSync(path, 'utf8'))))[0];
     if (!outputs) throw new CliError(`${path} holds no stack outputs`);
-    process.env.KEY_PEPPER_SECRET_ID = outputs.KeyPepperSecretId;
+    process.env[ENV.keyPepperSecretId] = outputs.KeyPepperSecretId;
     return {
       kind: 'aws',
       url: outputs.ApiUrl.replace(/\/$/, ''),
@@ -81,7 +82,7 @@ export function connect(aws: boolean, now?: string): Target {
       clock: chosen ?? systemClock,
     };
   }
-  const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
+  const dataDir = resolve(process.env[ENV.dataDir] ?? '.emc');
   const path = join(dataDir, 'stack.json');
   if (!existsSync(path))
     throw new CliError(`No local stack is running for ${dataDir}. Start it with: npm start`);

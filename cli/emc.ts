@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OperationRefusedError } from '../shared/app/errors.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { settings } from '../shared/config/settings.ts';
 import { parseAsOf, parseDuration } from './arguments.ts';
 import { CliError, connect, type Target } from './context.ts';
 import { exitAfterFlush } from './exit.ts';
 import { bar } from './progress.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env[ENV.sdkNodeVersionWarningDisabled] ??= 'true';
 
 const HELP: Record<string, string> = {
   '': `emc: operate the EMC monitoring pipeline.
@@ -87,11 +88,13 @@ emc dlq redrive [--feed F] (--all | --ids id1,id2)
   Counting is idempotent: a redriven event that was already counted changes nothing.
 emc dlq discard [--feed F] --ids id1,id2
   Deletes dead letters for good (save them first with inspect --save).`,
-  rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap] [--json]
+  rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap [--widen]] [--json]
                 [--lookback-days 400] [--hold-seconds 900]
   Recomputes the unit's counters for whole months (the range is widened to month boundaries) from the raw
   archive, and lists every figure where the live counters differ. With --swap, replaces exactly those.
   The unit's dossier commits are held back during the comparison and swap; its messages wait in the queue.
+  A swap is refused when dossiers to replace also count in months outside the range; --widen rebuilds
+  over those months too. A newer rebuild of the unit fences out an older one's swap.
   Interrupted? Run the same command again: it resumes from .emc/rebuild-*.json.`,
   evaluate: `emc evaluate [--at <ISO time>] [--json]
   Evaluates every unit and publishes the snapshots now; alerts go to SNS with --aws, else to the local
@@ -160,6 +163,7 @@ async function main(argv: string[]): Promise<void> {
       save: { type: 'string' },
       limit: { type: 'string' },
       swap: { type: 'boolean' },
+      widen: { type: 'boolean' },
       'lookback-days': { type: 'string' },
       'hold-seconds': { type: 'string' },
       sender: { type: 'string' },
@@ -238,8 +242,9 @@ async function main(argv: string[]): Promise<void> {
     const { evaluate } = await import('../shared/domain/evaluation/evaluate.ts');
     const { evaluationDeps } = await import('../shared/runtime/evaluation-wiring.ts');
     const { evaluationAlerts } = await import('./evaluate-alerts.ts');
-    const deps = evaluationDeps({ STATE_TABLE: target.tables.state, SNAPSHOT_BUCKET: target.bucket }, (s3) =>
-      evaluationAlerts(target, s3),
+    const deps = evaluationDeps(
+      { [ENV.stateTable]: target.tables.state, [ENV.snapshotBucket]: target.bucket },
+      (s3) => evaluationAlerts(target, s3),
     );
     const mode = values.at === undefined ? 'live' : 'asOf';
     const summary = await evaluate({ ...deps, at, now, mode });
@@ -297,7 +302,7 @@ async function main(argv: string[]): Promise<void> {
     const truth = await simulateAgainst(target, { ...scenario, progress: bar });
     if (target.dataDir)
       recordScenario(target.dataDir, { ...scenario, now: new Date(scenario.now).toISOString() });
-    const out = values.out ?? `${process.env.EMC_DATA_DIR ?? '.emc'}/ground-truth.json`;
+    const out = values.out ?? `${process.env[ENV.dataDir] ?? '.emc'}/ground-truth.json`;
     writeFileSync(out, JSON.stringify(truth, null, 2));
     console.log(
       `sent ${truth.sent.events} events (${truth.sent.duplicates} resent, ${truth.sent.legacy} through the legacy feed) in ${truth.sent.requests} requests`,

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
+import { ENV } from '../shared/config/env-names.ts';
 import { EmcStack, EVALUATION_TIMEOUT_MINUTES } from './emc-stack.ts';
 import { acknowledgeFindings } from './nag.ts';
 
@@ -88,7 +89,7 @@ export function buildApp(options: {
     operatorEmails: context.operatorEmails,
     evaluateEveryMinutes: context.evaluateEveryMinutes,
     siteDir: options.siteDir,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: context.region },
+    env: { account: process.env[ENV.cdkDefaultAccount], region: context.region },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeFindings(stack);

@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../shared/config/env-names.ts';
 
 export interface EmcFunctionProps {
   /** The entry file under functions/, without extension. */
@@ -48,9 +49,9 @@ export class EmcFunction extends Construct {
       logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.entry,
-        POWERTOOLS_METRICS_NAMESPACE: 'EMC',
-        NODE_OPTIONS: '--enable-source-maps',
+        [ENV.powertoolsServiceName]: props.entry,
+        [ENV.powertoolsMetricsNamespace]: 'EMC',
+        [ENV.nodeOptions]: '--enable-source-maps',
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -66,7 +67,7 @@ export class EmcFunction extends Construct {
 
   /** The API-key table: GetItem only. */
   lookUpKeys(table: ITable): this {
-    this.fn.addEnvironment('KEYS_TABLE', table.tableName);
+    this.fn.addEnvironment(ENV.keysTable, table.tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }),
     );
@@ -89,7 +90,7 @@ export class EmcFunction extends Construct {
    * its refusal log (partitions `X#…`). Nothing else of the state table.
    */
   readRegistryLogRefusals(table: ITable): this {
-    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    this.fn.addEnvironment(ENV.stateTable, table.tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem'],
@@ -109,7 +110,7 @@ export class EmcFunction extends Construct {
 
   /** The shared rate windows: a conditional ADD on one window item per unit and second, nothing else. */
   countRate(table: ITable): this {
-    this.fn.addEnvironment('RATE_TABLE', table.tableName);
+    this.fn.addEnvironment(ENV.rateTable, table.tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
@@ -136,13 +137,13 @@ export class EmcFunction extends Construct {
   }
 
   readState(table: ITable): this {
-    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    this.fn.addEnvironment(ENV.stateTable, table.tableName);
     table.grantReadData(this.fn);
     return this;
   }
 
   readWriteState(table: ITable): this {
-    this.fn.addEnvironment('STATE_TABLE', table.tableName);
+    this.fn.addEnvironment(ENV.stateTable, table.tableName);
     table.grantReadWriteData(this.fn);
     return this;
   }
@@ -166,13 +167,13 @@ export class EmcFunction extends Construct {
   }
 
   readSecret(secret: ISecret): this {
-    this.fn.addEnvironment('KEY_PEPPER_SECRET_ID', secret.secretArn);
+    this.fn.addEnvironment(ENV.keyPepperSecretId, secret.secretArn);
     secret.grantRead(this.fn);
     return this;
   }
 
   publishTo(topic: ITopic): this {
-    this.fn.addEnvironment('ALERT_TOPIC_ARN', topic.topicArn);
+    this.fn.addEnvironment(ENV.alertTopicArn, topic.topicArn);
     topic.grantPublish(this.fn);
     return this;
   }

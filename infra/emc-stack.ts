@@ -31,6 +31,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ENV } from '../shared/config/env-names.ts';
 import {
   FEED_OUTPUT_STEM,
   FEEDS,
@@ -250,7 +251,7 @@ export class EmcStack extends Stack {
         fn.lookUpKeys(keys)
           .readSecret(pepper)
           .readState(state)
-          .readObjects(data, 'SNAPSHOT_BUCKET', 'snapshots/units/');
+          .readObjects(data, ENV.snapshotBucket, 'snapshots/units/');
       }
       return { spec, fn };
     });
@@ -312,7 +313,7 @@ export class EmcStack extends Stack {
       );
       return fn;
     };
-    const countEvents = worker('dossier-events').writeObjects(data, 'ARCHIVE_BUCKET', 'raw/');
+    const countEvents = worker('dossier-events').writeObjects(data, ENV.archiveBucket, 'raw/');
     const recordHeartbeats = worker('heartbeats');
     const storeReports = worker('reports');
 
@@ -326,7 +327,7 @@ export class EmcStack extends Stack {
       ...fnDefaults,
     })
       .readWriteState(state)
-      .writeObjects(data, 'SNAPSHOT_BUCKET', 'snapshots/', 'alerts/')
+      .writeObjects(data, ENV.snapshotBucket, 'snapshots/', 'alerts/')
       .publishTo(complianceAlerts);
     const interval = Duration.minutes(props.evaluateEveryMinutes);
     const evaluationDlq = new Queue(this, 'evaluation-dlq', {

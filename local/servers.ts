@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqsServer } from 'local-aws-sqs';
+import { ENV } from '../shared/config/env-names.ts';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -150,7 +151,7 @@ export async function startS3(options: {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim(),
+        [ENV.nodeOptions]: `${process.env[ENV.nodeOptions] ?? ''} --openssl-legacy-provider`.trim(),
       },
     },
   );

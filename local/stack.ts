@@ -7,6 +7,7 @@ import { localClients } from '../shared/adapters/local-clients.ts';
 import { S3ObjectReader } from '../shared/adapters/s3-object-reader.ts';
 import { SqsQueueAdmin } from '../shared/adapters/sqs-queue-admin.ts';
 import { installClock, ShiftedClock } from '../shared/config/clock.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { BUCKET, localEnvironment, REGION, type StackFile } from '../shared/config/local-stack.ts';
 import type { EvaluationSummary } from '../shared/domain/evaluation/evaluate.ts';
 import type { Alert } from '../shared/domain/evaluation/ports.ts';
@@ -185,7 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     };
     const evaluation = evaluationDeps(
-      { STATE_TABLE: file.tables.state, SNAPSHOT_BUCKET: BUCKET },
+      { [ENV.stateTable]: file.tables.state, [ENV.snapshotBucket]: BUCKET },
       (client) => new LocalAlertPublisher(client, BUCKET, sink),
       {
         s3: reached.s3 === file.s3 ? s3 : localClients(reached).s3,

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStartTime, ShiftedClock } from '../shared/config/clock.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import type { Demo } from './demo.ts';
 import { startStack } from './stack.ts';
 
@@ -14,17 +15,17 @@ import { startStack } from './stack.ts';
  * starts with a clean registry instead. `npm start -- --bundled` runs `cdk synth` first and then the
  * esbuild bundles it made of each function, the code that is deployed, instead of the TypeScript sources.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const dataDir = resolve(process.env.EMC_DATA_DIR ?? '.emc');
-const port = Number(process.env.PORT ?? 3000);
-const every = Number(process.env.EMC_EVALUATE_EVERY ?? 60);
+process.env[ENV.sdkNodeVersionWarningDisabled] ??= 'true';
+const dataDir = resolve(process.env[ENV.dataDir] ?? '.emc');
+const port = Number(process.env[ENV.port] ?? 3000);
+const every = Number(process.env[ENV.evaluateEvery] ?? 60);
 const { values: flags } = parseArgs({
   options: { now: { type: 'string' }, empty: { type: 'boolean' }, bundled: { type: 'boolean' } },
   strict: false,
 });
-const startAt = typeof flags.now === 'string' ? flags.now : process.env.EMC_NOW;
+const startAt = typeof flags.now === 'string' ? flags.now : process.env[ENV.now];
 const clock = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, '--now')) : new ShiftedClock(0);
-const demoMode = process.env.EMC_DEMO !== '0' && flags.empty !== true;
+const demoMode = process.env[ENV.demo] !== '0' && flags.empty !== true;
 let demo: Demo | undefined;
 
 if (spawnSync('java', ['-version']).error) {

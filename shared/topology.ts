@@ -5,7 +5,10 @@
  * drift between AWS and one machine. Plain data only: no AWS SDK, no CDK.
  */
 
+import { ENV, QUEUE_URL_ENV } from './config/env-names.ts';
 import type { Feed } from './schemas/queue.ts';
+
+export { QUEUE_URL_ENV } from './config/env-names.ts';
 
 /** The feeds are the queue contract's (`shared/schemas/queue.ts`); the manifest says where each one runs. */
 export type TopologyFeed = Feed;
@@ -54,13 +57,6 @@ export interface ScheduledFunction {
   env: readonly string[];
 }
 
-/** The environment variable that carries each feed's queue URL to the functions that send to it. */
-export const QUEUE_URL_ENV = {
-  'dossier-events': 'DOSSIER_EVENTS_QUEUE_URL',
-  heartbeats: 'HEARTBEATS_QUEUE_URL',
-  reports: 'REPORTS_QUEUE_URL',
-} as const satisfies Record<TopologyFeed, string>;
-
 /** The stem of each feed's stack outputs (`<stem>QueueUrl`, `<stem>DlqUrl`), which the CLI reads back. */
 export const FEED_OUTPUT_STEM = {
   'dossier-events': 'DossierEvents',
@@ -72,9 +68,9 @@ export const FEED_OUTPUT_STEM = {
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** Keys to authenticate; the state table for the registry (warnings) and the refusal log. */
-const AUTHENTICATED_ENV = ['KEYS_TABLE', 'KEY_PEPPER_SECRET_ID', 'STATE_TABLE'] as const;
+const AUTHENTICATED_ENV = [ENV.keysTable, ENV.keyPepperSecretId, ENV.stateTable] as const;
 /** … and the shared per-unit rate windows. */
-const INGEST_ENV = [...AUTHENTICATED_ENV, 'RATE_TABLE'] as const;
+const INGEST_ENV = [...AUTHENTICATED_ENV, ENV.rateTable] as const;
 
 export const topology = {
   ingest: [
@@ -130,7 +126,7 @@ export const topology = {
       describesOwnUnit: true,
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...AUTHENTICATED_ENV, 'SNAPSHOT_BUCKET'],
+      env: [...AUTHENTICATED_ENV, ENV.snapshotBucket],
     },
     {
       name: 'health',
@@ -152,7 +148,7 @@ export const topology = {
       timeoutSeconds: 60,
       memoryMb: 1024,
       maxReceiveCount: 5,
-      env: ['STATE_TABLE', 'ARCHIVE_BUCKET'],
+      env: [ENV.stateTable, ENV.archiveBucket],
     },
     heartbeats: {
       name: 'record-heartbeats',
@@ -164,7 +160,7 @@ export const topology = {
       timeoutSeconds: 60,
       memoryMb: 512,
       maxReceiveCount: 5,
-      env: ['STATE_TABLE'],
+      env: [ENV.stateTable],
     },
     reports: {
       name: 'store-unit-reports',
@@ -176,7 +172,7 @@ export const topology = {
       timeoutSeconds: 60,
       memoryMb: 512,
       maxReceiveCount: 5,
-      env: ['STATE_TABLE'],
+      env: [ENV.stateTable],
     },
   },
   evaluation: {
@@ -184,7 +180,7 @@ export const topology = {
     trigger: { kind: 'schedule' },
     timeoutSeconds: 300,
     memoryMb: 2048,
-    env: ['STATE_TABLE', 'SNAPSHOT_BUCKET', 'ALERT_TOPIC_ARN'],
+    env: [ENV.stateTable, ENV.snapshotBucket, ENV.alertTopicArn],
   },
 } as const satisfies {
   ingest: readonly IngestFunction[];

@@ -10,15 +10,16 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deadLetterQueue } from '../../cli/commands.ts';
-import { rebuild } from '../../cli/rebuild.ts';
-import { applyPlan, importUnits } from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { FileRebuildCheckpoints } from '../../shared/adapters/file-rebuild-checkpoints.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
+import { rebuild } from '../../shared/app/rebuild.ts';
+import { applyPlan, importUnits } from '../../shared/app/units.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
 import { reorganisationSchema } from '../../shared/domain/registry/lifecycle.ts';
@@ -33,12 +34,13 @@ const DEAD_LETTERS = Number(process.env.BENCH_DEAD_LETTERS ?? 200);
 class TimedRebuildStore extends DynamoRebuildStore {
   heldAt = 0;
   heldMs = 0;
-  override async hold(unitCode: string, until: number): Promise<void> {
-    await super.hold(unitCode, until);
+  override async hold(unitCode: string, until: number): Promise<number> {
+    const token = await super.hold(unitCode, until);
     this.heldAt = performance.now();
+    return token;
   }
-  override async release(unitCode: string): Promise<void> {
-    await super.release(unitCode);
+  override async release(unitCode: string, token: number): Promise<void> {
+    await super.release(unitCode, token);
     this.heldMs = performance.now() - this.heldAt;
   }
 }
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     const deps = {
       archive,
       store,
+      checkpoints: new FileRebuildCheckpoints(dataDir),
       rules: config.dossier,
       dayOf: (ms: number) => dayOf(ms, config.time.utcOffsetMinutes),
       now: Date.now,
@@ -100,7 +103,6 @@ async function main(): Promise<void> {
       from: dayOf(now - 14 * 86_400_000, config.time.utcOffsetMinutes),
       to: today,
       lookbackDays: 30,
-      checkpointDir: dataDir,
       holdSeconds: 600,
     };
     const events = stream.length;

@@ -1,3 +1,5 @@
+import { ENV } from '../config/env-names.ts';
+
 /**
  * What every AWS SDK client of the pipeline is built with. The SDK waits for ever on a connection that
  * opened and then went silent (a server that restarts, a dropped packet): in Lambda that costs the whole
@@ -7,3 +9,8 @@
 export const CLIENT_DEFAULTS = {
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
 } as const;
+
+/** Whether S3 is addressed by path (s3rver on the local stack) rather than by virtual host. */
+export function s3PathStyle(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[ENV.s3PathStyle] === 'true';
+}

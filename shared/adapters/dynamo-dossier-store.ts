@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { COUNTERS } from '../domain/dossier/counters.ts';
 import {
@@ -33,7 +27,7 @@ import { setIfNewerWithHistory } from './dynamo-newest.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
-import { checkTransaction, MAX_TRANSACTION_ITEMS, type TransactItem } from './transaction-guard.ts';
+import { MAX_TRANSACTION_ITEMS, type TransactItem, transact } from './transaction-guard.ts';
 
 const dossierItemSchema = z.object({
   pk: z.string(),
@@ -142,15 +136,7 @@ export class DynamoDossierStore implements DossierStorePort {
       });
     }
     if (items.length === 0) return { ok: true };
-    items.push({
-      ConditionCheck: {
-        TableName: this.table,
-        Key: keys.hold(unitCode),
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': now },
-      },
-    });
+    items.push(holdCheck(this.table, unitCode, now));
     const cancelled = await this.transact(items);
     if (!cancelled) return { ok: true };
     if (cancelled[items.length - 1] === 'ConditionalCheckFailed') return { ok: false, stale: [], held: true };
@@ -229,35 +215,9 @@ export class DynamoDossierStore implements DossierStorePort {
     });
   }
 
-  /**
-   * Runs a transaction; returns undefined on success, or the per-item cancellation codes when a condition
-   * failed. Conflicts and throttling are retried here.
-   */
-  private async transact(items: TransactItem[]): Promise<string[] | undefined> {
-    checkTransaction(items);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await withRetry(() =>
-          this.client.send(
-            new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }),
-          ),
-        );
-        this.meter?.record(result.ConsumedCapacity, 'write');
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-        const conditionFailed = codes.includes('ConditionalCheckFailed');
-        const transient = codes.some((code) =>
-          ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(code),
-        );
-        if (conditionFailed || !transient || attempt >= 8) {
-          if (conditionFailed) return codes;
-          throw error;
-        }
-        await sleep(backoffMs(attempt, 25, 1_000));
-      }
-    }
+  /** Runs a transaction; the cancellation codes when a condition failed (`transaction-guard.ts`). */
+  private transact(items: TransactItem[]): Promise<string[] | undefined> {
+    return transact(this.client, items, this.meter);
   }
 }
 
@@ -320,4 +280,22 @@ function counterUpdates(table: string, delta: UnitDelta, unitCode: string): Tran
     });
   }
   return updates;
+}
+
+/**
+ * A commit's look at the unit's rebuild hold: refused while a hold stands, and ending a hold that has
+ * expired by this process's clock. Ending it removes `until`, which the expired rebuild's swap writes
+ * require, so a late swap can never overwrite what this commit adds (`dynamo-rebuild-store.ts`).
+ */
+function holdCheck(table: string, unitCode: string, now: number): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.hold(unitCode),
+      UpdateExpression: 'REMOVE #until',
+      ConditionExpression: 'attribute_not_exists(#until) OR #until < :now',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: { ':now': now },
+    },
+  };
 }

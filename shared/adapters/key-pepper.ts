@@ -1,4 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { ENV } from '../config/env-names.ts';
 import { ConfigurationError } from '../config/settings.ts';
 import { type PepperRing, parsePepperRing } from '../domain/auth/pepper.ts';
 
@@ -14,20 +15,21 @@ export const PEPPER_MIN_REFRESH_MS = 30_000;
  * runtime sets.
  */
 export async function loadKeyPepper(env: NodeJS.ProcessEnv = process.env, fresh = false): Promise<string> {
-  if (env.KEY_PEPPER_SECRET_ID) {
-    const secret = await getSecret(env.KEY_PEPPER_SECRET_ID, { maxAge: 300, forceFetch: fresh });
+  const secretId = env[ENV.keyPepperSecretId];
+  if (secretId) {
+    const secret = await getSecret(secretId, { maxAge: 300, forceFetch: fresh });
     if (typeof secret !== 'string') {
-      throw new ConfigurationError('KEY_PEPPER_SECRET_ID must name a secret string');
+      throw new ConfigurationError(`${ENV.keyPepperSecretId} must name a secret string`);
     }
-    return validated(secret, 'KEY_PEPPER_SECRET_ID');
+    return validated(secret, ENV.keyPepperSecretId);
   }
-  const local = env.EMC_KEY_PEPPER;
+  const local = env[ENV.localKeyPepper];
   if (!local) {
     throw new ConfigurationError(
-      'Set KEY_PEPPER_SECRET_ID (AWS) or EMC_KEY_PEPPER (local, at least 32 characters)',
+      `Set ${ENV.keyPepperSecretId} (AWS) or ${ENV.localKeyPepper} (local, at least 32 characters)`,
     );
   }
-  return validated(local, 'EMC_KEY_PEPPER');
+  return validated(local, ENV.localKeyPepper);
 }
 
 /** The parsed ring, read past every cache: for the verifier's own bounded-age source. */

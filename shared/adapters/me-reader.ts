@@ -3,13 +3,13 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { z } from 'zod';
 import type { MePorts } from '../domain/me/describe-unit.ts';
 import { type UnitSnapshot, unitSnapshotSchema } from '../schemas/snapshot.ts';
-import { CLIENT_DEFAULTS } from './client-config.ts';
+import { CLIENT_DEFAULTS, s3PathStyle } from './client-config.ts';
 import { dynamo } from './dynamo-client.ts';
 import type { DynamoRefusalLog } from './dynamo-refusal-log.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
 
-const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: s3PathStyle() });
 
 const heartbeatSchema = z.object({ sk: z.string(), lastSeenAt: z.number() });
 

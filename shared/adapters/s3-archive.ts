@@ -3,9 +3,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ArchivePort } from '../domain/worker/dossier-batch.ts';
 import { type DossierEventsMessage, type QueuedEvent, queuedEventSchema } from '../schemas/queue.ts';
-import { CLIENT_DEFAULTS } from './client-config.ts';
+import { CLIENT_DEFAULTS, s3PathStyle } from './client-config.ts';
 
-const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: s3PathStyle() });
 
 /** An archive object's bytes: gzipped NDJSON, one event a line with its unit and acceptance time. */
 export function archiveObject(message: DossierEventsMessage): Buffer {

@@ -1,4 +1,5 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { s3PathStyle } from './client-config.ts';
 
 /** One stored object with the headers a web server repeats. */
 export interface StoredObject {
@@ -19,7 +20,7 @@ export class S3ObjectReader {
     private readonly bucket: string,
     client?: S3Client,
   ) {
-    this.client = client ?? new S3Client({ forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+    this.client = client ?? new S3Client({ forcePathStyle: s3PathStyle() });
   }
 
   async get(key: string): Promise<StoredObject | undefined> {

@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnapshotFiles, SnapshotPort } from '../domain/evaluation/ports.ts';
-import { CLIENT_DEFAULTS } from './client-config.ts';
+import { CLIENT_DEFAULTS, s3PathStyle } from './client-config.ts';
 import { withRetry } from './dynamo-retry.ts';
 
-const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
+const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: s3PathStyle() });
 
 const SHORT = 'public, max-age=60, must-revalidate';
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,4 +1,12 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CapacityMeter } from './capacity-meter.ts';
+import { withRetry } from './dynamo-retry.ts';
+import { backoffMs, sleep } from './retry.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -46,5 +54,38 @@ export function checkTransaction(items: readonly TransactItem[]): void {
     if (seen.has(identity))
       throw new MalformedTransactionError(`A transaction names the item ${identity} twice.`);
     seen.add(identity);
+  }
+}
+
+/**
+ * Runs a checked transaction; returns undefined on success, or the per-item cancellation codes when a
+ * condition failed. Conflicts and throttling are retried here.
+ */
+export async function transact(
+  client: DynamoDBDocumentClient,
+  items: TransactItem[],
+  meter?: CapacityMeter,
+): Promise<string[] | undefined> {
+  checkTransaction(items);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await withRetry(() =>
+        client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' })),
+      );
+      meter?.record(result.ConsumedCapacity, 'write');
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      const conditionFailed = codes.includes('ConditionalCheckFailed');
+      const transient = codes.some((code) =>
+        ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(code),
+      );
+      if (conditionFailed || !transient || attempt >= 8) {
+        if (conditionFailed) return codes;
+        throw error;
+      }
+      await sleep(backoffMs(attempt, 25, 1_000));
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/ports.ts';
+import { ENV } from './env-names.ts';
 import { ConfigurationError } from './settings.ts';
 
 export type { Clock };
@@ -85,9 +86,8 @@ export function installClock(clock: Clock | undefined): void {
  * that starts at `EMC_NOW`, or the real time.
  */
 export function processClock(env: NodeJS.ProcessEnv = process.env): Clock {
-  if (env.AWS_LAMBDA_FUNCTION_NAME) return systemClock;
-  const fromEnv = env.EMC_NOW
-    ? ShiftedClock.startingAt(parseStartTime(env.EMC_NOW, 'EMC_NOW')).now
-    : systemClock;
+  if (env[ENV.lambdaFunctionName]) return systemClock;
+  const startAt = env[ENV.now];
+  const fromEnv = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, ENV.now)).now : systemClock;
   return () => (slot[INSTALLED] ?? fromEnv)();
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FEEDS, QUEUE_URL_ENV } from '../topology.ts';
+import { ENV } from './env-names.ts';
 
 /**
  * What the local stack (`npm start`) and the CLI that works against it share: the file the stack writes
@@ -42,7 +43,7 @@ export function localEnvironment(
   dataDir: string,
 ): Record<string, string> {
   return {
-    AWS_REGION: REGION,
+    [ENV.awsRegion]: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: file.dynamodb,
@@ -50,16 +51,16 @@ export function localEnvironment(
     AWS_ENDPOINT_URL_SQS: file.sqs,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    EMC_S3_PATH_STYLE: 'true',
-    KEYS_TABLE: file.tables.keys,
-    ...(file.tables.rate ? { RATE_TABLE: file.tables.rate } : {}),
-    STATE_TABLE: file.tables.state,
-    ARCHIVE_BUCKET: file.bucket,
-    SNAPSHOT_BUCKET: file.bucket,
+    [ENV.sdkNodeVersionWarningDisabled]: 'true',
+    [ENV.s3PathStyle]: 'true',
+    [ENV.keysTable]: file.tables.keys,
+    ...(file.tables.rate ? { [ENV.rateTable]: file.tables.rate } : {}),
+    [ENV.stateTable]: file.tables.state,
+    [ENV.archiveBucket]: file.bucket,
+    [ENV.snapshotBucket]: file.bucket,
     ...Object.fromEntries(FEEDS.map((feed) => [QUEUE_URL_ENV[feed], file.queues[feed]?.url ?? ''])),
-    EMC_KEY_PEPPER: localPepper(dataDir),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    [ENV.localKeyPepper]: localPepper(dataDir),
+    [ENV.powertoolsMetricsDisabled]: 'true',
+    [ENV.powertoolsLogLevel]: process.env[ENV.powertoolsLogLevel] ?? 'WARN',
   };
 }

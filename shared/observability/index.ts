@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ENV } from '../config/env-names.ts';
 
 /** One logger and one metrics object per process, as Powertools expects; the handlers attach them. */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'emc' });
+export const logger = new Logger({ serviceName: process.env[ENV.powertoolsServiceName] ?? 'emc' });
 
 const text = (content: unknown[]): string => content.map(String).join(' ');
 
@@ -22,7 +23,7 @@ export const metricsLogger = {
 };
 
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EMC',
+  namespace: process.env[ENV.powertoolsMetricsNamespace] ?? 'EMC',
   logger: metricsLogger,
 });
 export { MetricUnit };

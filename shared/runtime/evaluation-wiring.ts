@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MiddyfiedHandler } from '@middy/core';
 import { z } from 'zod';
-import { CLIENT_DEFAULTS } from '../adapters/client-config.ts';
+import { CLIENT_DEFAULTS, s3PathStyle } from '../adapters/client-config.ts';
 import { DynamoDossierStore } from '../adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../adapters/dynamo-evaluation-reader.ts';
 import { DynamoLease } from '../adapters/dynamo-lease.ts';
@@ -11,6 +11,7 @@ import { S3SnapshotPublisher } from '../adapters/s3-snapshot-publisher.ts';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.ts';
 import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
+import { ENV } from '../config/env-names.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type EvaluationDeps, type EvaluationSummary, evaluate } from '../domain/evaluation/evaluate.ts';
 import type { LeasePort } from '../domain/evaluation/lease.ts';
@@ -20,9 +21,9 @@ import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import { observed } from './observe.ts';
 
 export const evaluationEnvSchema = z.object({
-  STATE_TABLE: z.string().min(3),
-  SNAPSHOT_BUCKET: z.string().min(3),
-  ALERT_TOPIC_ARN: z.string().min(1).optional(),
+  [ENV.stateTable]: z.string().min(3),
+  [ENV.snapshotBucket]: z.string().min(3),
+  [ENV.alertTopicArn]: z.string().min(1).optional(),
 });
 
 /** Everything an evaluation needs but the clock; the Lambda and the local runtime each add their own alerts. */
@@ -32,29 +33,30 @@ export function evaluationDeps(
   clients: { s3?: S3Client } = {},
   clock: Clock = processClock(),
 ): Omit<EvaluationDeps, 'at' | 'now'> & { config: Settings } {
-  const s3 =
-    clients.s3 ??
-    new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: process.env.EMC_S3_PATH_STYLE === 'true' });
-  const dossiers = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
+  const s3 = clients.s3 ?? new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: s3PathStyle() });
+  const dossiers = new DynamoDossierStore(env[ENV.stateTable], undefined, undefined, undefined, clock);
   return {
     config: settings(),
-    registry: new DynamoRegistry(env.STATE_TABLE),
-    reader: new DynamoEvaluationReader(env.STATE_TABLE, dossiers),
-    statuses: new DynamoStatusStore(env.STATE_TABLE),
+    registry: new DynamoRegistry(env[ENV.stateTable]),
+    reader: new DynamoEvaluationReader(env[ENV.stateTable], dossiers),
+    statuses: new DynamoStatusStore(env[ENV.stateTable]),
     alerts: alerts(s3),
-    snapshots: new S3SnapshotPublisher(env.SNAPSHOT_BUCKET, s3),
+    snapshots: new S3SnapshotPublisher(env[ENV.snapshotBucket], s3),
   };
 }
 
 export function lambdaEvaluationDeps(): Omit<EvaluationDeps, 'at' | 'now'> {
-  const env = readEnv(evaluationEnvSchema.extend({ ALERT_TOPIC_ARN: z.string().min(1) }));
-  return evaluationDeps(env, (s3) => new SnsAlertPublisher(env.ALERT_TOPIC_ARN, s3, env.SNAPSHOT_BUCKET));
+  const env = readEnv(evaluationEnvSchema.extend({ [ENV.alertTopicArn]: z.string().min(1) }));
+  return evaluationDeps(
+    env,
+    (s3) => new SnsAlertPublisher(env[ENV.alertTopicArn], s3, env[ENV.snapshotBucket]),
+  );
 }
 
 /** The lease that keeps scheduled and manual evaluations from overlapping, whatever the account's quota. */
 export function lambdaEvaluationLease(): LeasePort {
-  const env = readEnv(evaluationEnvSchema.pick({ STATE_TABLE: true }));
-  return new DynamoLease(env.STATE_TABLE, 'evaluate-compliance');
+  const env = readEnv(evaluationEnvSchema.pick({ [ENV.stateTable]: true }));
+  return new DynamoLease(env[ENV.stateTable], 'evaluate-compliance');
 }
 
 const scheduledInputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();

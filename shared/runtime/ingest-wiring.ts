@@ -8,6 +8,7 @@ import { loadPepperRing, PEPPER_MAX_AGE_MS, PEPPER_MIN_REFRESH_MS } from '../ada
 import { SqsQueue } from '../adapters/sqs-queue.ts';
 import { type Clock, processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
+import { ENV } from '../config/env-names.ts';
 import { type Settings, settings } from '../config/settings.ts';
 import { type KeyPolicy, KeyVerifier } from '../domain/auth/api-keys.ts';
 import { CachedPepperSource } from '../domain/auth/pepper.ts';
@@ -19,10 +20,10 @@ import { FEEDS, QUEUE_URL_ENV } from '../topology.ts';
 import { type HttpHandler, httpHandler, type RouteSpec } from './handler.ts';
 
 const envSchema = z.object({
-  KEYS_TABLE: z.string().min(3),
+  [ENV.keysTable]: z.string().min(3),
   /** The registry (read) and the refusal log (written); without it, no warnings and no refusal log. */
-  STATE_TABLE: z.string().min(3).optional(),
-  RATE_TABLE: z.string().min(3).optional(),
+  [ENV.stateTable]: z.string().min(3).optional(),
+  [ENV.rateTable]: z.string().min(3).optional(),
   [QUEUE_URL_ENV['dossier-events']]: z.url().optional(),
   [QUEUE_URL_ENV.heartbeats]: z.url().optional(),
   [QUEUE_URL_ENV.reports]: z.url().optional(),
@@ -66,7 +67,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
     maxBatchBytes: config.ingest.maxQueueMessageBytes,
   });
   const clock = processClock();
-  const state = env.STATE_TABLE;
+  const state = env[ENV.stateTable];
   const service = new IngestService({
     queue,
     schemas: apiSchemas(config),
@@ -80,7 +81,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
       ),
     }),
   });
-  const keys = new DynamoKeyStore(env.KEYS_TABLE);
+  const keys = new DynamoKeyStore(env[ENV.keysTable]);
   // The pepper ring is read with a bounded age, never once per container: a rotation reaches warm functions.
   const peppers = new CachedPepperSource(
     () => loadPepperRing(),
@@ -91,7 +92,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
   const verifier = new KeyVerifier(keys, peppers, config.ingest.keyCacheSeconds, clock, keyPolicy(config));
   const deps = {
     verifier: async () => verifier,
-    limiter: unitLimiter(config, env.RATE_TABLE, clock),
+    limiter: unitLimiter(config, env[ENV.rateTable], clock),
     maxBodyBytes: config.ingest.maxBodyBytes,
     clock,
     ...(state && { refusals: new DynamoRefusalLog(state, config.time.utcOffsetMinutes) }),

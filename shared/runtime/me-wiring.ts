@@ -7,6 +7,7 @@ import { loadKeyPepper } from '../adapters/key-pepper.ts';
 import { MeReader } from '../adapters/me-reader.ts';
 import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
+import { ENV } from '../config/env-names.ts';
 import { settings } from '../config/settings.ts';
 import { KeyVerifier } from '../domain/auth/api-keys.ts';
 import { RateLimiter } from '../domain/ingest/rate-limit.ts';
@@ -17,9 +18,9 @@ import { keyPolicy } from './ingest-wiring.ts';
 import { httpProblems, observed } from './observe.ts';
 
 const envSchema = z.object({
-  KEYS_TABLE: z.string().min(3),
-  STATE_TABLE: z.string().min(3),
-  SNAPSHOT_BUCKET: z.string().min(3),
+  [ENV.keysTable]: z.string().min(3),
+  [ENV.stateTable]: z.string().min(3),
+  [ENV.snapshotBucket]: z.string().min(3),
 });
 
 /** GET /v1/me: authenticated and rate-limited like ingest; the key alone decides which unit is shown. */
@@ -27,16 +28,16 @@ export function meHandler(): HttpHandler {
   const env = readEnv(envSchema);
   const config = settings();
   const clock = processClock();
-  const keys = new DynamoKeyStore(env.KEYS_TABLE);
+  const keys = new DynamoKeyStore(env[ENV.keysTable]);
   const directory = new CachedUnitDirectory(
-    new DynamoRegistry(env.STATE_TABLE),
+    new DynamoRegistry(env[ENV.stateTable]),
     config.ingest.registryCacheSeconds,
     clock,
   );
   const reader = new MeReader(
-    env.STATE_TABLE,
-    env.SNAPSHOT_BUCKET,
-    new DynamoRefusalLog(env.STATE_TABLE, config.time.utcOffsetMinutes),
+    env[ENV.stateTable],
+    env[ENV.snapshotBucket],
+    new DynamoRefusalLog(env[ENV.stateTable], config.time.utcOffsetMinutes),
   );
   const limiter = new RateLimiter(
     config.ingest.rateLimit.requestsPerSecond,

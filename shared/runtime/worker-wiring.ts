@@ -5,6 +5,7 @@ import { DynamoUnitReportStore } from '../adapters/dynamo-unit-report-store.ts';
 import { S3Archive } from '../adapters/s3-archive.ts';
 import { processClock } from '../config/clock.ts';
 import { readEnv } from '../config/env.ts';
+import { ENV } from '../config/env-names.ts';
 import { settings } from '../config/settings.ts';
 import { processDossierEventBatch } from '../domain/worker/dossier-batch.ts';
 import { countOptions } from '../domain/worker/options.ts';
@@ -12,19 +13,19 @@ import { processHeartbeatBatch, processReportBatch } from '../domain/worker/unit
 import { MetricUnit, metrics } from '../observability/index.ts';
 import { type SqsHandler, sqsHandler } from './sqs-handler.ts';
 
-const stateEnv = z.object({ STATE_TABLE: z.string().min(3) });
+const stateEnv = z.object({ [ENV.stateTable]: z.string().min(3) });
 
 /**
  * The dossier-events worker: exact counters in DynamoDB and the raw archive in S3. What it counted is
  * recorded as metrics (events, dossiers changed, duplicates dropped, ingest-to-count lag).
  */
 export function countDossierEventsHandler(): SqsHandler {
-  const env = readEnv(stateEnv.extend({ ARCHIVE_BUCKET: z.string().min(3) }));
+  const env = readEnv(stateEnv.extend({ [ENV.archiveBucket]: z.string().min(3) }));
   const clock = processClock();
-  const store = new DynamoDossierStore(env.STATE_TABLE, undefined, undefined, undefined, clock);
-  const archive = new S3Archive(env.ARCHIVE_BUCKET);
+  const store = new DynamoDossierStore(env[ENV.stateTable], undefined, undefined, undefined, clock);
+  const archive = new S3Archive(env[ENV.archiveBucket]);
   const options = countOptions(settings());
-  const failureLog = new DynamoFailureLog(env.STATE_TABLE, undefined, clock);
+  const failureLog = new DynamoFailureLog(env[ENV.stateTable], undefined, clock);
   return sqsHandler(
     'dossier-events',
     (records, report) =>
@@ -49,21 +50,21 @@ export function countDossierEventsHandler(): SqsHandler {
 /** The heartbeats worker: last-seen time per unit and system. */
 export function recordHeartbeatsHandler(): SqsHandler {
   const env = readEnv(stateEnv);
-  const store = new DynamoUnitReportStore(env.STATE_TABLE);
+  const store = new DynamoUnitReportStore(env[ENV.stateTable]);
   return sqsHandler(
     'heartbeats',
     (records, report) => processHeartbeatBatch(records, { store, ...report }),
-    new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
+    new DynamoFailureLog(env[ENV.stateTable], undefined, processClock()),
   );
 }
 
 /** The reports worker: procedure catalogues and self-reported daily totals. */
 export function storeUnitReportsHandler(): SqsHandler {
   const env = readEnv(stateEnv);
-  const store = new DynamoUnitReportStore(env.STATE_TABLE);
+  const store = new DynamoUnitReportStore(env[ENV.stateTable]);
   return sqsHandler(
     'reports',
     (records, report) => processReportBatch(records, { store, ...report }),
-    new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
+    new DynamoFailureLog(env[ENV.stateTable], undefined, processClock()),
   );
 }

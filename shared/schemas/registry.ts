@@ -88,10 +88,10 @@ export const unitSchema = z.object({
     .default([]),
   /** The first day (Vietnam time) the unit exists; a unit without one has always existed. */
   createdOn: day.optional(),
-  /** The first day the unit no longer exists; its history then belongs to its successors. */
+  /** The first day the unit no longer exists; its figures then belong to its successors. */
   retiredOn: day.optional(),
   /**
-   * Who carries a retired unit's history: one successor for a merge, several for a split. In a split,
+   * Who carries a retired unit's figures: one successor for a merge, several for a split. In a split,
    * each listed agency's figures go to the successor that names it, and the rest to the one naming none.
    */
   successors: z.array(successorSchema).default([]),

@@ -224,7 +224,7 @@ export const unitRowSchema = z.object({
     .optional()
     .meta({
       description:
-        'Units merged or split into this one. Their history is included in every figure of this unit.',
+        'Units merged or split into this one. Their figures are included in every figure of this unit.',
     }),
   connection: connectionSchema,
   kpis: periodKpisSchema,

@@ -36,7 +36,7 @@ beforeAll(async () => {
   // One merge, so a unit page shows whose history it carries.
   const { DynamoRegistry } = await import('../../shared/adapters/dynamo-registry.ts');
   const { DynamoKeyStore } = await import('../../shared/adapters/dynamo-key-store.ts');
-  const { merge } = await import('../../cli/units.ts');
+  const { merge } = await import('../../shared/app/units.ts');
   const { dayOf } = await import('../../shared/domain/time.ts');
   await merge(
     {

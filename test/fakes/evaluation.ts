@@ -1,3 +1,4 @@
+import type { UnitRegistryPort } from '../../shared/app/units.ts';
 import { addInto, type CounterValues } from '../../shared/domain/dossier/counters.ts';
 import type {
   Alert,
@@ -107,13 +108,32 @@ export class InMemoryEvaluationReader implements EvaluationReadPort {
   }
 }
 
-export class InMemoryRegistry implements RegistryPort {
+/** The registry over an array; each `putUnits` is one write, as the real one is one transaction. */
+export class InMemoryRegistry implements RegistryPort, UnitRegistryPort {
   readonly units: Unit[];
+  readonly writes: string[][] = [];
   constructor(units: readonly UnitInput[]) {
     this.units = units.map((unit) => unitSchema.parse(unit));
   }
   async listUnits(): Promise<Unit[]> {
     return this.units.map((unit) => structuredClone(unit));
+  }
+  async getUnit(unitCode: string): Promise<Unit | undefined> {
+    const found = this.units.find((unit) => unit.unitCode === unitCode);
+    return found && structuredClone(found);
+  }
+  async putUnits(units: readonly Unit[]): Promise<void> {
+    for (const unit of units) {
+      const index = this.units.findIndex((u) => u.unitCode === unit.unitCode);
+      if (index === -1) this.units.push(structuredClone(unit));
+      else this.units[index] = structuredClone(unit);
+    }
+    this.writes.push(units.map((unit) => unit.unitCode));
+  }
+  async putUnit(input: UnitInput): Promise<Unit> {
+    const unit = unitSchema.parse(input);
+    await this.putUnits([unit]);
+    return unit;
   }
 }
 

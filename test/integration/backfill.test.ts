@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuild } from '../../cli/rebuild.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { FileRebuildCheckpoints } from '../../shared/adapters/file-rebuild-checkpoints.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
+import { rebuild } from '../../shared/app/rebuild.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
@@ -247,6 +248,7 @@ describe('a six-week backfill across months, a quarter and a year', () => {
           new DynamoDossierStore(stack.file.tables.state, doc),
           doc,
         ),
+        checkpoints: new FileRebuildCheckpoints(dataDir),
         rules: config.dossier,
         dayOf: vnDay,
         now: stack.clock.now,
@@ -256,7 +258,6 @@ describe('a six-week backfill across months, a quarter and a year', () => {
         from: '2026-11-01',
         to: '2027-01-31',
         lookbackDays: 60,
-        checkpointDir: dataDir,
         holdSeconds: 120,
         swap: false,
       },

@@ -7,8 +7,6 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterQueue } from '../../cli/commands.ts';
-import { rebuild } from '../../cli/rebuild.ts';
-import * as units from '../../cli/units.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
@@ -16,9 +14,12 @@ import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
 import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
+import { FileRebuildCheckpoints } from '../../shared/adapters/file-rebuild-checkpoints.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { rotateKey } from '../../shared/app/keys.ts';
+import { rebuild } from '../../shared/app/rebuild.ts';
+import * as units from '../../shared/app/units.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { loadSettings, settings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
@@ -133,6 +134,7 @@ function rebuildDeps() {
       new DynamoDossierStore(stack.file.tables.state, doc),
       doc,
     ),
+    checkpoints: new FileRebuildCheckpoints(dataDir),
     rules: config.dossier,
     dayOf: vnDay,
     now,
@@ -168,7 +170,7 @@ afterAll(async () => {
 });
 
 describe('operating the pipeline through the emc commands, on the local stack', () => {
-  it('merges H02 into H05: later snapshots carry H02’s history, earlier ones stay as they were', async () => {
+  it('merges H02 into H05: later snapshots carry H02’s figures, earlier ones stay as they were', async () => {
     await send(pastStream(11, ['H02', 'H05'], 80));
     await stack.drained();
     const at = now();
@@ -225,7 +227,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(await latest(dated)).toEqual(before);
   }, 180_000);
 
-  it('splits H05 by agency: each part carries the history of the agencies it takes, through the merge', async () => {
+  it('splits H05 by agency: each part carries the figures of the agencies it takes, through the merge', async () => {
     const splitDay = addDays(vnDay(now()), 2);
     for (const [unitCode, name] of [
       ['H64', 'Tỉnh A'],
@@ -311,7 +313,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
 
     // While a rebuild holds G12, its messages fail until the DLQ takes them: new events and resent old ones.
     const store = rebuildDeps().store;
-    await store.hold('G12', now() + 600_000);
+    const token = await store.hold('G12', now() + 600_000);
     const second = pastStream(22, ['G12'], 30).map((e) => ({
       ...e,
       dossierCode: `B${e.dossierCode}`,
@@ -334,7 +336,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
       );
     await until(async () => (await dlqDepth()) >= held + 1);
     await stack.drained();
-    await store.release('G12');
+    await store.release('G12', token);
     expect(await stored('G12')).toEqual(model);
 
     const dlq = deadLetterQueue(
@@ -441,7 +443,6 @@ describe('operating the pipeline through the emc commands, on the local stack', 
       from: `${month}-01`,
       to: day,
       lookbackDays: 60,
-      checkpointDir: dataDir,
       holdSeconds: 120,
     };
     const compared = await rebuild(rebuildDeps(), { ...options, swap: false });
@@ -500,19 +501,28 @@ describe('operating the pipeline through the emc commands, on the local stack', 
       expect.objectContaining({ valid: false, reason: 'body is not JSON' }),
     ]);
     const month = vnDay(now()).slice(0, 7);
-    const compared = await emc(
-      'rebuild',
-      'G12',
-      '--from',
-      `${month}-01`,
-      '--to',
-      `${month}-01`,
-      '--lookback-days',
-      '60',
-      '--json',
-    );
+    const rebuildG12 = (...flags: string[]) =>
+      emc(
+        'rebuild',
+        'G12',
+        '--from',
+        `${month}-01`,
+        '--to',
+        `${month}-01`,
+        '--lookback-days',
+        '60',
+        ...flags,
+      );
+    const compared = await rebuildG12('--json');
     expect(compared.status, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ differences: [], swapped: false });
+    const widened = await rebuildG12('--swap', '--widen', '--json');
+    expect(widened.status, widened.stderr).toBe(0);
+    expect(JSON.parse(widened.stdout)).toMatchObject({
+      monthsOutsideRange: [],
+      swapped: true,
+      itemsWritten: 0,
+    });
     // The CLI follows the stack's clock by default, and its own with --now.
     const following = await emc('evaluate', '--json');
     expect(following.status, following.stderr).toBe(0);

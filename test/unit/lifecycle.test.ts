@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import reform from '../../docs/examples/provinces-2025-07-01.json' with { type: 'json' };
-import { addHistory } from '../../shared/domain/evaluation/history.ts';
+import { addPredecessorFigures } from '../../shared/domain/evaluation/lineage.ts';
 import type { UnitData } from '../../shared/domain/evaluation/ports.ts';
 import {
   existsOn,
@@ -137,7 +137,7 @@ describe('unit lifecycle', () => {
   });
 });
 
-describe('history carried into a successor', () => {
+describe('figures carried into a successor', () => {
   const data = (received: number, agency: string): UnitData => ({
     heartbeats: new Map([['tthc', 1]]),
     lastDossierEventAt: 1,
@@ -155,7 +155,7 @@ describe('history carried into a successor', () => {
   it('adds counters, agencies, services and reported totals, and leaves connection signals alone', () => {
     const target = data(3, 'A');
     const source = { ...data(4, 'B'), heartbeats: new Map([['portal', 9]]) };
-    addHistory(target, source, true);
+    addPredecessorFigures(target, source, true);
     expect(target.unitDays.get('2025-06-30')).toEqual({ received: 7 });
     expect(target.unitMonths.get('2025-06')).toEqual({ received: 7 });
     expect([...(target.agencyDays.get('2025-06-30')?.keys() ?? [])]).toEqual(['A', 'B']);
@@ -166,7 +166,7 @@ describe('history carried into a successor', () => {
 
   it('gives a partial predecessor its counters only', () => {
     const target = data(3, 'A');
-    addHistory(target, data(4, 'B'), false);
+    addPredecessorFigures(target, data(4, 'B'), false);
     expect(target.unitDays.get('2025-06-30')).toEqual({ received: 7 });
     expect(target.services).toEqual([{ procedureCode: '1.000001', months: { '06': 3 } }]);
     expect(target.dailyTotals[0]?.received).toBe(3);

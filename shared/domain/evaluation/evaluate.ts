@@ -1,20 +1,18 @@
 import type { Settings } from '../../config/settings.ts';
 import type { Unit } from '../../schemas/registry.ts';
-import type { UnitRow } from '../../schemas/snapshot.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
-import { alertsHeld, digestAlert, drainAlerts, holdAlert } from './alerts.ts';
+import { drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
-import { criteriaFor, evaluateConnection } from './compliance.ts';
 import { toCsv } from './csv.ts';
+import { queueDigests } from './digests.ts';
 import { unitFigures } from './figures.ts';
-import { readWithHistory } from './history.ts';
+import { judgeUnit } from './judge.ts';
 import { mapLimit } from './map-limit.ts';
-import { calendar, isoWeek, planFor } from './periods.ts';
+import { calendar, planFor } from './periods.ts';
 import type { AlertPort, EvaluationReadPort, RegistryPort, SnapshotPort, StatusStorePort } from './ports.ts';
-import { type Judged, recordDecision, statusRules } from './record.ts';
-import { connectionInput, signalsAt } from './signals.ts';
+import { type Judged, recordDecision } from './record.ts';
 import { type Evaluated, latestSnapshot, notEvaluated, unitRow, unitSnapshot } from './snapshot.ts';
-import { decide, HISTORY_KEPT, isMassChange } from './status-machine.ts';
+import { isMassChange } from './status-machine.ts';
 
 export { drainAlerts } from './alerts.ts';
 export { previousMonthToDate } from './periods.ts';
@@ -70,24 +68,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const times = { at, now };
 
   // Read and judge every unit; nothing is written yet.
-  const judge = async (unit: Unit): Promise<Judged> => {
-    const predecessors = lineage.get(unit.unitCode) ?? [];
-    const data = await readWithHistory(deps.reader, unit.unitCode, predecessors, plan);
-    const signals = signalsAt(data, at);
-    const previous = await deps.statuses.get(unit.unitCode);
-    const criteria = criteriaFor(config, unit.unitCode);
-    const result = evaluateConnection(
-      {
-        ...connectionInput(unit, data, signals, previous, cal, at, criteria),
-        evaluationEveryMs: (deps.everyMinutes ?? 15) * 60_000,
-      },
-      criteria,
-    );
-    const held = alertsHeld(unit, at);
-    const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
-    const decision = decide(previous, verdict, held, at, statusRules(config, criteria));
-    return { unit, predecessors, data, signals, previous, result, criteria, held, decision };
-  };
+  const context = { ...deps, plan, cal };
+  const judge = (unit: Unit): Promise<Judged> => judgeUnit(context, unit, lineage.get(unit.unitCode) ?? []);
   // One unit's failure (a read, a judgement, a status write) never stops the others: its row keeps the last
   // known status, marked stale, and says why.
   const failed = async (unit: Unit, error: unknown): Promise<Evaluated> => {
@@ -148,23 +130,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     .map((entry) => unitSnapshot(entry, cal, config, latest.generatedAt, agencyMonthToDate));
   const published = await deps.snapshots.publish({ latest, units: unitFiles, csv: toCsv(rows) });
 
-  // Notify: the digests of the day (from 08:00) and of the week, then every queued alert.
-  const minutesIntoDay = (at + config.time.utcOffsetMinutes * 60_000) % 86_400_000;
-  const firstSince = (days: number): UnitRow[] =>
-    evaluated
-      .filter(
-        (e) => e.history.length < HISTORY_KEPT && (e.history[0]?.since ?? -Infinity) > at - days * 86_400_000,
-      )
-      .map((e) => e.row);
-  if (minutesIntoDay >= 8 * 3_600_000) {
-    const daily = digestAlert('daily', cal.today, rows, now, firstSince(1));
-    await deps.statuses.claimDigest('daily', cal.today, daily);
-    const weekday = new Date(`${cal.today}T00:00:00Z`).getUTCDay();
-    if (weekday === config.alerts.weeklyDigestWeekday) {
-      const week = isoWeek(cal.today);
-      await deps.statuses.claimDigest('weekly', week, digestAlert('weekly', week, rows, now, firstSince(7)));
-    }
-  }
+  // Notify: the digests of the day and of the week, then every queued alert.
+  await queueDigests(deps.statuses, evaluated, rows, cal, config, times);
   const alertsSent = await drainAlerts(deps);
   const failures = evaluated.flatMap((entry) =>
     entry.row.evaluation ? [{ unitCode: entry.unit.unitCode, reason: entry.row.evaluation.reason }] : [],

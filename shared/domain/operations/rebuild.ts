@@ -2,7 +2,13 @@ import type { QueuedEvent } from '../../schemas/queue.ts';
 import { COUNTERS, type CounterValues } from '../dossier/counters.ts';
 import { addContributions, emptyDelta } from '../dossier/delta.ts';
 import { counterTargets, serviceTargets } from '../dossier/rollup.ts';
-import { contributions, type DossierRules, type DossierState, merge } from '../dossier/state.ts';
+import {
+  type Contributions,
+  contributions,
+  type DossierRules,
+  type DossierState,
+  merge,
+} from '../dossier/state.ts';
 import { addDays } from '../time.ts';
 
 /**
@@ -141,4 +147,31 @@ export function compareCounters(live: RebuiltCounters, rebuilt: RebuiltCounters)
       (x.procedureCode ?? '').localeCompare(y.procedureCode ?? '') ||
       x.counter.localeCompare(y.counter),
   );
+}
+
+/** Same state, whatever order its fields were written in. */
+export function sameState(a: DossierState | undefined, b: DossierState | undefined): boolean {
+  const canonical = (value: unknown): string =>
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)))
+        : v,
+    );
+  return canonical(a ?? {}) === canonical(b ?? {});
+}
+
+/**
+ * The months outside `months` in which the given contributions count, sorted. A swap replaces a dossier's
+ * state everywhere but its counters only in the months rebuilt, so a dossier that counted, or will count, in
+ * another month would leave that month's counters off by its difference.
+ */
+export function monthsOutside(touched: Iterable<Contributions>, months: readonly string[]): string[] {
+  const inRange = new Set(months);
+  const outside = new Set<string>();
+  for (const contribution of touched) {
+    const counted = contribution.cells.map((cell) => cell.day.slice(0, 7));
+    if (contribution.onlineService) counted.push(contribution.onlineService.month);
+    for (const month of counted) if (!inRange.has(month)) outside.add(month);
+  }
+  return [...outside].sort();
 }

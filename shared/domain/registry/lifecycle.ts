@@ -4,7 +4,7 @@ import { addDays } from '../time.ts';
 
 /**
  * Units over time. A unit exists from `createdOn` until the day before `retiredOn`; once retired, its whole
- * history (every counter it ever had) is attributed to its successors, so the figures of the 34 provinces
+ * lineage (every counter it ever had) is attributed to its successors, so the figures of the 34 provinces
  * after 1 July 2025 include what the 63 did before. Evaluations as of an earlier day see the registry as it
  * was then, so dated snapshots stay reproducible.
  */
@@ -41,7 +41,7 @@ export function agencyPasses(filters: readonly AgencyFilter[], agencyCode: strin
   );
 }
 
-/** A retired unit whose history a successor carries. */
+/** A retired unit whose figures a successor carries. */
 export interface Predecessor {
   unitCode: string;
   name: string;
@@ -66,7 +66,7 @@ function edges(unit: Unit): { unitCode: string; filter: AgencyFilter | undefined
   });
 }
 
-/** For every unit that exists on `day`, the retired units whose history it carries (through any chain). */
+/** For every unit that exists on `day`, the retired units whose figures it carries (through any chain). */
 export function predecessorsOn(units: readonly Unit[], day: string): Map<string, Predecessor[]> {
   const byCode = new Map(units.map((unit) => [unit.unitCode, unit]));
   const result = new Map<string, Predecessor[]>();
@@ -144,7 +144,7 @@ export function setPaused(unit: Unit, paused: boolean, at: number, reason = ''):
   return { ...unit, paused, history: [...unit.history, entry(at, action, reason || action)] };
 }
 
-/** Retires a unit that nobody succeeds: its history stays its own and is no longer published. */
+/** Retires a unit that nobody succeeds: its figures stay its own and is no longer published. */
 export function retireUnit(unit: Unit, on: string, at: number): Unit {
   if (unit.retiredOn === on && unit.successors.length === 0) return unit;
   mustExistOn(unit, addDays(on, -1), 'Unit');

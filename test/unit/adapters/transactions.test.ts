@@ -10,11 +10,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDossierStore } from '../../../shared/adapters/dynamo-dossier-store.ts';
+import { DynamoRebuildStore } from '../../../shared/adapters/dynamo-rebuild-store.ts';
 import { DynamoRegistry } from '../../../shared/adapters/dynamo-registry.ts';
 import { MalformedTransactionError } from '../../../shared/adapters/transaction-guard.ts';
 import { COUNTERS, type CounterValues } from '../../../shared/domain/dossier/counters.ts';
 import { fromStored, type StoredDelta } from '../../../shared/domain/dossier/delta.ts';
 import { footprint } from '../../../shared/domain/dossier/rollup.ts';
+import type { CounterRow, RebuiltCounters } from '../../../shared/domain/operations/rebuild.ts';
 import { mergeUnits, splitUnit } from '../../../shared/domain/registry/lifecycle.ts';
 import { unitSchema } from '../../../shared/schemas/registry.ts';
 import { demoRegistry } from '../../../simulator/registry.ts';
@@ -232,6 +234,72 @@ describe('transactions built by the dossier store', () => {
       { numRuns: 100 },
     );
   });
+
+  it("fences every rebuild swap transaction with the hold's token, naming each item once in at most 100", async () => {
+    const row = fc.record({
+      period: fc.oneof(
+        days,
+        days.map((day) => day.slice(0, 7)),
+      ),
+      agencyCode: fc.option(agencies, { nil: undefined }),
+      values: counterValues,
+    });
+    const counters: fc.Arbitrary<RebuiltCounters> = fc.record({
+      rows: fc
+        .array(row, { maxLength: 150 })
+        .map(
+          (rows) => new Map(rows.map((r): [string, CounterRow] => [`${r.period}|${r.agencyCode ?? ''}`, r])),
+        ),
+      services: fc
+        .array(
+          fc.tuple(
+            fc.constantFrom('2025|1.001234', '2026|1.001234', '2026|1.000494'),
+            fc.dictionary(fc.constantFrom('01', '02', '11', '12'), fc.integer({ min: 1, max: 9 })),
+          ),
+          { maxLength: 3 },
+        )
+        .map((entries) => new Map(entries)),
+    });
+    const states = fc
+      .uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { maxLength: 120 })
+      .map((codes) =>
+        codes.map((dossierCode, i) => ({
+          dossierCode,
+          expectedVersion: i % 3,
+          state: {},
+          contribution: { cells: [] },
+        })),
+      );
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        counters,
+        counters,
+        states,
+        fc.integer({ min: 1, max: 99 }),
+        async (live, rebuilt, changes, token) => {
+          runs++;
+          dynamoMock.reset();
+          const table = fakeTable();
+          const store = new DynamoRebuildStore(TABLE, new DynamoDossierStore(TABLE, client), client);
+          const outcome = await store.swap('H01', token, { live, rebuilt, states: changes }, 0);
+          const written = table.transactions.flatMap((items) => items.slice(0, -1));
+          expect(outcome).toEqual({ itemsWritten: written.length, holdLost: false });
+          expect(written.length).toBeGreaterThanOrEqual(changes.length);
+          for (const items of table.transactions) {
+            expect(items.length).toBeLessThanOrEqual(100);
+            expect(new Set(items.map(identity)).size).toBe(items.length);
+            expect(items.at(-1)?.ConditionCheck).toMatchObject({
+              Key: { pk: 'W#H01', sk: 'hold' },
+              ExpressionAttributeValues: { ':token': token },
+            });
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(runs).toBe(100);
+  }, 60_000);
 
   it('refuses, before sending, a transaction that names an item twice or has over 100 items', async () => {
     const table = fakeTable();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CounterValues } from '../../../../shared/domain/dossier/counters.ts';
-import { addHistory, readWithHistory } from '../../../../shared/domain/evaluation/history.ts';
+import { addPredecessorFigures, readWithPredecessors } from '../../../../shared/domain/evaluation/lineage.ts';
 import type { ReadPlan, UnitData } from '../../../../shared/domain/evaluation/ports.ts';
 import { InMemoryEvaluationReader } from '../../../fakes/evaluation.ts';
 
@@ -27,7 +27,7 @@ const plan: ReadPlan = {
   totalsTo: '2026-11-14',
 };
 
-describe('addHistory', () => {
+describe('addPredecessorFigures', () => {
   it("adds a whole predecessor's reported totals day by day, keeping the latest report time, in date order", () => {
     const target: UnitData = {
       ...empty(),
@@ -49,7 +49,7 @@ describe('addHistory', () => {
         { date: '2026-11-12', reportedAt: 2, received: 1, receivedOnline: 1, resolved: 1, resolvedOnTime: 1 },
       ],
     };
-    addHistory(target, source, true);
+    addPredecessorFigures(target, source, true);
     expect(target.dailyTotals).toEqual([
       { date: '2026-11-12', reportedAt: 2, received: 1, receivedOnline: 1, resolved: 1, resolvedOnTime: 1 },
       {
@@ -67,7 +67,7 @@ describe('addHistory', () => {
         { date: '2026-11-12', reportedAt: 1, received: 0, receivedOnline: 0, resolved: 0, resolvedOnTime: 0 },
       ],
     };
-    addHistory(target, later, true);
+    addPredecessorFigures(target, later, true);
     expect(target.dailyTotals[0]?.reportedAt).toBe(2);
   });
 
@@ -83,7 +83,7 @@ describe('addHistory', () => {
         { procedureCode: '1.000002', months: { '09': 4 } },
       ],
     };
-    addHistory(target, source, true);
+    addPredecessorFigures(target, source, true);
     expect(target.services).toEqual([
       { procedureCode: '1.000001', months: { '10': 1, '11': 5, '12': 1 } },
       { procedureCode: '1.000002', months: { '09': 4 } },
@@ -108,7 +108,7 @@ describe('addHistory', () => {
         ['2026-10', new Map([['B', { resolved: 1 }]])],
       ]),
     };
-    addHistory(target, source, false);
+    addPredecessorFigures(target, source, false);
     expect(target.agencyMonths).toEqual(
       new Map<string, Map<string, CounterValues>>([
         [
@@ -124,7 +124,7 @@ describe('addHistory', () => {
   });
 });
 
-describe('readWithHistory', () => {
+describe('readWithPredecessors', () => {
   const reader = new InMemoryEvaluationReader()
     .addCounters('H50', '000.00.10.H50', '2026-11-15', { received: 1 })
     .addCounters('H47', '000.00.10.H47', '2026-11-15', { received: 10 })
@@ -133,8 +133,8 @@ describe('readWithHistory', () => {
     .setSignals('H47', { heartbeats: new Map([['old', 1]]) })
     .setSignals('H50', { heartbeats: new Map([['tthc', 2]]) });
 
-  it("adds a merged predecessor's whole history and keeps the successor's own signals", async () => {
-    const data = await readWithHistory(
+  it("adds a merged predecessor's whole figures and keeps the successor's own signals", async () => {
+    const data = await readWithPredecessors(
       reader,
       'H50',
       [{ unitCode: 'H47', name: 'Bình Dương', retiredOn: '2025-07-01', filters: [], services: true }],
@@ -146,7 +146,7 @@ describe('readWithHistory', () => {
   });
 
   it('adds only the agencies a split gives this successor, and the services only when they follow', async () => {
-    const data = await readWithHistory(
+    const data = await readWithPredecessors(
       reader,
       'H50',
       [

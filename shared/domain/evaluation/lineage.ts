@@ -23,10 +23,10 @@ function addByAgency(
 
 /**
  * Adds a predecessor's figures to its successor's. Connection signals stay the successor's own: a merged
- * unit's history moves, its systems do not. Online services and self-reported totals are not kept per
+ * unit's figures move, its systems do not. Online services and self-reported totals are not kept per
  * agency, so they follow only the part of a split that takes the rest.
  */
-export function addHistory(target: UnitData, source: UnitData, whole: boolean): void {
+export function addPredecessorFigures(target: UnitData, source: UnitData, whole: boolean): void {
   addSeries(target.unitDays, source.unitDays);
   addSeries(target.unitMonths, source.unitMonths);
   addByAgency(target.agencyDays, source.agencyDays);
@@ -54,8 +54,8 @@ export function addHistory(target: UnitData, source: UnitData, whole: boolean): 
   target.dailyTotals = [...totals.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** A unit's data with the history of every unit merged or split into it by the plan's day. */
-export async function readWithHistory(
+/** A unit's data with the figures of every unit merged or split into it by the plan's day (its lineage). */
+export async function readWithPredecessors(
   reader: EvaluationReadPort,
   unitCode: string,
   predecessors: readonly Predecessor[],
@@ -69,7 +69,7 @@ export async function readWithHistory(
       plan,
       filters.length === 0 ? undefined : (agency) => agencyPasses(filters, agency),
     );
-    addHistory(data, source, predecessor.services);
+    addPredecessorFigures(data, source, predecessor.services);
   }
   return data;
 }
