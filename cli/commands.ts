@@ -16,7 +16,7 @@ import * as units from '../shared/app/units.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { settings } from '../shared/config/settings.ts';
 import type { ReconciliationRow } from '../shared/domain/operations/reconciliation.ts';
-import { reorganisationSchema } from '../shared/domain/registry/lifecycle.ts';
+import { reorganisationSchema } from '../shared/domain/registry/reorganisation.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import {
   type SenderProfileName,

@@ -22,7 +22,7 @@ import { rebuild } from '../../shared/app/rebuild.ts';
 import { applyPlan, importUnits } from '../../shared/app/units.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
-import { reorganisationSchema } from '../../shared/domain/registry/lifecycle.ts';
+import { reorganisationSchema } from '../../shared/domain/registry/reorganisation.ts';
 import { dayOf } from '../../shared/domain/time.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
 import { apiEvent, generateStream, pastStream } from '../../test/helpers/dossier-streams.ts';

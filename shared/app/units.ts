@@ -1,14 +1,12 @@
 import {
   LifecycleError,
   mergeUnits,
-  type PlanStep,
-  planSteps,
-  type Reorganisation,
   renameUnit,
   retireUnit,
   setPaused,
   splitUnit,
 } from '../domain/registry/lifecycle.ts';
+import { type PlanStep, planSteps, type Reorganisation } from '../domain/registry/reorganisation.ts';
 import { type Successor, type Unit, type UnitInput, unitSchema } from '../schemas/registry.ts';
 import { OperationRefusedError } from './errors.ts';
 

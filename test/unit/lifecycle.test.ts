@@ -7,12 +7,11 @@ import {
   LifecycleError,
   mergeUnits,
   nameOn,
-  planSteps,
   predecessorsOn,
   renameUnit,
-  reorganisationSchema,
   splitUnit,
 } from '../../shared/domain/registry/lifecycle.ts';
+import { planSteps, reorganisationSchema } from '../../shared/domain/registry/reorganisation.ts';
 import { type Unit, unitSchema } from '../../shared/schemas/registry.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
 
