@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,25 +8,9 @@ import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
+import { emc, settle } from '../helpers/emc.ts';
 
 /** `emc` against the stack's data directory, asynchronously: the stack's servers run in this process. */
-const emc = (dir: string, ...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/emc.ts', ...args],
-      { env: { ...process.env, EMC_DATA_DIR: dir }, encoding: 'utf8', timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
-    );
-  });
-
-/** Evaluates as often as a change of status needs to be confirmed (`compliance.stability.confirmations`). */
-const settle = async (on: Stack): Promise<void> => {
-  await on.drained(300_000);
-  await on.evaluateNow();
-  await on.evaluateNow();
-};
-
 /**
  * The demo left running across Vietnam's midnight at a month end: each unit posts the day just ended, as a
  * real unit does, so the units that posted totals once do not all turn "reconciliation_unreported" at 00:00.
@@ -98,8 +81,7 @@ describe('the living demo across midnight at the end of November', () => {
     }
     // Exactly, not only within the tolerance: for a few units, each figure of 30 November as reported and counted.
     for (const code of reporting.slice(0, 3)) {
-      const rows = await emc(
-        nightDir,
+      const rows = await emc(nightDir, [
         'reconcile',
         code,
         '--from',
@@ -107,7 +89,7 @@ describe('the living demo across midnight at the end of November', () => {
         '--to',
         '2026-11-30',
         '--json',
-      );
+      ]);
       expect(rows.status, rows.stderr).toBe(0);
       const parsed = JSON.parse(rows.stdout) as {
         figure: string;

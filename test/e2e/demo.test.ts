@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import type { LatestSnapshot } from '../../shared/schemas/snapshot.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
 import { readScenario } from '../../simulator/scenario-record.ts';
 import type { GroundTruth } from '../../simulator/simulate.ts';
+import { emc, settle } from '../helpers/emc.ts';
 
 /** A Monday at 10:00 in Hanoi: office hours, so the live traffic runs at its full rate. */
 const MONDAY_10 = Date.parse('2026-11-23T10:00:00+07:00');
@@ -31,23 +31,6 @@ const latest = async (): Promise<LatestSnapshot> =>
   (await (await fetch(`${stack.url}/snapshots/latest.json`)).json()) as LatestSnapshot;
 
 /** `emc` against a stack's data directory, asynchronously: the stack's servers run in this process. */
-const emc = (dir: string, ...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/emc.ts', ...args],
-      { env: { ...process.env, EMC_DATA_DIR: dir }, encoding: 'utf8', timeout: 240_000 },
-      (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
-    );
-  });
-
-/** Evaluates as often as a change of status needs to be confirmed (`compliance.stability.confirmations`). */
-const settle = async (on: Stack): Promise<void> => {
-  await on.drained(300_000);
-  await on.evaluateNow();
-  await on.evaluateNow();
-};
-
 describe('the living demo behind npm start, against the local stack', () => {
   it('backfills the default scenario through the API once, then keeps live traffic flowing in office hours', async () => {
     const lines: string[] = [];
@@ -117,7 +100,7 @@ describe('the living demo behind npm start, against the local stack', () => {
     // `emc simulate` on the demo's stack sends the same scenario again: every figure and verdict stays.
     await settle(stack);
     const held = await latest();
-    const replay = await emc(dataDir, 'simulate');
+    const replay = await emc(dataDir, ['simulate']);
     expect(replay.status, replay.stderr).toBe(0);
     expect(replay.stdout).toContain(`already holds the scenario sent at ${scenario?.now} (seed 2024)`);
     expect(replay.stdout).toContain(`expected: ${truth.connected}/83 units fully connected`);

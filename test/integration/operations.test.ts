@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +32,7 @@ import {
   pastStream as shiftToPast,
   type UnitEvent,
 } from '../helpers/dossier-streams.ts';
+import { emc as run } from '../helpers/emc.ts';
 import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
 
 const config = loadSettings({});
@@ -477,16 +477,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
   }, 180_000);
 
   it('does the same through the emc command line', async () => {
-    // Asynchronously: the stack's servers run in this process and must keep answering.
-    const emc = (...args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          'npx',
-          ['tsx', 'cli/emc.ts', ...args],
-          { env: { ...process.env, EMC_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 },
-          (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
-        );
-      });
+    const emc = (...args: string[]) => run(dataDir, args, 60_000);
     const history = await emc('units', 'history', 'H05');
     expect(history.status, history.stderr).toBe(0);
     expect(history.stdout).toMatch(/absorbed\tabsorbed H02/);
