@@ -35,7 +35,8 @@ const add = (map: CounterMap, key: string, value: number): void => {
 /**
  * The counters the intents add up to, in the model's key form (`unit|period|scope|counter`), by the
  * definitions of docs/snapshots.md: received on the receipt day, resolved on the first end status's day,
- * on time when resolved by the due date with at most one supplement request, open dossiers on their due day.
+ * on time when resolved by the due date with at most one supplement request, open dossiers on their due day,
+ * and the closure counters on the due day.
  */
 export function intendedCounters(intents: readonly DossierIntent[]): CounterMap {
   const out: CounterMap = new Map();
@@ -70,6 +71,15 @@ export function intendedCounters(intents: readonly DossierIntent[]): CounterMap 
       put(day, 'satisfied', (d.rating ?? 0) >= 4 ? 1 : 0);
     } else if (d.dueAt !== null) {
       put(vnDay(d.dueAt), 'openWithDueDate', 1);
+    }
+    // Closure, on the due day: resolved by the due date plus the default grace of three days.
+    if (d.dueAt !== null) {
+      put(vnDay(d.dueAt), 'closureDue', 1);
+      put(
+        vnDay(d.dueAt),
+        'closureInGrace',
+        d.resolvedAt !== undefined && d.resolvedAt <= d.dueAt + 3 * DAY ? 1 : 0,
+      );
     }
   }
   return out;

@@ -50,6 +50,18 @@ const complianceCriteria = z.object({
     absoluteTolerance: z.number().nonnegative(),
     lookbackDays: z.number().int().positive(),
   }),
+  /**
+   * "Comprehensive" (toàn diện): over the last `windowDays`, the share of the registry's agencies that sent
+   * dossiers, of the catalogue's online procedures that had an online dossier, and of the dossiers due in the
+   * window (once their grace has passed) that reached an end status in time. A share below its `minShare`
+   * fails; a share with nothing to measure (null) does not.
+   */
+  coverage: z.object({
+    windowDays: z.number().int().min(1).max(60),
+    agencies: z.object({ minShare: rate }),
+    procedures: z.object({ minShare: rate }),
+    closure: z.object({ minShare: rate }),
+  }),
 });
 
 /**
@@ -111,6 +123,11 @@ export const settingsSchema = z.object({
     /** Statuses that end a dossier without a resolution: it is no longer open, so never overdue. */
     closedStatuses: z.array(z.number().int().min(1).max(10)).default([7, 8]),
     /**
+     * A dossier is closed in time (the coverage's closure share) when its first end status comes at most this
+     * many days after its due date. It is part of the counters, so a change counts from the next rebuild.
+     */
+    closureGraceDays: z.number().int().min(0).max(29).default(3),
+    /**
      * The on-time rate's denominator: resolved dossiers with a due date only, or those plus dossiers still
      * open past their due date, so that a unit cannot improve its rate by holding late files back.
      */
@@ -126,6 +143,14 @@ export const settingsSchema = z.object({
         catalog: complianceCriteria.shape.catalog.partial().optional(),
         stability: complianceCriteria.shape.stability.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
+        /** The thresholds only: the window is the same for every unit, so one read plan serves them all. */
+        coverage: z
+          .object({
+            agencies: complianceCriteria.shape.coverage.shape.agencies.optional(),
+            procedures: complianceCriteria.shape.coverage.shape.procedures.optional(),
+            closure: complianceCriteria.shape.coverage.shape.closure.optional(),
+          })
+          .optional(),
         legacy: z
           .object({
             feedRhythm: legacyCriteria.shape.feedRhythm.partial().optional(),

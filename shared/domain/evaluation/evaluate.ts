@@ -5,6 +5,7 @@ import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { alertsHeld, digestAlert, drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
+import { unitCoverage, withCoverage, withCoverageReads } from './coverage.ts';
 import { toCsv } from './csv.ts';
 import { unitFigures } from './figures.ts';
 import { readWithHistory } from './history.ts';
@@ -61,7 +62,11 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   // An agency's month is summed by its days: its open dossiers are overdue only on the days before today, and
   // an evaluation of the past must not count the days after it.
   const agencyMonthToDate = 'days';
-  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at, agencyMonthToDate);
+  const plan = withCoverageReads(
+    planFor(cal, config.compliance.reconciliation.lookbackDays, at, agencyMonthToDate),
+    cal,
+    config.compliance.coverage.windowDays,
+  );
   const registered = await deps.registry.listUnits();
   const units = registered
     .filter((unit) => existsOn(unit, cal.today))
@@ -76,12 +81,18 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     const signals = signalsAt(data, at);
     const previous = await deps.statuses.get(unit.unitCode);
     const criteria = criteriaFor(config, unit.unitCode);
-    const result = evaluateConnection(
-      {
-        ...connectionInput(unit, data, signals, previous, cal, at, criteria),
-        evaluationEveryMs: (deps.everyMinutes ?? 15) * 60_000,
-      },
-      criteria,
+    const grace = config.dossier.closureGraceDays;
+    const result = withCoverage(
+      evaluateConnection(
+        {
+          ...connectionInput(unit, data, signals, previous, cal, at, criteria),
+          evaluationEveryMs: (deps.everyMinutes ?? 15) * 60_000,
+        },
+        criteria,
+      ),
+      unitCoverage(unit, data, cal, criteria, grace),
+      criteria.coverage.windowDays,
+      grace,
     );
     const held = alertsHeld(unit, at);
     const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
