@@ -130,4 +130,93 @@ export function intendedScore(r: ScoreInput): { scaled: number | null; measuredM
   return { scaled: max > 0 ? (earned / max) * 100 : null, measuredMax: max };
 }
 
+/** The coverage thresholds, window and grace the shipped configuration sets (docs/operations.md). */
+export const COVERAGE_DEFAULTS = {
+  windowDays: 30,
+  graceDays: 3,
+  agencies: 0.5,
+  procedures: 0.2,
+  closure: 0.8,
+} as const;
+
+/** A share's counts, and whether the window's flow was enough to judge it (one dossier per item). */
+export interface IntendedShare {
+  numerator: number;
+  denominator: number;
+  judged: boolean;
+}
+
+export interface IntendedCoverage {
+  agencies: IntendedShare;
+  procedures: IntendedShare;
+  closure: IntendedShare;
+}
+
+const dayBefore = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10);
+
+/**
+ * A unit's coverage as docs/snapshots.md defines it, from the model's counters: its listed agencies with any
+ * counter on a day of the last 30 days; its online procedures with an online dossier in a month those days
+ * touch; its dossiers due on the 30 days ending four days before today, and of those, closed within grace.
+ * The first two are judged once the 30 days received a dossier per agency, and an online one per procedure.
+ */
+export function intendedCoverage(
+  counters: CounterMap,
+  unitCode: string,
+  agencies: readonly string[],
+  onlineProcedures: readonly string[],
+  today: string,
+): IntendedCoverage {
+  const window = Array.from({ length: COVERAGE_DEFAULTS.windowDays }, (_, i) => dayBefore(today, i));
+  const months = new Set(window.map((day) => day.slice(0, 7)));
+  const agencyActive = new Set<string>();
+  const proceduresUsed = new Set<string>();
+  const due = Array.from({ length: COVERAGE_DEFAULTS.windowDays }, (_, i) =>
+    dayBefore(today, COVERAGE_DEFAULTS.graceDays + 1 + i),
+  );
+  let closureDue = 0;
+  let closureInGrace = 0;
+  let received = 0;
+  let receivedOnline = 0;
+  for (const [key, value] of counters) {
+    const [unit, period = '', scope = '', counter] = key.split('|');
+    if (unit !== unitCode || value === 0) continue;
+    if (scope.startsWith('A#') && window.includes(period)) agencyActive.add(scope.slice(2));
+    if (counter === 'online' && months.has(period)) proceduresUsed.add(scope);
+    if (scope === 'U' && window.includes(period)) {
+      if (counter === 'received') received += value;
+      if (counter === 'receivedOnline') receivedOnline += value;
+    }
+    if (scope === 'U' && due.includes(period)) {
+      if (counter === 'closureDue') closureDue += value;
+      if (counter === 'closureInGrace') closureInGrace += value;
+    }
+  }
+  return {
+    agencies: {
+      numerator: agencies.filter((a) => agencyActive.has(a)).length,
+      denominator: agencies.length,
+      judged: received >= agencies.length,
+    },
+    procedures: {
+      numerator: onlineProcedures.filter((p) => proceduresUsed.has(p)).length,
+      denominator: onlineProcedures.length,
+      judged: receivedOnline >= onlineProcedures.length,
+    },
+    closure: { numerator: closureInGrace, denominator: closureDue, judged: true },
+  };
+}
+
+/** The coverage reasons a unit's shares call for, in the order the pipeline lists them. */
+export function coverageReasonCodes(coverage: IntendedCoverage): string[] {
+  const low = (share: IntendedShare, threshold: number): boolean =>
+    share.judged && share.denominator > 0 && share.numerator / share.denominator < threshold;
+  return [
+    ...(low(coverage.agencies, COVERAGE_DEFAULTS.agencies) ? ['coverage_agencies_low'] : []),
+    ...(low(coverage.procedures, COVERAGE_DEFAULTS.procedures) ? ['coverage_procedures_low'] : []),
+    ...(low(coverage.closure, COVERAGE_DEFAULTS.closure) ? ['coverage_closure_low'] : []),
+  ];
+}
+
 export const DAY_MS = DAY;

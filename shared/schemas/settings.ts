@@ -54,10 +54,14 @@ const complianceCriteria = z.object({
    * "Comprehensive" (toàn diện): over the last `windowDays`, the share of the registry's agencies that sent
    * dossiers, of the catalogue's online procedures that had an online dossier, and of the dossiers due in the
    * window (once their grace has passed) that reached an end status in time. A share below its `minShare`
-   * fails; a share with nothing to measure (null) does not.
+   * fails; a share with nothing to measure (null) does not. The agencies' and the procedures' shares are
+   * judged only once the window's flow gives each of them `minDossiersPerItem` dossiers on average (received
+   * dossiers per agency, online ones per online procedure): below that, too little flow is the feed's
+   * criterion, not coverage's.
    */
   coverage: z.object({
     windowDays: z.number().int().min(1).max(60),
+    minDossiersPerItem: z.number().nonnegative(),
     agencies: z.object({ minShare: rate }),
     procedures: z.object({ minShare: rate }),
     closure: z.object({ minShare: rate }),

@@ -52,8 +52,14 @@ export function closureDays(today: string, windowDays: number, graceDays: number
   return coverageDays(addDays(today, -graceDays - 1), windowDays);
 }
 
-const share = (numerator: number, denominator: number, threshold: number, missing?: string[]) => ({
-  value: denominator > 0 ? numerator / denominator : null,
+const share = (
+  numerator: number,
+  denominator: number,
+  threshold: number,
+  missing?: string[],
+  judged = true,
+): CoverageShare => ({
+  value: judged && denominator > 0 ? numerator / denominator : null,
   numerator,
   denominator,
   threshold,
@@ -66,9 +72,10 @@ const active = (values: CounterValues | undefined): boolean =>
 /**
  * The three coverage shares, by their definitions in docs/snapshots.md:
  * - agencies: listed agencies with any dossier counted on a day of the window, of those listed (null when the
- *   registry lists none);
+ *   registry lists none, or when the window received fewer than `minDossiersPerItem` dossiers per agency);
  * - procedures: the catalogue's online procedures (partial or full) with an online dossier in a month the
- *   window touches, of those procedures (null without a catalogue that says levels, or with none online);
+ *   window touches, of those procedures (null without a catalogue that says levels, with none online, or
+ *   when the window received fewer than `minDossiersPerItem` online dossiers per online procedure);
  * - closure: dossiers due on the closure days that reached an end status by the due date plus the grace, of
  *   the dossiers due then (null when none was due).
  */
@@ -96,8 +103,9 @@ export function coverageOf(
     months.some((month) => (input.onlineByMonth.get(code)?.get(month) ?? 0) > 0);
   const unusedProcedures = online.filter((code) => !withDossiers(code));
   const due = closureDays(today, rule.windowDays, graceDays);
-  const sum = (name: keyof CounterValues) =>
-    due.reduce((total, day) => total + (input.unitDays.get(day)?.[name] ?? 0), 0);
+  const sum = (name: keyof CounterValues, over: readonly string[] = due) =>
+    over.reduce((total, day) => total + (input.unitDays.get(day)?.[name] ?? 0), 0);
+  const enough = (dossiers: number, items: number): boolean => dossiers >= rule.minDossiersPerItem * items;
   return {
     from: days[0] ?? today,
     to: today,
@@ -106,12 +114,14 @@ export function coverageOf(
       input.agencies.length,
       rule.agencies.minShare,
       silentAgencies,
+      enough(sum('received', days), input.agencies.length),
     ),
     procedures: share(
       online.length - unusedProcedures.length,
       online.length,
       rule.procedures.minShare,
       unusedProcedures,
+      enough(sum('receivedOnline', days), online.length),
     ),
     closure: {
       ...share(sum('closureInGrace'), sum('closureDue'), rule.closure.minShare),

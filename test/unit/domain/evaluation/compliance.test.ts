@@ -33,6 +33,7 @@ const FEED = {
 };
 const COVERAGE = {
   windowDays: 30,
+  minDossiersPerItem: 1,
   agencies: { minShare: 0.5 },
   procedures: { minShare: 0.2 },
   closure: { minShare: 0.8 },

@@ -24,7 +24,8 @@ function input(overrides: Partial<CoverageInput> = {}): CoverageInput {
   return {
     agencies: [],
     agencyDays: new Map(),
-    unitDays: new Map(),
+    // Enough flow that the agencies and the procedures are judged; the guard has tests of its own.
+    unitDays: new Map([[TODAY, { received: 100, receivedOnline: 100 }]]),
     levels: undefined,
     onlineByMonth: new Map(),
     ...overrides,
@@ -97,6 +98,25 @@ describe('coverage of agencies', () => {
     });
   });
 
+  it('is judged from one received dossier per listed agency in the window, and null one dossier below', () => {
+    const flow = (received: number) => new Map([['2026-10-20', { received }]]);
+    const six = coverageOf(
+      input({ agencies: AGENCIES, agencyDays: sentOn(TODAY, ['A1']), unitDays: flow(6) }),
+      TODAY,
+      RULE,
+      GRACE,
+    );
+    expect(six.agencies.value).toBeCloseTo(1 / 6, 12);
+    const five = coverageOf(
+      input({ agencies: AGENCIES, agencyDays: sentOn(TODAY, ['A1']), unitDays: flow(5) }),
+      TODAY,
+      RULE,
+      GRACE,
+    );
+    expect(five.agencies).toMatchObject({ value: null, numerator: 1, denominator: 6 });
+    expect(coverageReasons(five, 30, GRACE)).toEqual([]);
+  });
+
   it('is null, and fails nothing, when the registry lists no agency', () => {
     const none = coverageOf(input(), TODAY, RULE, GRACE);
     expect(none.agencies).toMatchObject({ value: null, numerator: 0, denominator: 0 });
@@ -158,6 +178,14 @@ describe('coverage of procedures', () => {
       GRACE,
     );
     expect(september.procedures.numerator).toBe(0);
+  });
+
+  it('is judged from one online dossier per online procedure in the window, and null one dossier below', () => {
+    const flow = (receivedOnline: number) => new Map([[TODAY, { received: 50, receivedOnline }]]);
+    const judged = coverageOf(input({ levels, unitDays: flow(5) }), TODAY, RULE, GRACE);
+    expect(judged.procedures).toMatchObject({ value: 0, denominator: 5 });
+    const thin = coverageOf(input({ levels, unitDays: flow(4) }), TODAY, RULE, GRACE);
+    expect(thin.procedures).toMatchObject({ value: null, numerator: 0, denominator: 5 });
   });
 
   it('is null without a catalogue that states levels, or with no online procedure', () => {
