@@ -59,6 +59,18 @@ const complianceCriteria = z.object({
    * dossiers per agency, online ones per online procedure): below that, too little flow is the feed's
    * criterion, not coverage's.
    */
+  /**
+   * A feed on the API that was active (`minActiveDays` working days with dossiers over the `lookbackDays`
+   * before its silence) is interrupted once it has had no dossier for more working days than the larger of
+   * `minSilentWorkingDays` and `multiplier` times its longest gap over that lookback. Weekends and
+   * `calendar.holidays` are not working days.
+   */
+  feedRhythm: z.object({
+    lookbackDays: z.number().int().min(7).max(89),
+    minActiveDays: z.number().int().min(1),
+    multiplier: z.number().positive(),
+    minSilentWorkingDays: z.number().int().min(1),
+  }),
   coverage: z.object({
     windowDays: z.number().int().min(1).max(60),
     minDossiersPerItem: z.number().nonnegative(),
@@ -114,6 +126,8 @@ export const settingsSchema = z.object({
    */
   lifecycle: z.object({ retiredUnitCodes: z.enum(['remap', 'reject']) }),
   time: z.object({ zone: z.string(), utcOffsetMinutes: z.number().int() }),
+  /** Public holidays (Vietnam's days, `YYYY-MM-DD`), Tết among them: not working days for a feed's rhythm. */
+  calendar: z.object({ holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)) }),
   dossier: z.object({
     receivedStatuses: z.array(z.number().int().min(1).max(10)),
     resolvedStatuses: z.array(z.number().int().min(1).max(10)),
@@ -147,6 +161,7 @@ export const settingsSchema = z.object({
         catalog: complianceCriteria.shape.catalog.partial().optional(),
         stability: complianceCriteria.shape.stability.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
+        feedRhythm: complianceCriteria.shape.feedRhythm.partial().optional(),
         /** The thresholds only: the window is the same for every unit, so one read plan serves them all. */
         coverage: z
           .object({

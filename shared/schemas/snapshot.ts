@@ -163,7 +163,7 @@ export const connectionSchema = z.object({
         .meta({ description: 'The legacy sender profile the unit was judged as; null for the API.' }),
       applied: z.array(z.string()).meta({
         description:
-          'The criteria applied: heartbeat, dossier_feed, catalog, reconciliation and coverage for the API; feed_rhythm, catalog or observed_catalog, and reconciliation or reconciliation_optional for a legacy sender.',
+          'The criteria applied: heartbeat, dossier_feed, catalog, reconciliation, coverage and feed_rhythm for the API; feed_rhythm, catalog or observed_catalog, and reconciliation or reconciliation_optional for a legacy sender.',
         examples: [['feed_rhythm', 'observed_catalog', 'reconciliation_optional']],
       }),
     })

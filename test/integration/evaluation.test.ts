@@ -273,6 +273,35 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect((await w.unitFile('H52')).unit.connection.coverage?.closure.denominator).toBe(3);
   });
 
+  it('marks a unit interrupted when its dossier feed stops past its own rhythm while heartbeats go on', async () => {
+    const w = await world([unit('H60'), unit('H61')]);
+    // Dossiers on every working day of November from the 2nd, until Monday the 16th for H60 and Tuesday
+    // the 17th for H61; by Monday the 23rd that is four silent working days, and three.
+    const working = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17];
+    for (const [code, last] of [
+      ['H60', 16],
+      ['H61', 17],
+    ] as const) {
+      await w.heartbeat(code, 'core', T0 - 60_000);
+      await w.catalog(code, T0 - HOUR, ['full']);
+      for (const day of working.filter((d) => d <= last))
+        await w.dossierEvents(code, Date.parse(`2026-11-${String(day).padStart(2, '0')}T03:00:00Z`), 1, 1);
+    }
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    const row = (code: string) => snapshot.units.find((u) => u.unitCode === code)?.connection;
+    expect(row('H60')?.status).toBe('interrupted');
+    expect(row('H60')?.reasons.map((r) => r.code)).toEqual([
+      'dossier_feed_interrupted',
+      'dossier_feed_silent',
+    ]);
+    expect(row('H60')?.reasons[0]?.message.en).toContain('no dossier since 2026-11-16 (4 working days)');
+    expect([row('H61')?.status, row('H61')?.reasons.map((r) => r.code)]).toEqual([
+      'partial',
+      ['dossier_feed_silent'],
+    ]);
+  });
+
   it('marks a unit interrupted when a connected unit loses every heartbeat, and alerts once per change', async () => {
     const w = await world([unit('H10')]);
     await connect(w, 'H10', T0);

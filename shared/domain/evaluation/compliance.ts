@@ -60,6 +60,7 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
     catalog: { ...config.compliance.catalog, ...override.catalog },
     stability: { ...config.compliance.stability, ...override.stability },
     reconciliation: { ...config.compliance.reconciliation, ...override.reconciliation },
+    feedRhythm: { ...config.compliance.feedRhythm, ...override.feedRhythm },
     coverage: { ...config.compliance.coverage, ...override.coverage },
     legacy: {
       feedRhythm: { ...config.compliance.legacy.feedRhythm, ...override.legacy?.feedRhythm },

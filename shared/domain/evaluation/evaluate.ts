@@ -7,6 +7,7 @@ import { asOfDeps } from './as-of.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
 import { unitCoverage, withCoverage, withCoverageReads } from './coverage.ts';
 import { toCsv } from './csv.ts';
+import { unitFeedRhythm, withFeedRhythm } from './feed-rhythm.ts';
 import { unitFigures } from './figures.ts';
 import { readWithHistory } from './history.ts';
 import { mapLimit } from './map-limit.ts';
@@ -82,7 +83,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     const previous = await deps.statuses.get(unit.unitCode);
     const criteria = criteriaFor(config, unit.unitCode);
     const grace = config.dossier.closureGraceDays;
-    const result = withCoverage(
+    const rhythm = unitFeedRhythm(data.unitDays, cal.today, criteria.feedRhythm, config.calendar.holidays);
+    const covered = withCoverage(
       evaluateConnection(
         {
           ...connectionInput(unit, data, signals, previous, cal, at, criteria),
@@ -94,6 +96,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
       criteria.coverage.windowDays,
       grace,
     );
+    const result = withFeedRhythm(covered, rhythm);
     const held = alertsHeld(unit, at);
     const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
     const decision = decide(previous, verdict, held, at, statusRules(config, criteria));

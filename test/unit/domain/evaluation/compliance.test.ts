@@ -31,6 +31,7 @@ const FEED = {
   minShareOfHistory: 0.1,
   minPerOnlineProcedure: 0.02,
 };
+const RHYTHM = { lookbackDays: 28, minActiveDays: 5, multiplier: 2, minSilentWorkingDays: 3 };
 const COVERAGE = {
   windowDays: 30,
   minDossiersPerItem: 1,
@@ -77,6 +78,7 @@ describe('the shipped compliance criteria', () => {
       catalog: { maxAgeDays: 30 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.01, absoluteTolerance: 2, lookbackDays: 7 },
+      feedRhythm: RHYTHM,
       coverage: COVERAGE,
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 336 },
@@ -108,6 +110,7 @@ describe('the shipped compliance criteria', () => {
       catalog: { maxAgeDays: 90 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.05, absoluteTolerance: 2, lookbackDays: 7 },
+      feedRhythm: RHYTHM,
       coverage: { ...COVERAGE, closure: { minShare: 0.6 } },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 504 },
