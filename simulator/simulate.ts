@@ -18,6 +18,7 @@ import {
 export type Fault =
   | 'never_connected'
   | 'heartbeat_missing'
+  | 'feed_interrupted'
   | 'catalog_missing'
   | 'coverage_agencies'
   | 'coverage_closure'
@@ -132,13 +133,17 @@ export function simulationSize(
 
 export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
-  heartbeat_missing: 3,
+  heartbeat_missing: 2,
+  feed_interrupted: 2,
   catalog_missing: 2,
   coverage_agencies: 2,
   coverage_closure: 1,
   reconciliation_unreported: 2,
-  reconciliation_mismatch: 2,
+  reconciliation_mismatch: 1,
 };
+
+/** How long before the run a unit with the feed fault stopped sending dossiers: nine days. */
+const FEED_STOP_MS = 9 * 24 * 3_600_000;
 
 /**
  * The reasons a fault itself gives. Coverage reasons are not listed here: the ground truth computes every
@@ -147,6 +152,7 @@ export const DEFAULT_FAULTS: Record<Fault, number> = {
 const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   never_connected: () => ['no_data_ever'],
   heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
+  feed_interrupted: () => ['dossier_feed_interrupted'],
   catalog_missing: () => ['catalog_missing'],
   coverage_agencies: () => [],
   coverage_closure: () => [],
@@ -255,8 +261,9 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         !faultOf.has(u.unitCode) &&
         NAMED[u.name] === undefined &&
         (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1) &&
-        // A coverage fault needs enough flow to be judged: a province, the larger kind.
-        (!fault.startsWith('coverage_') || u.kind === 'province'),
+        // A coverage fault needs enough flow to be judged, and a stopped feed a rhythm to stop: a province,
+        // the larger kind.
+        ((!fault.startsWith('coverage_') && fault !== 'feed_interrupted') || u.kind === 'province'),
     );
     for (const unit of eligible.slice(0, count)) faultOf.set(unit.unitCode, fault);
   }
@@ -459,19 +466,25 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         ? pick([4, 5])
         : pick([1, 2, 3])
       : undefined;
+    // A unit whose feed stopped had all of its dossiers nine days earlier, then none: its history shows its
+    // rhythm, and the silence since is longer than it allows. Its procedures state no due date, so the
+    // dossiers it left open are not also a closure failure: its one fault is the stop.
+    const stopped = faultOf.get(unit.unitCode) === 'feed_interrupted';
+    const shift = stopped ? FEED_STOP_MS : 0;
+    const due = stopped ? null : dueAt;
     intents.push({
       unitCode: unit.unitCode,
       agencyCode: agency.agencyCode,
       procedureCode,
-      receivedAt,
+      receivedAt: receivedAt - shift,
       channel,
       onlineLevel,
       fromNationalPortal,
       fee,
       paidOnlineVnd: paidOnline ? amount : undefined,
-      dueAt,
+      dueAt: due,
       supplements,
-      resolvedAt: resolvedSent ? resolveAt : undefined,
+      resolvedAt: resolvedSent ? resolveAt - shift : undefined,
       digitized,
       rating,
     });
@@ -480,12 +493,12 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         ...base,
         eventId: `${dossierCode}-${id}`,
         status,
-        occurredAt: at,
-        receivedAt,
+        occurredAt: at - shift,
+        receivedAt: receivedAt - shift,
         channel,
         onlineLevel,
         fromNationalPortal,
-        ...(dueAt === null ? { noDueDate: true } : { dueAt }),
+        ...(due === null ? { noDueDate: true } : { dueAt: due }),
       };
       // The fee is settled once, at receipt: one payment event, whose amount is the dossier's.
       if (fee && status === 2)
@@ -635,7 +648,13 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
     ];
     units[unit.unitCode] = {
       status:
-        fault === 'never_connected' ? 'never_connected' : reasons.length === 0 ? 'connected' : 'partial',
+        fault === 'never_connected'
+          ? 'never_connected'
+          : fault === 'feed_interrupted'
+            ? 'interrupted'
+            : reasons.length === 0
+              ? 'connected'
+              : 'partial',
       reasons,
       coverage,
       fault,

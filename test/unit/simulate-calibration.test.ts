@@ -32,6 +32,7 @@ describe('the default scenario reproduces the seed articles’ figures', () => {
     const expected: Record<string, [string, string[]]> = {
       never_connected: ['never_connected', ['no_data_ever']],
       heartbeat_missing: ['partial', ['heartbeat_missing:portal']],
+      feed_interrupted: ['interrupted', ['dossier_feed_interrupted']],
       catalog_missing: ['partial', ['catalog_missing']],
       coverage_agencies: ['partial', ['coverage_agencies_low']],
       coverage_closure: ['partial', ['coverage_closure_low']],
