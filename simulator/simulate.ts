@@ -1,3 +1,4 @@
+import defaults from '../shared/config/defaults.json' with { type: 'json' };
 import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
 import type { QueuedEvent } from '../shared/schemas/queue.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
@@ -11,6 +12,7 @@ import {
   type IntendedCoverage,
   intendedCounters,
   intendedCoverage,
+  intendedFeedStopped,
   intendedScore,
   overdueOpen,
 } from './truth.ts';
@@ -24,6 +26,9 @@ export type Fault =
   | 'coverage_closure'
   | 'reconciliation_unreported'
   | 'reconciliation_mismatch';
+
+/** The public holidays the shipped configuration lists: a feed's rhythm skips them. */
+const HOLIDAYS: readonly string[] = defaults.calendar.holidays;
 
 /** The answers a sender waits out and sends again after. */
 const RETRIED = new Set([429, 502, 503, 504]);
@@ -152,7 +157,7 @@ const FEED_STOP_MS = 9 * 24 * 3_600_000;
 const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   never_connected: () => ['no_data_ever'],
   heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
-  feed_interrupted: () => ['dossier_feed_interrupted'],
+  feed_interrupted: () => [],
   catalog_missing: () => ['catalog_missing'],
   coverage_agencies: () => [],
   coverage_closure: () => [],
@@ -295,6 +300,8 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const now = options.now;
   const start = now - options.days * 24 * HOUR;
+  /** A stopped feed's history before it stopped: the run's days, and at least two weeks. */
+  const feedHistoryMs = Math.max(now - start, 14 * 24 * HOUR);
 
   const events: UnitEvent[] = [];
   const legacyOnly: LegacyOnlyDossier[] = [];
@@ -466,11 +473,14 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         ? pick([4, 5])
         : pick([1, 2, 3])
       : undefined;
-    // A unit whose feed stopped had all of its dossiers nine days earlier, then none: its history shows its
-    // rhythm, and the silence since is longer than it allows. Its procedures state no due date, so the
-    // dossiers it left open are not also a closure failure: its one fault is the stop.
+    // A unit whose feed stopped had all of its dossiers over the weeks before it stopped, nine days before
+    // the run, then none: its history shows its rhythm, and the silence since is longer than it allows. Each
+    // dossier moves back whole, by at least the nine days. Its procedures state no due date, so the dossiers
+    // it left open are not also a closure failure.
     const stopped = faultOf.get(unit.unitCode) === 'feed_interrupted';
-    const shift = stopped ? FEED_STOP_MS : 0;
+    const shift = stopped
+      ? FEED_STOP_MS + Math.round((now - receivedAt) * (feedHistoryMs / (now - start) - 1))
+      : 0;
     const due = stopped ? null : dueAt;
     intents.push({
       unitCode: unit.unitCode,
@@ -640,9 +650,12 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
       fault === 'catalog_missing' ? [] : ONLINE_PROCEDURES,
       today,
     );
-    // Coverage is judged for the API's units that sent something; a legacy sender is not held to it.
+    // Coverage and the feed's rhythm are judged for the API's units that sent something; a legacy sender has
+    // rules of its own.
     const judged = unit.sender === undefined && fault !== 'never_connected';
+    const stopped = judged && intendedFeedStopped(model, unit.unitCode, today, HOLIDAYS);
     const reasons = [
+      ...(stopped ? ['dossier_feed_interrupted'] : []),
       ...(fault === null ? [] : REASONS[fault](unit)),
       ...(judged ? coverageReasonCodes(coverage) : []),
     ];
@@ -650,7 +663,7 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
       status:
         fault === 'never_connected'
           ? 'never_connected'
-          : fault === 'feed_interrupted'
+          : stopped
             ? 'interrupted'
             : reasons.length === 0
               ? 'connected'

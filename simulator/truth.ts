@@ -219,4 +219,54 @@ export function coverageReasonCodes(coverage: IntendedCoverage): string[] {
   ];
 }
 
+/** The shipped feed-rhythm rule (docs/operations.md): four weeks, five active working days, 2 × gap, at least 3. */
+export const RHYTHM_DEFAULTS = { lookbackDays: 28, minActiveDays: 5, multiplier: 2, minSilentWorkingDays: 3 };
+
+/**
+ * Whether a unit's feed stopped past its own rhythm by today, written out from the rule's words: over the 28
+ * days before today, the working days (not Saturday, Sunday or a holiday) with dossiers received or resolved;
+ * at least five of them; the working days since the last day with dossiers; more than the larger of 3 and
+ * twice the longest run of working days without dossiers between two days with them. Today with dossiers is
+ * no silence.
+ */
+export function intendedFeedStopped(
+  counters: CounterMap,
+  unitCode: string,
+  today: string,
+  holidays: readonly string[],
+): boolean {
+  const activeOn = (day: string): boolean =>
+    (counters.get(`${unitCode}|${day}|U|received`) ?? 0) > 0 ||
+    (counters.get(`${unitCode}|${day}|U|resolved`) ?? 0) > 0;
+  const working = (day: string): boolean => {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    return weekday !== 0 && weekday !== 6 && !holidays.includes(day);
+  };
+  if (activeOn(today)) return false;
+  const days = Array.from({ length: RHYTHM_DEFAULTS.lookbackDays }, (_, i) =>
+    dayBefore(today, RHYTHM_DEFAULTS.lookbackDays - i),
+  );
+  let last = -1;
+  days.forEach((day, i) => {
+    if (activeOn(day)) last = i;
+  });
+  if (last < 0) return false;
+  const before = days.slice(0, last + 1);
+  if (before.filter((d) => activeOn(d) && working(d)).length < RHYTHM_DEFAULTS.minActiveDays) return false;
+  let longest = 0;
+  let run = 0;
+  let seen = false;
+  for (const day of before) {
+    if (activeOn(day)) {
+      if (seen) longest = Math.max(longest, run);
+      seen = true;
+      run = 0;
+    } else if (seen && working(day)) run++;
+  }
+  const silent = days.slice(last + 1).filter(working).length;
+  return (
+    silent > Math.max(RHYTHM_DEFAULTS.minSilentWorkingDays, Math.ceil(RHYTHM_DEFAULTS.multiplier * longest))
+  );
+}
+
 export const DAY_MS = DAY;
