@@ -211,6 +211,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const sending = (unit: UnitInput, at: number): boolean =>
     faults.get(unit.unitCode) !== 'never_connected' && (quiet.get(unit.unitCode) ?? 0) <= at;
 
+  /** A unit whose feed stopped keeps its heartbeats and sends no more dossiers. */
+  const sendsDossiers = (unit: UnitInput, at: number): boolean =>
+    sending(unit, at) && faults.get(unit.unitCode) !== 'feed_interrupted';
+
   const heartbeats = async (at: number): Promise<void> => {
     const day = iso(at).slice(0, 10);
     const unitHeartbeats = async (unit: UnitInput): Promise<void> => {
@@ -303,7 +307,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         const index = Math.floor(random() * open.length);
         const dossier = open[index] as Open;
         const unit = units.find((u) => u.unitCode === dossier.unitCode);
-        if (!unit || !sending(unit, at)) continue;
+        if (!unit || !sendsDossiers(unit, at)) continue;
+        // A unit with the closure fault takes dossiers in but never sends an end status.
+        if (dossier.status === 4 && faults.get(unit.unitCode) === 'coverage_closure') continue;
         dossier.status = dossier.status === 2 ? 4 : dossier.status === 4 ? 9 : 10;
         if (dossier.status === 10) open.splice(index, 1);
         add(
@@ -324,10 +330,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         );
         continue;
       }
-      const live = units.filter((u) => sending(u, at));
+      const live = units.filter((u) => sendsDossiers(u, at));
       const unit = live[Math.floor(random() * live.length)];
       if (!unit) continue;
-      const agency = unit.agencies?.[Math.floor(random() * (unit.agencies?.length ?? 1))];
+      const drawn = unit.agencies?.[Math.floor(random() * (unit.agencies?.length ?? 1))];
+      // A unit with the agencies fault sends from its first agency only.
+      const agency = faults.get(unit.unitCode) === 'coverage_agencies' ? unit.agencies?.[0] : drawn;
       const agencyCode = agency?.agencyCode ?? `000.00.10.${unit.unitCode}`;
       const dossier: Open = {
         unitCode: unit.unitCode,

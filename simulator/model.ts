@@ -106,6 +106,12 @@ export function expectedCounters(events: readonly (QueuedEvent & { unitCode: str
     } else if (dueAt !== undefined && !dossierEvents.some((e) => CLOSED.includes(e.status))) {
       put(vnDay(dueAt), 'openWithDueDate', 1);
     }
+    // Closure: every dossier with a due date, unless withdrawn or stopped without a resolution; in time when
+    // its first end status came at most three days (the default grace) after the due date.
+    if (dueAt !== undefined && (resolution || !dossierEvents.some((e) => CLOSED.includes(e.status)))) {
+      put(vnDay(dueAt), 'closureDue', 1);
+      put(vnDay(dueAt), 'closureInGrace', resolution && resolution.occurredAt <= dueAt + 3 * DAY_MS ? 1 : 0);
+    }
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import defaults from '../shared/config/defaults.json' with { type: 'json' };
 import type { SenderProfileName } from '../shared/schemas/legacy-emc.ts';
 import type { QueuedEvent } from '../shared/schemas/queue.ts';
 import type { UnitInput } from '../shared/schemas/registry.ts';
@@ -5,14 +6,29 @@ import { intendedScores, NAMED, ONLINE_SHARE, qualityFor } from './calibration.t
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
 import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';
-import { type DossierIntent, intendedCounters, intendedScore, overdueOpen } from './truth.ts';
+import {
+  coverageReasonCodes,
+  type DossierIntent,
+  type IntendedCoverage,
+  intendedCounters,
+  intendedCoverage,
+  intendedFeedStopped,
+  intendedScore,
+  overdueOpen,
+} from './truth.ts';
 
 export type Fault =
   | 'never_connected'
   | 'heartbeat_missing'
+  | 'feed_interrupted'
   | 'catalog_missing'
+  | 'coverage_agencies'
+  | 'coverage_closure'
   | 'reconciliation_unreported'
   | 'reconciliation_mismatch';
+
+/** The public holidays the shipped configuration lists: a feed's rhythm skips them. */
+const HOLIDAYS: readonly string[] = defaults.calendar.holidays;
 
 /** The answers a sender waits out and sends again after. */
 const RETRIED = new Set([429, 502, 503, 504]);
@@ -75,6 +91,8 @@ export interface GroundTruth {
       score: { scaled: number | null; measuredMax: number };
       /** The index the scenario meant the unit to reach, when it scores one. */
       intendedScore: number | null;
+      /** Its coverage by the definitions of docs/snapshots.md, from the plain model's counters. */
+      coverage: IntendedCoverage;
     }
   >;
   national: { yearToDate: ExpectedFigures; onlineRate: number | null };
@@ -123,19 +141,41 @@ export function simulationSize(
 
 export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
-  heartbeat_missing: 3,
-  catalog_missing: 3,
-  reconciliation_unreported: 3,
-  reconciliation_mismatch: 3,
+  heartbeat_missing: 2,
+  feed_interrupted: 2,
+  catalog_missing: 2,
+  coverage_agencies: 2,
+  coverage_closure: 1,
+  reconciliation_unreported: 2,
+  reconciliation_mismatch: 1,
 };
 
+/** How long before the run a unit with the feed fault stopped sending dossiers: nine days. */
+const FEED_STOP_MS = 9 * 24 * 3_600_000;
+
+/**
+ * The reasons a fault itself gives. Coverage reasons are not listed here: the ground truth computes every
+ * unit's coverage from the model's counters, so a coverage fault's reasons come from there.
+ */
 const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   never_connected: () => ['no_data_ever'],
   heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
+  feed_interrupted: () => [],
   catalog_missing: () => ['catalog_missing'],
+  coverage_agencies: () => [],
+  coverage_closure: () => [],
   reconciliation_unreported: () => ['reconciliation_unreported'],
   reconciliation_mismatch: () => ['reconciliation_mismatch'],
 };
+
+/** Every unit's catalogue: 40 procedures, three in four of them online. */
+const CATALOG = Array.from({ length: 40 }, (_, i) => ({
+  procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,
+  name: `Thủ tục hành chính số ${i + 1}`,
+  onlineLevel: i % 4 === 3 ? ('none' as const) : i % 2 === 0 ? ('full' as const) : ('partial' as const),
+  feeBearing: i % 3 === 0,
+}));
+const ONLINE_PROCEDURES = CATALOG.filter((p) => p.onlineLevel !== 'none').map((p) => p.procedureCode);
 
 const HOUR = 3_600_000;
 const vnDay = (ms: number): string => new Date(ms + 7 * HOUR).toISOString().slice(0, 10);
@@ -228,7 +268,10 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
       (u) =>
         !faultOf.has(u.unitCode) &&
         NAMED[u.name] === undefined &&
-        (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1),
+        (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1) &&
+        // A coverage fault needs enough flow to be judged, and a stopped feed a rhythm to stop: a province,
+        // the larger kind.
+        ((!fault.startsWith('coverage_') && fault !== 'feed_interrupted') || u.kind === 'province'),
     );
     for (const unit of eligible.slice(0, count)) faultOf.set(unit.unitCode, fault);
   }
@@ -260,6 +303,8 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const now = options.now;
   const start = now - options.days * 24 * HOUR;
+  /** A stopped feed's history before it stopped: the run's days, and at least two weeks. */
+  const feedHistoryMs = Math.max(now - start, 14 * 24 * HOUR);
 
   const events: UnitEvent[] = [];
   const legacyOnly: LegacyOnlyDossier[] = [];
@@ -333,7 +378,12 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         break;
       }
     }
-    const agency = pick(unit.agencies ?? [{ agencyCode: `000.00.10.${unit.unitCode}`, name: '', level: '' }]);
+    const drawnAgency = pick(
+      unit.agencies ?? [{ agencyCode: `000.00.10.${unit.unitCode}`, name: '', level: '' }],
+    );
+    // A unit with the agencies fault sends every dossier from its first agency; the others stay silent.
+    const agency =
+      faultOf.get(unit.unitCode) === 'coverage_agencies' ? (unit.agencies?.[0] ?? drawnAgency) : drawnAgency;
     const dossierCode = `${agency.agencyCode}-${vnDay(start).slice(2).replaceAll('-', '')}-${String(d).padStart(6, '0')}`;
     const procedureCode = `1.00${String(1000 + Math.floor(random() * random() * 40)).padStart(4, '0')}`;
     const channel =
@@ -413,7 +463,9 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
       [9, resolveAt, '9'],
       [10, resolveAt + Math.floor(1 + random() * 24) * HOUR, '10'],
     ];
-    const sent = times.filter(([, at]) => at <= now - 60_000);
+    // A unit with the closure fault never sends an end status: its dossiers stay open past their due date.
+    const neverEnds = faultOf.get(unit.unitCode) === 'coverage_closure';
+    const sent = times.filter(([status, at]) => at <= now - 60_000 && !(neverEnds && status >= 9));
     const resolvedSent = sent.some(([status]) => status === 9);
     // Shares of the dossiers they apply to: digitised of those resolved; three in ten of those returned
     // rate, and 0.9 q of those are satisfied.
@@ -424,19 +476,28 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         ? pick([4, 5])
         : pick([1, 2, 3])
       : undefined;
+    // A unit whose feed stopped had all of its dossiers over the weeks before it stopped, nine days before
+    // the run, then none: its history shows its rhythm, and the silence since is longer than it allows. Each
+    // dossier moves back whole, by at least the nine days. Its procedures state no due date, so the dossiers
+    // it left open are not also a closure failure.
+    const stopped = faultOf.get(unit.unitCode) === 'feed_interrupted';
+    const shift = stopped
+      ? FEED_STOP_MS + Math.round((now - receivedAt) * (feedHistoryMs / (now - start) - 1))
+      : 0;
+    const due = stopped ? null : dueAt;
     intents.push({
       unitCode: unit.unitCode,
       agencyCode: agency.agencyCode,
       procedureCode,
-      receivedAt,
+      receivedAt: receivedAt - shift,
       channel,
       onlineLevel,
       fromNationalPortal,
       fee,
       paidOnlineVnd: paidOnline ? amount : undefined,
-      dueAt,
+      dueAt: due,
       supplements,
-      resolvedAt: resolvedSent ? resolveAt : undefined,
+      resolvedAt: resolvedSent ? resolveAt - shift : undefined,
       digitized,
       rating,
     });
@@ -445,12 +506,12 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         ...base,
         eventId: `${dossierCode}-${id}`,
         status,
-        occurredAt: at,
-        receivedAt,
+        occurredAt: at - shift,
+        receivedAt: receivedAt - shift,
         channel,
         onlineLevel,
         fromNationalPortal,
-        ...(dueAt === null ? { noDueDate: true } : { dueAt }),
+        ...(due === null ? { noDueDate: true } : { dueAt: due }),
       };
       // The fee is settled once, at receipt: one payment event, whose amount is the dossier's.
       if (fee && status === 2)
@@ -530,14 +591,7 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
     for (const systemId of systems)
       json(code, 'POST', '/v1/heartbeats', { systemId, sentAt: iso(now), softwareVersion: 'sim-1.0' });
     if (fault !== 'catalog_missing') {
-      json(code, 'PUT', '/v1/catalog', {
-        procedures: Array.from({ length: 40 }, (_, i) => ({
-          procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,
-          name: `Thủ tục hành chính số ${i + 1}`,
-          onlineLevel: i % 4 === 3 ? 'none' : i % 2 === 0 ? 'full' : 'partial',
-          feeBearing: i % 3 === 0,
-        })),
-      });
+      json(code, 'PUT', '/v1/catalog', { procedures: CATALOG });
     }
     const own = events.filter((e) => e.unitCode === code);
     // Out of order: each unit's events are shuffled, and a tail of older ones arrives last (a backfill).
@@ -592,9 +646,33 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
     const fault = faultOf.get(unit.unitCode) ?? null;
     const overdue = (...months: string[]): number =>
       overdueOpen(intents, unit.unitCode, (day) => months.includes(day.slice(0, 7)), today);
+    const coverage = intendedCoverage(
+      model,
+      unit.unitCode,
+      (unit.agencies ?? []).map((a) => a.agencyCode),
+      fault === 'catalog_missing' ? [] : ONLINE_PROCEDURES,
+      today,
+    );
+    // Coverage and the feed's rhythm are judged for the API's units that sent something; a legacy sender has
+    // rules of its own.
+    const judged = unit.sender === undefined && fault !== 'never_connected';
+    const stopped = judged && intendedFeedStopped(model, unit.unitCode, today, HOLIDAYS);
+    const reasons = [
+      ...(stopped ? ['dossier_feed_interrupted'] : []),
+      ...(fault === null ? [] : REASONS[fault](unit)),
+      ...(judged ? coverageReasonCodes(coverage) : []),
+    ];
     units[unit.unitCode] = {
-      status: fault === null ? 'connected' : fault === 'never_connected' ? 'never_connected' : 'partial',
-      reasons: fault === null ? [] : REASONS[fault](unit),
+      status:
+        fault === 'never_connected'
+          ? 'never_connected'
+          : stopped
+            ? 'interrupted'
+            : reasons.length === 0
+              ? 'connected'
+              : 'partial',
+      reasons,
+      coverage,
       fault,
       today: figures(model, unit.unitCode, [today], 0),
       monthToDate: figures(model, unit.unitCode, [today.slice(0, 7)], overdue(today.slice(0, 7))),

@@ -35,7 +35,8 @@ const add = (map: CounterMap, key: string, value: number): void => {
 /**
  * The counters the intents add up to, in the model's key form (`unit|period|scope|counter`), by the
  * definitions of docs/snapshots.md: received on the receipt day, resolved on the first end status's day,
- * on time when resolved by the due date with at most one supplement request, open dossiers on their due day.
+ * on time when resolved by the due date with at most one supplement request, open dossiers on their due day,
+ * and the closure counters on the due day.
  */
 export function intendedCounters(intents: readonly DossierIntent[]): CounterMap {
   const out: CounterMap = new Map();
@@ -70,6 +71,15 @@ export function intendedCounters(intents: readonly DossierIntent[]): CounterMap 
       put(day, 'satisfied', (d.rating ?? 0) >= 4 ? 1 : 0);
     } else if (d.dueAt !== null) {
       put(vnDay(d.dueAt), 'openWithDueDate', 1);
+    }
+    // Closure, on the due day: resolved by the due date plus the default grace of three days.
+    if (d.dueAt !== null) {
+      put(vnDay(d.dueAt), 'closureDue', 1);
+      put(
+        vnDay(d.dueAt),
+        'closureInGrace',
+        d.resolvedAt !== undefined && d.resolvedAt <= d.dueAt + 3 * DAY ? 1 : 0,
+      );
     }
   }
   return out;
@@ -118,6 +128,145 @@ export function intendedScore(r: ScoreInput): { scaled: number | null; measuredM
     max += points;
   }
   return { scaled: max > 0 ? (earned / max) * 100 : null, measuredMax: max };
+}
+
+/** The coverage thresholds, window and grace the shipped configuration sets (docs/operations.md). */
+export const COVERAGE_DEFAULTS = {
+  windowDays: 30,
+  graceDays: 3,
+  agencies: 0.5,
+  procedures: 0.2,
+  closure: 0.8,
+} as const;
+
+/** A share's counts, and whether the window's flow was enough to judge it (one dossier per item). */
+export interface IntendedShare {
+  numerator: number;
+  denominator: number;
+  judged: boolean;
+}
+
+export interface IntendedCoverage {
+  agencies: IntendedShare;
+  procedures: IntendedShare;
+  closure: IntendedShare;
+}
+
+const dayBefore = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10);
+
+/**
+ * A unit's coverage as docs/snapshots.md defines it, from the model's counters: its listed agencies with any
+ * counter on a day of the last 30 days; its online procedures with an online dossier in a month those days
+ * touch; its dossiers due on the 30 days ending four days before today, and of those, closed within grace.
+ * The first two are judged once the 30 days received a dossier per agency, and an online one per procedure.
+ */
+export function intendedCoverage(
+  counters: CounterMap,
+  unitCode: string,
+  agencies: readonly string[],
+  onlineProcedures: readonly string[],
+  today: string,
+): IntendedCoverage {
+  const window = Array.from({ length: COVERAGE_DEFAULTS.windowDays }, (_, i) => dayBefore(today, i));
+  const months = new Set(window.map((day) => day.slice(0, 7)));
+  const agencyActive = new Set<string>();
+  const proceduresUsed = new Set<string>();
+  const due = Array.from({ length: COVERAGE_DEFAULTS.windowDays }, (_, i) =>
+    dayBefore(today, COVERAGE_DEFAULTS.graceDays + 1 + i),
+  );
+  let closureDue = 0;
+  let closureInGrace = 0;
+  let received = 0;
+  let receivedOnline = 0;
+  for (const [key, value] of counters) {
+    const [unit, period = '', scope = '', counter] = key.split('|');
+    if (unit !== unitCode || value === 0) continue;
+    if (scope.startsWith('A#') && window.includes(period)) agencyActive.add(scope.slice(2));
+    if (counter === 'online' && months.has(period)) proceduresUsed.add(scope);
+    if (scope === 'U' && window.includes(period)) {
+      if (counter === 'received') received += value;
+      if (counter === 'receivedOnline') receivedOnline += value;
+    }
+    if (scope === 'U' && due.includes(period)) {
+      if (counter === 'closureDue') closureDue += value;
+      if (counter === 'closureInGrace') closureInGrace += value;
+    }
+  }
+  return {
+    agencies: {
+      numerator: agencies.filter((a) => agencyActive.has(a)).length,
+      denominator: agencies.length,
+      judged: received >= agencies.length,
+    },
+    procedures: {
+      numerator: onlineProcedures.filter((p) => proceduresUsed.has(p)).length,
+      denominator: onlineProcedures.length,
+      judged: receivedOnline >= onlineProcedures.length,
+    },
+    closure: { numerator: closureInGrace, denominator: closureDue, judged: true },
+  };
+}
+
+/** The coverage reasons a unit's shares call for, in the order the pipeline lists them. */
+export function coverageReasonCodes(coverage: IntendedCoverage): string[] {
+  const low = (share: IntendedShare, threshold: number): boolean =>
+    share.judged && share.denominator > 0 && share.numerator / share.denominator < threshold;
+  return [
+    ...(low(coverage.agencies, COVERAGE_DEFAULTS.agencies) ? ['coverage_agencies_low'] : []),
+    ...(low(coverage.procedures, COVERAGE_DEFAULTS.procedures) ? ['coverage_procedures_low'] : []),
+    ...(low(coverage.closure, COVERAGE_DEFAULTS.closure) ? ['coverage_closure_low'] : []),
+  ];
+}
+
+/** The shipped feed-rhythm rule (docs/operations.md): four weeks, five active working days, 2 × gap, at least 3. */
+export const RHYTHM_DEFAULTS = { lookbackDays: 28, minActiveDays: 5, multiplier: 2, minSilentWorkingDays: 3 };
+
+/**
+ * Whether a unit's feed stopped past its own rhythm by today, written out from the rule's words: over the 28
+ * days before today, the working days (not Saturday, Sunday or a holiday) with dossiers received or resolved;
+ * at least five of them; the working days since the last day with dossiers; more than the larger of 3 and
+ * twice the longest run of working days without dossiers between two days with them. Today with dossiers is
+ * no silence.
+ */
+export function intendedFeedStopped(
+  counters: CounterMap,
+  unitCode: string,
+  today: string,
+  holidays: readonly string[],
+): boolean {
+  const activeOn = (day: string): boolean =>
+    (counters.get(`${unitCode}|${day}|U|received`) ?? 0) > 0 ||
+    (counters.get(`${unitCode}|${day}|U|resolved`) ?? 0) > 0;
+  const working = (day: string): boolean => {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    return weekday !== 0 && weekday !== 6 && !holidays.includes(day);
+  };
+  if (activeOn(today)) return false;
+  const days = Array.from({ length: RHYTHM_DEFAULTS.lookbackDays }, (_, i) =>
+    dayBefore(today, RHYTHM_DEFAULTS.lookbackDays - i),
+  );
+  let last = -1;
+  days.forEach((day, i) => {
+    if (activeOn(day)) last = i;
+  });
+  if (last < 0) return false;
+  const before = days.slice(0, last + 1);
+  if (before.filter((d) => activeOn(d) && working(d)).length < RHYTHM_DEFAULTS.minActiveDays) return false;
+  let longest = 0;
+  let run = 0;
+  let seen = false;
+  for (const day of before) {
+    if (activeOn(day)) {
+      if (seen) longest = Math.max(longest, run);
+      seen = true;
+      run = 0;
+    } else if (seen && working(day)) run++;
+  }
+  const silent = days.slice(last + 1).filter(working).length;
+  return (
+    silent > Math.max(RHYTHM_DEFAULTS.minSilentWorkingDays, Math.ceil(RHYTHM_DEFAULTS.multiplier * longest))
+  );
 }
 
 export const DAY_MS = DAY;

@@ -50,6 +50,18 @@ function reportedDay(date: string, item: Item): UnitData['dailyTotals'][number] 
   };
 }
 
+/** An online-services item: a procedure's online dossiers by month of its year (`MM` → count). */
+function serviceOf(item: Item): UnitData['services'][number] {
+  return {
+    procedureCode: String(item.sk),
+    months: Object.fromEntries(
+      Object.entries(item)
+        .filter(([name, value]) => /^m\d\d$/.test(name) && typeof value === 'number')
+        .map(([name, value]) => [name.slice(1), Number(value)]),
+    ),
+  };
+}
+
 /** Agency items of a counter partition (`A#<agency>`), optionally only some agencies. */
 function agencyRows(
   items: Item[],
@@ -65,7 +77,8 @@ function agencyRows(
 /**
  * Reads what one unit's evaluation needs with a fixed number of requests per unit: two BatchGetItem calls
  * (the day series, the months, the feed and the catalogue), one Query per day or month partition of agency
- * counters, and one each for heartbeats, self-reported totals and online services. Pending deltas are folded
+ * counters, and one each for heartbeats, self-reported totals and online services (two when the coverage
+ * window reaches into the previous year). Pending deltas are folded
  * first, so the counters are complete.
  */
 export class DynamoEvaluationReader implements EvaluationReadPort {
@@ -121,14 +134,17 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
       pk: keys.counterPartition(unitCode, month),
       sk: keys.unitSort,
     }));
-    const [items, heartbeats, totals, services, agencyDays, agencyMonths] = await Promise.all([
-      this.batchGet([...dayKeys, ...monthKeys, keys.feed(unitCode), keys.catalog(unitCode)]),
-      this.query(keys.heartbeatPartition(unitCode)),
-      this.query(keys.dailyTotalsPartition(unitCode), [plan.totalsFrom, plan.totalsTo]),
-      this.query(keys.servicePartition(unitCode, plan.year)),
-      Promise.all(plan.agencyDays.map((day) => this.query(keys.counterPartition(unitCode, day)))),
-      Promise.all(plan.agencyMonths.map((month) => this.query(keys.counterPartition(unitCode, month)))),
-    ]);
+    const [items, heartbeats, totals, services, servicesBefore, agencyDays, agencyMonths] = await Promise.all(
+      [
+        this.batchGet([...dayKeys, ...monthKeys, keys.feed(unitCode), keys.catalog(unitCode)]),
+        this.query(keys.heartbeatPartition(unitCode)),
+        this.query(keys.dailyTotalsPartition(unitCode), [plan.totalsFrom, plan.totalsTo]),
+        this.query(keys.servicePartition(unitCode, plan.year)),
+        plan.servicesYearBefore ? this.query(keys.servicePartition(unitCode, plan.servicesYearBefore)) : [],
+        Promise.all(plan.agencyDays.map((day) => this.query(keys.counterPartition(unitCode, day)))),
+        Promise.all(plan.agencyMonths.map((month) => this.query(keys.counterPartition(unitCode, month)))),
+      ],
+    );
     const byKey = new Map(items.map((item) => [`${item.pk}|${item.sk}`, item]));
     const get = (key: { pk: string; sk: string }): Item | undefined => byKey.get(`${key.pk}|${key.sk}`);
     const series = (periods: string[]): Map<string, CounterValues> =>
@@ -154,14 +170,8 @@ export class DynamoEvaluationReader implements EvaluationReadPort {
       unitMonths: series(plan.unitMonths),
       agencyDays: byAgency(agencyDays, plan.agencyDays),
       agencyMonths: byAgency(agencyMonths, plan.agencyMonths),
-      services: services.map((item) => ({
-        procedureCode: String(item.sk),
-        months: Object.fromEntries(
-          Object.entries(item)
-            .filter(([name, value]) => /^m\d\d$/.test(name) && typeof value === 'number')
-            .map(([name, value]) => [name.slice(1), Number(value)]),
-        ),
-      })),
+      services: services.map(serviceOf),
+      ...(plan.servicesYearBefore ? { servicesYearBefore: servicesBefore.map(serviceOf) } : {}),
     };
     await this.asOf(unitCode, plan, data);
     return data;

@@ -50,6 +50,34 @@ const complianceCriteria = z.object({
     absoluteTolerance: z.number().nonnegative(),
     lookbackDays: z.number().int().positive(),
   }),
+  /**
+   * "Comprehensive" (toàn diện): over the last `windowDays`, the share of the registry's agencies that sent
+   * dossiers, of the catalogue's online procedures that had an online dossier, and of the dossiers due in the
+   * window (once their grace has passed) that reached an end status in time. A share below its `minShare`
+   * fails; a share with nothing to measure (null) does not. The agencies' and the procedures' shares are
+   * judged only once the window's flow gives each of them `minDossiersPerItem` dossiers on average (received
+   * dossiers per agency, online ones per online procedure): below that, too little flow is the feed's
+   * criterion, not coverage's.
+   */
+  /**
+   * A feed on the API that was active (`minActiveDays` working days with dossiers over the `lookbackDays`
+   * before its silence) is interrupted once it has had no dossier for more working days than the larger of
+   * `minSilentWorkingDays` and `multiplier` times its longest gap over that lookback. Weekends and
+   * `calendar.holidays` are not working days.
+   */
+  feedRhythm: z.object({
+    lookbackDays: z.number().int().min(7).max(89),
+    minActiveDays: z.number().int().min(1),
+    multiplier: z.number().positive(),
+    minSilentWorkingDays: z.number().int().min(1),
+  }),
+  coverage: z.object({
+    windowDays: z.number().int().min(1).max(60),
+    minDossiersPerItem: z.number().nonnegative(),
+    agencies: z.object({ minShare: rate }),
+    procedures: z.object({ minShare: rate }),
+    closure: z.object({ minShare: rate }),
+  }),
 });
 
 /**
@@ -98,6 +126,8 @@ export const settingsSchema = z.object({
    */
   lifecycle: z.object({ retiredUnitCodes: z.enum(['remap', 'reject']) }),
   time: z.object({ zone: z.string(), utcOffsetMinutes: z.number().int() }),
+  /** Public holidays (Vietnam's days, `YYYY-MM-DD`), Tết among them: not working days for a feed's rhythm. */
+  calendar: z.object({ holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)) }),
   dossier: z.object({
     receivedStatuses: z.array(z.number().int().min(1).max(10)),
     resolvedStatuses: z.array(z.number().int().min(1).max(10)),
@@ -110,6 +140,11 @@ export const settingsSchema = z.object({
     supplementStatuses: z.array(z.number().int().min(1).max(10)).default([5]),
     /** Statuses that end a dossier without a resolution: it is no longer open, so never overdue. */
     closedStatuses: z.array(z.number().int().min(1).max(10)).default([7, 8]),
+    /**
+     * A dossier is closed in time (the coverage's closure share) when its first end status comes at most this
+     * many days after its due date. It is part of the counters, so a change counts from the next rebuild.
+     */
+    closureGraceDays: z.number().int().min(0).max(29).default(3),
     /**
      * The on-time rate's denominator: resolved dossiers with a due date only, or those plus dossiers still
      * open past their due date, so that a unit cannot improve its rate by holding late files back.
@@ -126,6 +161,15 @@ export const settingsSchema = z.object({
         catalog: complianceCriteria.shape.catalog.partial().optional(),
         stability: complianceCriteria.shape.stability.partial().optional(),
         reconciliation: complianceCriteria.shape.reconciliation.partial().optional(),
+        feedRhythm: complianceCriteria.shape.feedRhythm.partial().optional(),
+        /** The thresholds only: the window is the same for every unit, so one read plan serves them all. */
+        coverage: z
+          .object({
+            agencies: complianceCriteria.shape.coverage.shape.agencies.optional(),
+            procedures: complianceCriteria.shape.coverage.shape.procedures.optional(),
+            closure: complianceCriteria.shape.coverage.shape.closure.optional(),
+          })
+          .optional(),
         legacy: z
           .object({
             feedRhythm: legacyCriteria.shape.feedRhythm.partial().optional(),

@@ -86,6 +86,47 @@ const message = z.object({ vi: z.string(), en: z.string() });
 export const connectionStatuses = ['connected', 'partial', 'interrupted', 'never_connected'] as const;
 export type ConnectionStatus = (typeof connectionStatuses)[number];
 
+const coverageShareSchema = z.object({
+  value: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .meta({ description: 'numerator / denominator; null when the denominator is 0.' }),
+  numerator: z.number().int().nonnegative(),
+  denominator: z.number().int().nonnegative(),
+  threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .meta({ description: 'The least share that passes (compliance.coverage.*.minShare).' }),
+  missing: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'The agency or procedure codes that are missing, the first 20 of them.' }),
+});
+
+export const coverageSchema = z
+  .object({
+    from: z.string().meta({ description: 'The first day of the window (Vietnam time), included.' }),
+    to: z.string().meta({ description: 'The last day of the window: the evaluation’s day.' }),
+    agencies: coverageShareSchema.meta({
+      description: 'Agencies listed in the registry with any dossier counted in the window, of those listed.',
+    }),
+    procedures: coverageShareSchema.meta({
+      description:
+        'Online procedures of the catalogue with an online dossier in a month the window touches, of those procedures.',
+    }),
+    closure: coverageShareSchema.extend({ from: z.string(), to: z.string() }).meta({
+      description:
+        'Dossiers due from `from` to `to` (days whose grace has passed) that reached an end status by the due date plus dossier.closureGraceDays, of the dossiers due then.',
+    }),
+  })
+  .meta({
+    description: 'The "comprehensive" criterion (compliance.coverage), published even where it passes.',
+  });
+export type CoverageFigures = z.infer<typeof coverageSchema>;
+
 export const connectionSchema = z.object({
   status: z.enum(connectionStatuses).meta({
     description:
@@ -122,11 +163,12 @@ export const connectionSchema = z.object({
         .meta({ description: 'The legacy sender profile the unit was judged as; null for the API.' }),
       applied: z.array(z.string()).meta({
         description:
-          'The criteria applied: heartbeat, dossier_feed, catalog, reconciliation for the API; feed_rhythm, catalog or observed_catalog, and reconciliation or reconciliation_optional for a legacy sender.',
+          'The criteria applied: heartbeat, dossier_feed, catalog, reconciliation, coverage and feed_rhythm for the API; feed_rhythm, catalog or observed_catalog, and reconciliation or reconciliation_optional for a legacy sender.',
         examples: [['feed_rhythm', 'observed_catalog', 'reconciliation_optional']],
       }),
     })
     .optional(),
+  coverage: coverageSchema.optional(),
 });
 
 export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_reported'])).meta({

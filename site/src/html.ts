@@ -8,7 +8,13 @@ export const esc = (text: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-export type MissingReason = 'na_rate' | 'na_score' | 'na_group' | 'na_value' | 'na_not_evaluated';
+export type MissingReason =
+  | 'na_rate'
+  | 'na_score'
+  | 'na_group'
+  | 'na_value'
+  | 'na_not_evaluated'
+  | 'na_coverage';
 
 /**
  * A figure that does not apply is a dash, not a sentence: the explanation is its title (on hover) and

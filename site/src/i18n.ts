@@ -130,6 +130,24 @@ const vi = {
   fix_reconciliation_missing: 'Gửi số liệu tổng hợp hằng ngày để đối soát (POST /v1/daily-totals).',
   fix_reconciliation_mismatch:
     'Số liệu tự báo lệch với hồ sơ đã gửi: gửi bù hồ sơ còn thiếu hoặc sửa số liệu tổng hợp.',
+  coverage: 'Mức độ kết nối toàn diện',
+  coverageWindow: 'Trong các ngày',
+  cov_agencies: 'Cơ quan có gửi hồ sơ',
+  cov_procedures: 'Thủ tục trực tuyến có hồ sơ trực tuyến',
+  cov_closure: 'Hồ sơ đến hạn có trạng thái kết thúc trong hạn cộng thời gian gia hạn',
+  coverageCriterion: 'Tiêu chí',
+  coverageShare: 'Tỷ lệ',
+  coverageCounts: 'Đạt / tổng số',
+  coverageThreshold: 'Mức tối thiểu',
+  coverageResult: 'Kết quả',
+  coverageNotJudged: 'Chưa đủ số liệu để đánh giá',
+  na_coverage: 'Chưa đủ số liệu để tính tỷ lệ này trong kỳ',
+  fix_coverage_agencies_low:
+    'Nhiều cơ quan của đơn vị chưa gửi hồ sơ nào: kết nối hệ thống của các cơ quan được nêu ở trên.',
+  fix_coverage_procedures_low:
+    'Nhiều thủ tục trực tuyến trong danh mục chưa có hồ sơ trực tuyến: kiểm tra việc gửi hồ sơ của các thủ tục được nêu, hoặc cập nhật mức độ trực tuyến trong danh mục.',
+  fix_coverage_closure_low:
+    'Nhiều hồ sơ đã quá hạn mà chưa có trạng thái kết thúc: gửi trạng thái kết thúc (trả kết quả, rút, dừng) của các hồ sơ đã xử lý xong.',
   fix_other: 'Xem lý do ở trên và liên hệ đơn vị vận hành.',
   skip: 'Bỏ qua đến nội dung',
   loading: 'Đang tải…',
@@ -267,6 +285,24 @@ const en: Strings = {
   fix_reconciliation_missing: 'Send the daily totals for reconciliation (POST /v1/daily-totals).',
   fix_reconciliation_mismatch:
     'The self-reported totals differ from the dossiers sent: resend the missing dossiers or correct the totals.',
+  coverage: 'How comprehensive the connection is',
+  coverageWindow: 'Over the days',
+  cov_agencies: 'Agencies that sent dossiers',
+  cov_procedures: 'Online procedures with an online dossier',
+  cov_closure: 'Dossiers due that reached an end status by their due date plus the grace',
+  coverageCriterion: 'Criterion',
+  coverageShare: 'Share',
+  coverageCounts: 'Counted / total',
+  coverageThreshold: 'Minimum',
+  coverageResult: 'Result',
+  coverageNotJudged: 'Not enough data to judge',
+  na_coverage: 'Not enough data in the period to compute this share',
+  fix_coverage_agencies_low:
+    'Many of the unit’s agencies sent no dossier: connect the systems of the agencies named above.',
+  fix_coverage_procedures_low:
+    'Many online procedures of the catalogue had no online dossier: check how the procedures named are sent, or correct their online level in the catalogue.',
+  fix_coverage_closure_low:
+    'Many dossiers are past their due date without an end status: send the end status (result, withdrawal, stop) of the dossiers that are done.',
   fix_other: 'See the reasons above and contact the operators.',
   skip: 'Skip to content',
   loading: 'Loading…',

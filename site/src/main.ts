@@ -83,6 +83,27 @@ function fixFor(code: string): string {
   return `${known ? esc(text) : L('fix_other')}${system ? ` <code>${esc(system)}</code>.` : ''}`;
 }
 
+/** The coverage shares, published even where they pass: what is counted, of how many, against what minimum. */
+function coverageSection(coverage: NonNullable<UnitRow['connection']['coverage']>): string {
+  const rows = (['agencies', 'procedures', 'closure'] as const)
+    .map((name) => {
+      const share = coverage[name];
+      const result =
+        share.value === null
+          ? L('coverageNotJudged')
+          : share.value >= share.threshold - 1e-12
+            ? L('met')
+            : L('notMet');
+      return `<tr data-test="coverage-${name}"><th scope="row">${L(`cov_${name}`)}${name === 'closure' ? ` <small>(${esc(coverage.closure.from)} – ${esc(coverage.closure.to)})</small>` : ''}</th><td class="num">${pct(share.value, lang, 'na_coverage')}</td><td class="num">${num(share.numerator, lang)} / ${num(share.denominator, lang)}</td><td class="num">${esc(formatPercent(share.threshold, lang))}</td><td>${result}</td></tr>`;
+    })
+    .join('');
+  return `<section aria-labelledby="coverage-heading" data-test="coverage">
+      <h2 id="coverage-heading">${L('coverage')}</h2>
+      <p>${L('coverageWindow')} ${esc(coverage.from)} – ${esc(coverage.to)}</p>
+      <div class="scroll"><table><caption class="sr-only">${L('coverage')}</caption><thead><tr><th scope="col">${L('coverageCriterion')}</th><th scope="col">${L('coverageShare')}</th><th scope="col">${L('coverageCounts')}</th><th scope="col">${L('coverageThreshold')}</th><th scope="col">${L('coverageResult')}</th></tr></thead><tbody>${rows}</tbody></table></div>
+    </section>`;
+}
+
 const COLUMNS: [SortKey, StringKey][] = [
   ['unitCode', 'code'],
   ['name', 'name'],
@@ -265,6 +286,7 @@ async function renderUnit(code: string): Promise<void> {
       <h2 id="fixes-heading">${L('fixes')}</h2>
       ${row.connection.reasons.length === 0 ? `<p>${L('nothingToFix')}</p>` : `<ol class="fixes">${row.connection.reasons.map((r) => `<li>${fixFor(r.code)}</li>`).join('')}</ol>`}
     </section>
+    ${row.connection.coverage ? coverageSection(row.connection.coverage) : ''}
     <div class="tiles">
       ${unitTile('u-online', L('onlineRate'), pct(y.onlineRate, lang), periodLabel)}
       ${unitTile('u-full', L('fullOnlineRate'), pct(y.fullOnlineRate, lang), periodLabel)}

@@ -108,6 +108,11 @@ const ENGLISH = [
   'year',
   'map',
   'score',
+  'agencies',
+  'procedures',
+  'coverage',
+  'share',
+  'minimum',
   'null',
   'undefined',
   'NaN',
@@ -302,6 +307,48 @@ describe('the dashboard views in headless Chromium', () => {
     expect(await page.locator('[data-test="procedures"]').textContent()).toContain(
       'chưa có số liệu theo từng thủ tục',
     );
+    await page.close();
+  });
+
+  it('shows the unit’s coverage shares, passing, not judged and failing, in Vietnamese and in English', async () => {
+    const fixture = snapshotFixture();
+    const connected = fixture.latest.units.find((u) => u.connection.status === 'connected');
+    const page = await open(fixture, `/#/unit/${connected?.unitCode}`);
+    const cells = async (name: string) =>
+      (await page.locator(`[data-test="coverage-${name}"] td`).allTextContents()).map((c) => c.trim());
+    expect(await cells('agencies')).toEqual([
+      formatPercent(5 / 6, 'vi'),
+      '5 / 6',
+      formatPercent(0.5, 'vi'),
+      'đạt',
+    ]);
+    expect(await cells('procedures')).toEqual([
+      '—',
+      '3 / 30',
+      formatPercent(0.2, 'vi'),
+      'Chưa đủ số liệu để đánh giá',
+    ]);
+    expect(await cells('closure')).toEqual([
+      formatPercent(0.75, 'vi'),
+      '3 / 4',
+      formatPercent(0.8, 'vi'),
+      'chưa đạt',
+    ]);
+    expect(await page.locator('[data-test="coverage-closure"] th').textContent()).toContain(
+      '2026-10-16 – 2026-11-14',
+    );
+    await page.click('button.lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.locator('[data-test="coverage"] h2').textContent()).toBe(
+      'How comprehensive the connection is',
+    );
+    expect(await cells('procedures')).toEqual([
+      '—',
+      '3 / 30',
+      formatPercent(0.2, 'en'),
+      'Not enough data to judge',
+    ]);
+    await page.click('button.lang');
     await page.close();
   });
 

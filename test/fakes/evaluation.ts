@@ -84,14 +84,16 @@ export class InMemoryEvaluationReader implements EvaluationReadPort {
         periods.map((period) => [period, new Map(byAgency.map(([agency]) => [agency, sum(agency, period)]))]),
       );
     const signals = this.signals.get(unitCode);
-    const services = [...(this.services.get(unitCode) ?? new Map<string, Map<string, number>>())].map(
-      ([procedureCode, months]) => ({
-        procedureCode,
-        months: Object.fromEntries(
-          [...months].filter(([month]) => month.startsWith(`${plan.year}-`)).map(([m, n]) => [m.slice(5), n]),
-        ),
-      }),
-    );
+    const servicesOf = (year: string) =>
+      [...(this.services.get(unitCode) ?? new Map<string, Map<string, number>>())].map(
+        ([procedureCode, months]) => ({
+          procedureCode,
+          months: Object.fromEntries(
+            [...months].filter(([month]) => month.startsWith(`${year}-`)).map(([m, n]) => [m.slice(5), n]),
+          ),
+        }),
+      );
+    const services = servicesOf(plan.year);
     return {
       heartbeats: new Map(signals?.heartbeats ?? []),
       lastDossierEventAt: signals?.lastDossierEventAt,
@@ -104,6 +106,7 @@ export class InMemoryEvaluationReader implements EvaluationReadPort {
       agencyDays: perAgency(plan.agencyDays),
       agencyMonths: perAgency(plan.agencyMonths),
       services,
+      ...(plan.servicesYearBefore ? { servicesYearBefore: servicesOf(plan.servicesYearBefore) } : {}),
     };
   }
 }

@@ -126,6 +126,22 @@ const STATUSES = [
   'interrupted',
   'never_connected',
 ] as const;
+/** One share of each kind: passing, not judged (too little flow), and failing. */
+const COVERAGE: NonNullable<UnitRow['connection']['coverage']> = {
+  from: '2026-10-20',
+  to: '2026-11-18',
+  agencies: { value: 5 / 6, numerator: 5, denominator: 6, threshold: 0.5, missing: ['000.40.15.H01'] },
+  procedures: { value: null, numerator: 3, denominator: 30, threshold: 0.2, missing: [] },
+  closure: {
+    value: 0.75,
+    numerator: 3,
+    denominator: 4,
+    threshold: 0.8,
+    from: '2026-10-16',
+    to: '2026-11-14',
+  },
+};
+
 const REASONS: Record<string, { code: string; message: { vi: string; en: string } }[]> = {
   connected: [],
   partial: [
@@ -228,6 +244,7 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
           lastDossierEventAt: empty ? null : asOf,
           catalogSyncedAt: empty ? null : asOf,
           alertsHeld: null,
+          ...(empty ? {} : { coverage: COVERAGE }),
         },
         kpis,
         targets: {

@@ -218,6 +218,90 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(row?.score.notEvaluated).toBe('not_connected');
   });
 
+  it('measures coverage: silent agencies and dossiers never closed make a unit partial, and every share is published', async () => {
+    const DAY = 24 * HOUR;
+    const agencies = (code: string) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        agencyCode: `000.00.${10 + i}.${code}`,
+        name: `Sở ${i + 1}`,
+        level: 'province-department',
+      }));
+    const w = await world([
+      unit('H50', { agencies: agencies('H50') }),
+      unit('H51', { agencies: agencies('H51') }),
+      unit('H52'),
+    ]);
+    for (const code of ['H50', 'H51', 'H52']) await connect(w, code, T0);
+    // H51's dossiers come from three of its six agencies, exactly the default minimum of half.
+    for (const agencyCode of ['000.00.11.H51', '000.00.12.H51'])
+      await w.dossierEvents('H51', T0 - 2 * HOUR, 0, 1, {
+        agencyCode,
+        eventId: agencyCode,
+        dossierCode: agencyCode,
+      });
+    // H52 received three dossiers due ten days ago, and never sent an end status for any of them.
+    await w.dossierEvents('H52', T0 - 12 * DAY, 0, 3, { dueAt: T0 - 10 * DAY });
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    const row = (code: string) => snapshot.units.find((u) => u.unitCode === code);
+    expect(row('H50')?.connection.status).toBe('partial');
+    expect(row('H50')?.connection.reasons.map((r) => [r.code, r.message.en])).toEqual([
+      [
+        'coverage_agencies_low',
+        'Only 1/6 agencies (16.7%) sent dossiers in 30 days, below 50.0%; silent: 000.00.11.H50, 000.00.12.H50, 000.00.13.H50, 000.00.14.H50, 000.00.15.H50.',
+      ],
+    ]);
+    expect(row('H51')?.connection).toMatchObject({
+      status: 'connected',
+      coverage: { agencies: { value: 0.5, numerator: 3, denominator: 6, threshold: 0.5 } },
+    });
+    expect(row('H52')?.connection.status).toBe('partial');
+    expect(row('H52')?.connection.reasons.map((r) => r.code)).toEqual(['coverage_closure_low']);
+    expect(row('H52')?.connection.coverage).toMatchObject({
+      from: '2026-10-25',
+      to: '2026-11-23',
+      agencies: { value: null, denominator: 0 },
+      closure: {
+        value: 0,
+        numerator: 0,
+        denominator: 3,
+        threshold: 0.8,
+        from: '2026-10-21',
+        to: '2026-11-19',
+      },
+    });
+    expect((await w.unitFile('H52')).unit.connection.coverage?.closure.denominator).toBe(3);
+  });
+
+  it('marks a unit interrupted when its dossier feed stops past its own rhythm while heartbeats go on', async () => {
+    const w = await world([unit('H60'), unit('H61')]);
+    // Dossiers on every working day of November from the 2nd, until Monday the 16th for H60 and Tuesday
+    // the 17th for H61; by Monday the 23rd that is four silent working days, and three.
+    const working = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17];
+    for (const [code, last] of [
+      ['H60', 16],
+      ['H61', 17],
+    ] as const) {
+      await w.heartbeat(code, 'core', T0 - 60_000);
+      await w.catalog(code, T0 - HOUR, ['full']);
+      for (const day of working.filter((d) => d <= last))
+        await w.dossierEvents(code, Date.parse(`2026-11-${String(day).padStart(2, '0')}T03:00:00Z`), 1, 1);
+    }
+    await evaluate(w.deps(T0));
+    const snapshot = await w.latest();
+    const row = (code: string) => snapshot.units.find((u) => u.unitCode === code)?.connection;
+    expect(row('H60')?.status).toBe('interrupted');
+    expect(row('H60')?.reasons.map((r) => r.code)).toEqual([
+      'dossier_feed_interrupted',
+      'dossier_feed_silent',
+    ]);
+    expect(row('H60')?.reasons[0]?.message.en).toContain('no dossier since 2026-11-16 (4 working days)');
+    expect([row('H61')?.status, row('H61')?.reasons.map((r) => r.code)]).toEqual([
+      'partial',
+      ['dossier_feed_silent'],
+    ]);
+  });
+
   it('marks a unit interrupted when a connected unit loses every heartbeat, and alerts once per change', async () => {
     const w = await world([unit('H10')]);
     await connect(w, 'H10', T0);

@@ -61,17 +61,31 @@ describe('a configuration change never breaks exact counting', () => {
   it('subtracts what was counted, not a recomputation under the new time zone', async () => {
     const store = new MemoryDossierStore();
     await count(store, [resolved], inZone(420));
-    expect([...totals(store).keys()]).toEqual(['2026-11-23|000.00.53.H48']);
+    // Received and resolved on the 23rd in Vietnam, due (the closure counters' day) on the 24th.
+    expect([...totals(store).keys()]).toEqual(['2026-11-23|000.00.53.H48', '2026-11-24|000.00.53.H48']);
     await count(
       store,
       [{ ...resolved, eventId: 'e9-rated', satisfaction: 5, occurredAt: RECEIVED + 120_000 }],
       inZone(0),
     );
     const after = totals(store);
-    expect([...after.keys()]).toEqual(['2026-11-22|000.00.53.H48']);
+    expect([...after.keys()].sort()).toEqual(['2026-11-22|000.00.53.H48', '2026-11-23|000.00.53.H48']);
     const cell = after.get('2026-11-22|000.00.53.H48') ?? {};
     expect(cell).toMatchObject({ received: 1, resolved: 1, rated: 1, satisfied: 1 });
     for (const value of Object.values(cell)) expect(value).toBeGreaterThan(0);
+  });
+
+  it('subtracts what was counted when the closure grace changes', async () => {
+    const store = new MemoryDossierStore();
+    const late = { ...resolved, occurredAt: RECEIVED + 86_400_000 + 3_600_000 };
+    await count(store, [late], { ...base, rules: { ...base.rules, closureGraceDays: 1 } });
+    await count(store, [{ ...late, eventId: 'e9-rated', satisfaction: 5, occurredAt: late.occurredAt + 1 }], {
+      ...base,
+      rules: { ...base.rules, closureGraceDays: 0 },
+    });
+    const cells = [...totals(store).values()];
+    expect(cells.reduce((sum, cell) => sum + (cell.closureDue ?? 0), 0)).toBe(1);
+    expect(cells.reduce((sum, cell) => sum + (cell.closureInGrace ?? 0), 0)).toBe(0);
   });
 
   it('subtracts what was counted when the satisfaction threshold changes', async () => {

@@ -5,10 +5,9 @@ import { PROBLEMS } from '../../shared/runtime/problem.ts';
 import { refusalReasons } from '../../shared/schemas/me.ts';
 
 const guide = readFileSync(new URL('../../docs/integrating.md', import.meta.url), 'utf8');
-const compliance = readFileSync(
-  new URL('../../shared/domain/evaluation/compliance.ts', import.meta.url),
-  'utf8',
-);
+const compliance = ['compliance.ts', 'coverage.ts', 'feed-rhythm.ts']
+  .map((file) => readFileSync(new URL(`../../shared/domain/evaluation/${file}`, import.meta.url), 'utf8'))
+  .join('\n');
 
 describe('docs/integrating.md', () => {
   it('has an anchor for every problem type the API sends, and the OpenAPI document links to it', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intendedScores, qualityFor, SEED_FIGURES, TOLERANCE } from '../../simulator/calibration.ts';
 import { demoRegistry } from '../../simulator/registry.ts';
-import { planSimulation, SCALES } from '../../simulator/simulate.ts';
+import { DEFAULT_FAULTS, planSimulation, SCALES } from '../../simulator/simulate.ts';
 import { intendedScore } from '../../simulator/truth.ts';
 
 /** The default scenario, `emc simulate` with no flags, on a fixed clock. */
@@ -26,6 +26,34 @@ const scored = (kind: string) =>
 describe('the default scenario reproduces the seed articles’ figures', () => {
   it('has 67 of 83 units fully connected', () => {
     expect([truth.connected, truth.registered]).toEqual([SEED_FIGURES.connected, SEED_FIGURES.registered]);
+  });
+
+  it('says which unit fails for which reason: the 16 others spread over the faults, each with its own reasons', () => {
+    const expected: Record<string, [string, string[]]> = {
+      never_connected: ['never_connected', ['no_data_ever']],
+      heartbeat_missing: ['partial', ['heartbeat_missing:portal']],
+      feed_interrupted: ['interrupted', ['dossier_feed_interrupted']],
+      catalog_missing: ['partial', ['catalog_missing']],
+      coverage_agencies: ['partial', ['coverage_agencies_low']],
+      coverage_closure: ['partial', ['coverage_closure_low']],
+      reconciliation_unreported: ['partial', ['reconciliation_unreported']],
+      reconciliation_mismatch: ['partial', ['reconciliation_mismatch']],
+    };
+    const spread: Record<string, number> = {};
+    for (const u of Object.values(truth.units)) {
+      if (u.fault === null) {
+        expect([u.status, u.reasons]).toEqual(['connected', []]);
+        continue;
+      }
+      spread[u.fault] = (spread[u.fault] ?? 0) + 1;
+      expect({ fault: u.fault, status: u.status, reasons: u.reasons }).toEqual({
+        fault: u.fault,
+        status: expected[u.fault]?.[0],
+        reasons: expected[u.fault]?.[1],
+      });
+    }
+    expect(spread).toEqual(DEFAULT_FAULTS);
+    expect(Object.values(spread).reduce((a, b) => a + b, 0)).toBe(16);
   });
 
   it('receives 38.5% of dossiers online nationally, within one point', () => {

@@ -22,6 +22,8 @@ export const COUNTERS = [
   'satisfied', // … rated at or above the satisfied threshold
   'resultByPost', // dossiers received whose result is delivered by post (cohort: day of receipt)
   'openWithDueDate', // dossiers received, still open, with a due date (cohort: due day)
+  'closureDue', // dossiers received with a due date, not withdrawn or stopped unresolved (cohort: due day)
+  'closureInGrace', // … of those, first end status by the due date plus the closure grace (cohort: due day)
 ] as const;
 
 export type CounterName = (typeof COUNTERS)[number];

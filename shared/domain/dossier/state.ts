@@ -79,6 +79,8 @@ export interface DossierRules {
   supplementStatuses?: readonly number[];
   /** Default [7, 8]: withdrawn by the citizen, processing stopped. */
   closedStatuses?: readonly number[];
+  /** Default 3: days after its due date within which a dossier's first end status still closes it in time. */
+  closureGraceDays?: number;
 }
 
 function compareKeys(a: EventKey, b: EventKey): number {
@@ -217,6 +219,22 @@ function ratingOf(state: DossierState): number | undefined {
 }
 
 /**
+ * A dossier's share of the closure counters, on its due day: every dossier with a due date that was not
+ * withdrawn or stopped before an end status, and, of those, whether its first end status came by the due date
+ * plus the grace. One withdrawn without a resolution has no end time to judge, so it is in neither.
+ */
+function closureOf(
+  state: DossierState,
+  due: number | null | undefined,
+  rules: DossierRules,
+): CounterValues | undefined {
+  if (typeof due !== 'number') return undefined;
+  if (!state.resolution && state.closed) return undefined;
+  const limit = due + (rules.closureGraceDays ?? 3) * 86_400_000;
+  return { closureDue: 1, closureInGrace: state.resolution && state.resolution.resolvedAt <= limit ? 1 : 0 };
+}
+
+/**
  * A dossier's share of every counter. Nothing counts until the dossier is known to be received. A dossier
  * still open with a due date counts `openWithDueDate` on its due day, so "open and overdue as of a time" is
  * the sum of that counter over the days before it.
@@ -270,6 +288,9 @@ export function contributions(
   } else if (typeof due === 'number' && !state.closed) {
     cells.push({ agencyCode: receipt.agencyCode, day: dayOf(due), values: { openWithDueDate: 1 } });
   }
+  const closure = closureOf(state, due, rules);
+  if (closure && typeof due === 'number')
+    cells.push({ agencyCode: receipt.agencyCode, day: dayOf(due), values: closure });
   const result: Contributions = { cells: cells.filter((cell) => !isZero(cell.values)) };
   if (online) result.onlineService = { procedureCode: receipt.procedureCode, month: receivedDay.slice(0, 7) };
   return result;

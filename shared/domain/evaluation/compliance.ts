@@ -1,6 +1,7 @@
 import type { Settings } from '../../config/settings.ts';
 import type { SenderProfileName } from '../../schemas/legacy-emc.ts';
 import type { ConnectionStatus } from '../../schemas/snapshot.ts';
+import type { Coverage } from './coverage.ts';
 import { evaluateLegacyConnection } from './legacy-compliance.ts';
 import { type ReportedDay, reconciliationReasons } from './reconciliation-rule.ts';
 
@@ -44,6 +45,8 @@ export interface ConnectionResult {
   reasons: Reason[];
   /** Which criteria were applied, for the unit's row. */
   criteria: { sender: SenderProfileName | null; applied: string[] };
+  /** The coverage shares (`coverage.ts`), published whether or not they were judged. */
+  coverage?: Coverage;
 }
 
 const API_CRITERIA = ['heartbeat', 'dossier_feed', 'catalog', 'reconciliation'];
@@ -57,6 +60,8 @@ export function criteriaFor(config: Settings, unitCode: string): Criteria {
     catalog: { ...config.compliance.catalog, ...override.catalog },
     stability: { ...config.compliance.stability, ...override.stability },
     reconciliation: { ...config.compliance.reconciliation, ...override.reconciliation },
+    feedRhythm: { ...config.compliance.feedRhythm, ...override.feedRhythm },
+    coverage: { ...config.compliance.coverage, ...override.coverage },
     legacy: {
       feedRhythm: { ...config.compliance.legacy.feedRhythm, ...override.legacy?.feedRhythm },
       reconciliation: override.legacy?.reconciliation ?? config.compliance.legacy.reconciliation,

@@ -3,6 +3,7 @@ import type { Unit } from '../../schemas/registry.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
+import { withCoverageReads } from './coverage.ts';
 import { toCsv } from './csv.ts';
 import { queueDigests } from './digests.ts';
 import { unitFigures } from './figures.ts';
@@ -55,11 +56,13 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const deps = input.mode === 'asOf' ? asOfDeps(input) : input;
   const { config, at, now } = deps;
   const cal = calendar(at, config.time.utcOffsetMinutes);
-  // Evaluating the past reads an agency's month by its days, so no later day is counted.
   // An agency's month is summed by its days: its open dossiers are overdue only on the days before today, and
   // an evaluation of the past must not count the days after it.
-  const agencyMonthToDate = 'days';
-  const plan = planFor(cal, config.compliance.reconciliation.lookbackDays, at, agencyMonthToDate);
+  const plan = withCoverageReads(
+    planFor(cal, config.compliance.reconciliation.lookbackDays, at, 'days'),
+    cal,
+    config.compliance.coverage.windowDays,
+  );
   const registered = await deps.registry.listUnits();
   const units = registered
     .filter((unit) => existsOn(unit, cal.today))
@@ -127,7 +130,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
   const rows = latest.units;
   const unitFiles = evaluated
     .filter((entry) => !entry.row.evaluation)
-    .map((entry) => unitSnapshot(entry, cal, config, latest.generatedAt, agencyMonthToDate));
+    .map((entry) => unitSnapshot(entry, cal, config, latest.generatedAt, 'days'));
   const published = await deps.snapshots.publish({ latest, units: unitFiles, csv: toCsv(rows) });
 
   // Notify: the digests of the day and of the week, then every queued alert.

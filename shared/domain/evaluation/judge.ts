@@ -3,6 +3,8 @@ import type { Unit } from '../../schemas/registry.ts';
 import type { Predecessor } from '../registry/lifecycle.ts';
 import { alertsHeld } from './alerts.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
+import { unitCoverage, withCoverage } from './coverage.ts';
+import { unitFeedRhythm, withFeedRhythm } from './feed-rhythm.ts';
 import { readWithPredecessors } from './lineage.ts';
 import type { Calendar } from './periods.ts';
 import type { EvaluationReadPort, ReadPlan, StatusStorePort } from './ports.ts';
@@ -33,13 +35,22 @@ export async function judgeUnit(
   const signals = signalsAt(data, at);
   const previous = await context.statuses.get(unit.unitCode);
   const criteria = criteriaFor(config, unit.unitCode);
-  const result = evaluateConnection(
+  const grace = config.dossier.closureGraceDays;
+  const rhythm = unitFeedRhythm(data.unitDays, cal.today, criteria.feedRhythm, config.calendar.holidays);
+  const connection = evaluateConnection(
     {
       ...connectionInput(unit, data, signals, previous, cal, at, criteria),
       evaluationEveryMs: (context.everyMinutes ?? 15) * 60_000,
     },
     criteria,
   );
+  const covered = withCoverage(
+    connection,
+    unitCoverage(unit, data, cal, criteria, grace),
+    criteria.coverage.windowDays,
+    grace,
+  );
+  const result = withFeedRhythm(covered, rhythm);
   const held = alertsHeld(unit, at);
   const verdict = { status: result.status, reasonCodes: result.reasons.map((r) => r.code) };
   const decision = decide(previous, verdict, held, at, statusRules(config, criteria));

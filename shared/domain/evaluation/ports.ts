@@ -15,6 +15,8 @@ export interface ReadPlan {
   year: string;
   totalsFrom: string;
   totalsTo: string;
+  /** The year before `year`, when the coverage window reaches into it: its online services are read too. */
+  servicesYearBefore?: string;
 }
 
 export interface UnitData {
@@ -44,6 +46,8 @@ export interface UnitData {
   agencyMonths: Map<string, Map<string, CounterValues>>;
   /** Online dossiers per procedure and month (`MM` → count) in the plan's year. */
   services: { procedureCode: string; months: Record<string, number> }[];
+  /** The same for the plan's `servicesYearBefore`, when it names one. */
+  servicesYearBefore?: { procedureCode: string; months: Record<string, number> }[];
 }
 
 /** Reads a unit's data, a fixed number of requests per unit, after folding its pending deltas. */

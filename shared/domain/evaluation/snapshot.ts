@@ -82,6 +82,7 @@ export function unitRow(
       catalogSyncedAt: iso(signals.catalog?.syncedAt),
       alertsHeld: held,
       criteria: result.criteria,
+      ...(result.coverage ? { coverage: result.coverage } : {}),
     },
     kpis: figures.kpis,
     ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),

@@ -42,9 +42,9 @@ describe('counters', () => {
     expect(isZero({ paidOnlineAmountVnd: -1 })).toBe(false);
   });
 
-  it('names the nineteen counters every figure comes from', () => {
-    expect(COUNTERS).toHaveLength(19);
-    expect(new Set(COUNTERS).size).toBe(19);
+  it('names the twenty-one counters every figure comes from', () => {
+    expect(COUNTERS).toHaveLength(21);
+    expect(new Set(COUNTERS).size).toBe(21);
   });
 });
 

@@ -318,6 +318,7 @@ describe('contributions', () => {
       expect(result.cells).toEqual([
         { agencyCode: AGENCY, day: '2026-11-10', values: receivedValues },
         { agencyCode: AGENCY, day: '2026-11-20', values: resolvedValues },
+        { agencyCode: AGENCY, day: '2026-11-20', values: { closureDue: 1, closureInGrace: 1 } },
       ]);
     });
 
@@ -394,6 +395,50 @@ describe('contributions', () => {
       });
       expect(resolvedState(resolution).cells[1]?.values).toMatchObject({ rated: 0, satisfied: 0 });
     });
+  });
+});
+
+describe('the closure counters, on the due day', () => {
+  const dueAt = Date.parse('2026-11-20T10:00:00Z'); // 17:00 on 20 Nov in Vietnam
+  const DAY = 86_400_000;
+  const closure = (state: DossierState, withRules = rules) =>
+    contributions({ receipt: receipt(), ...state }, withRules, vnDay).cells.filter(
+      (cell) => cell.values.closureDue !== undefined,
+    );
+  const resolvedAt = (at: number): DossierState => ({
+    resolution: { key: [at, 'r'], resolvedAt: at },
+    due: { key: [T, 'd'], dueAt },
+  });
+
+  it('closes in time a dossier first resolved exactly at the due date plus the grace of three days', () => {
+    expect(closure(resolvedAt(dueAt + 3 * DAY))).toEqual([
+      { agencyCode: AGENCY, day: '2026-11-20', values: { closureDue: 1, closureInGrace: 1 } },
+    ]);
+  });
+
+  it('does not one millisecond later, though the dossier is still due that day', () => {
+    expect(closure(resolvedAt(dueAt + 3 * DAY + 1))).toEqual([
+      { agencyCode: AGENCY, day: '2026-11-20', values: { closureDue: 1, closureInGrace: 0 } },
+    ]);
+  });
+
+  it('counts a dossier still open as due and not closed', () => {
+    expect(closure({ due: { key: [T, 'd'], dueAt } })).toEqual([
+      { agencyCode: AGENCY, day: '2026-11-20', values: { closureDue: 1, closureInGrace: 0 } },
+    ]);
+  });
+
+  it('leaves out a dossier without a due date, and one withdrawn before any end status', () => {
+    expect(
+      closure({ due: { key: [T, 'd'], dueAt: null }, resolution: { key: [T, 'r'], resolvedAt: T } }),
+    ).toEqual([]);
+    expect(closure({ due: { key: [T, 'd'], dueAt }, closed: true })).toEqual([]);
+  });
+
+  it('takes the grace from the rules: with none, one millisecond after the due date is too late', () => {
+    const strict = { ...rules, closureGraceDays: 0 };
+    expect(closure(resolvedAt(dueAt), strict)[0]?.values).toEqual({ closureDue: 1, closureInGrace: 1 });
+    expect(closure(resolvedAt(dueAt + 1), strict)[0]?.values).toEqual({ closureDue: 1, closureInGrace: 0 });
   });
 });
 

@@ -31,6 +31,14 @@ const FEED = {
   minShareOfHistory: 0.1,
   minPerOnlineProcedure: 0.02,
 };
+const RHYTHM = { lookbackDays: 28, minActiveDays: 5, multiplier: 2, minSilentWorkingDays: 3 };
+const COVERAGE = {
+  windowDays: 30,
+  minDossiersPerItem: 1,
+  agencies: { minShare: 0.5 },
+  procedures: { minShare: 0.2 },
+  closure: { minShare: 0.8 },
+};
 
 /** A day reported with `reported` received dossiers where `counted` were counted. */
 const day = (date: string, reported = 10, counted = reported): ReportedDay => ({
@@ -70,6 +78,8 @@ describe('the shipped compliance criteria', () => {
       catalog: { maxAgeDays: 30 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.01, absoluteTolerance: 2, lookbackDays: 7 },
+      feedRhythm: RHYTHM,
+      coverage: COVERAGE,
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 336 },
         reconciliation: 'optional',
@@ -88,6 +98,7 @@ describe('the shipped compliance criteria', () => {
             dossierFeed: { silenceHours: 96 },
             catalog: { maxAgeDays: 90 },
             reconciliation: { tolerance: 0.05 },
+            coverage: { closure: { minShare: 0.6 } },
             legacy: { feedRhythm: { maxSilenceHours: 504 }, reconciliation: 'required' },
           },
         },
@@ -99,6 +110,8 @@ describe('the shipped compliance criteria', () => {
       catalog: { maxAgeDays: 90 },
       stability: { confirmations: 2 },
       reconciliation: { required: false, tolerance: 0.05, absoluteTolerance: 2, lookbackDays: 7 },
+      feedRhythm: RHYTHM,
+      coverage: { ...COVERAGE, closure: { minShare: 0.6 } },
       legacy: {
         feedRhythm: { lookbackDays: 28, multiplier: 3, minSilenceHours: 48, maxSilenceHours: 504 },
         reconciliation: 'required',
