@@ -105,12 +105,16 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     await deps.store.settle(options.unitCode);
     await readNew();
     const live = await deps.store.readLive(options.unitCode, months);
-    const rebuilt = countersFrom(states.values(), months, deps.rules, deps.dayOf);
-    const differences = compareCounters(live, rebuilt);
     const stored = await deps.store.loadStates(options.unitCode, [...states.keys()]);
+    // A dossier an operator voided (emc dossiers void) stays out of the counters and its state is left alone.
+    const counted = new Map(
+      [...states].filter(([dossierCode]) => !stored.get(`${options.unitCode}#${dossierCode}`)?.voided),
+    );
+    const rebuilt = countersFrom(counted.values(), months, deps.rules, deps.dayOf);
+    const differences = compareCounters(live, rebuilt);
     // The rebuild applies today's rules on purpose: every dossier whose state or counted contribution
     // differs is written with the contribution it now has, so later changes subtract exactly that.
-    const changes: StateChange[] = [...states].flatMap(([dossierCode, state]) => {
+    const changes: StateChange[] = [...counted].flatMap(([dossierCode, state]) => {
       const current = stored.get(`${options.unitCode}#${dossierCode}`);
       const contribution = contributions(state, deps.rules, deps.dayOf);
       return sameState(current?.state, state) &&
