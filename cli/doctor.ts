@@ -3,7 +3,13 @@ import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { MeReader } from '../shared/adapters/me-reader.ts';
 import { settings } from '../shared/config/settings.ts';
 import { criteriaFor } from '../shared/domain/evaluation/compliance.ts';
-import { connectionRules, REFUSAL_DAYS, summariseRefusals } from '../shared/domain/me/describe-unit.ts';
+import {
+  connectionRules,
+  dayStart,
+  REFUSAL_DAYS,
+  summariseRefusals,
+  summariseSetAside,
+} from '../shared/domain/me/describe-unit.ts';
 import { type DoctorReport, doctorReport } from '../shared/domain/me/doctor.ts';
 import { addDays, dayOf } from '../shared/domain/time.ts';
 import { CliError, type Target } from './context.ts';
@@ -39,9 +45,11 @@ export async function doctor(
   for (const code of codes) {
     const unit = registered.find((u) => u.unitCode === code);
     if (!unit) throw new CliError(`Unit ${code} is not registered.`);
-    const [snapshot, rows] = await Promise.all([
+    const from = addDays(today, -(REFUSAL_DAYS - 1));
+    const [snapshot, rows, asides] = await Promise.all([
       reader.snapshot(code),
       reader.refusals(code, now, REFUSAL_DAYS),
+      reader.setAside(code, dayStart(from, config.time.utcOffsetMinutes)),
     ]);
     const criteria = criteriaFor(config, code);
     reports.push(
@@ -56,7 +64,8 @@ export async function doctor(
               evaluatedAt: snapshot.generatedAt,
             }
           : null,
-        refusals: summariseRefusals(rows, addDays(today, -(REFUSAL_DAYS - 1)), today),
+        refusals: summariseRefusals(rows, from, today),
+        setAside: summariseSetAside(asides, from, today),
         rules: connectionRules(criteria, unit.systems),
       }),
     );

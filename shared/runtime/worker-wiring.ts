@@ -10,6 +10,7 @@ import { processDossierEventBatch } from '../domain/worker/dossier-batch.ts';
 import { countOptions } from '../domain/worker/options.ts';
 import { processHeartbeatBatch, processReportBatch } from '../domain/worker/unit-reports.ts';
 import { MetricUnit, metrics } from '../observability/index.ts';
+import { topology } from '../topology.ts';
 import { type SqsHandler, sqsHandler } from './sqs-handler.ts';
 
 const stateEnv = z.object({ STATE_TABLE: z.string().min(3) });
@@ -43,6 +44,7 @@ export function countDossierEventsHandler(): SqsHandler {
         },
       }),
     failureLog,
+    topology.workers['dossier-events'].maxReceiveCount,
   );
 }
 
@@ -54,6 +56,7 @@ export function recordHeartbeatsHandler(): SqsHandler {
     'heartbeats',
     (records, report) => processHeartbeatBatch(records, { store, ...report }),
     new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
+    topology.workers.heartbeats.maxReceiveCount,
   );
 }
 
@@ -65,5 +68,6 @@ export function storeUnitReportsHandler(): SqsHandler {
     'reports',
     (records, report) => processReportBatch(records, { store, ...report }),
     new DynamoFailureLog(env.STATE_TABLE, undefined, processClock()),
+    topology.workers.reports.maxReceiveCount,
   );
 }
