@@ -1,4 +1,5 @@
 import type { LatestSnapshot, Period, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import { connectionSection } from './connection.ts';
 import {
   clockOffsetMs,
   evaluationHealth,
@@ -265,6 +266,7 @@ async function renderUnit(code: string): Promise<void> {
       <h2 id="fixes-heading">${L('fixes')}</h2>
       ${row.connection.reasons.length === 0 ? `<p>${L('nothingToFix')}</p>` : `<ol class="fixes">${row.connection.reasons.map((r) => `<li>${fixFor(r.code)}</li>`).join('')}</ol>`}
     </section>
+    ${connectionSection(unit.connection, lang)}
     <div class="tiles">
       ${unitTile('u-online', L('onlineRate'), pct(y.onlineRate, lang), periodLabel)}
       ${unitTile('u-full', L('fullOnlineRate'), pct(y.fullOnlineRate, lang), periodLabel)}

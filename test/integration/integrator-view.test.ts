@@ -271,7 +271,26 @@ describe('GET /v1/me', () => {
     const snapshot = (await (await fetch(`${stack.url}/snapshots/units/H48.json`)).json()) as {
       generatedAt: string;
       unit: { connection: { status: string } };
+      connection: {
+        heartbeats: { systemId: string; lastSeenAt: string | null; lateAt: string | null }[];
+        lateAt: string | null;
+      };
     };
+    // The unit page's detail: each system's last heartbeat and the time it turns late, one grace later (at least
+    // the 900 s grace; longer when two evaluation intervals are), and the earliest of those for the unit.
+    const seen = view.body?.arrivals.lastHeartbeatBySystem ?? [];
+    expect(seen).toHaveLength(2);
+    expect(snapshot.connection.heartbeats.map((h) => [h.systemId, h.lastSeenAt])).toEqual(
+      seen.map((h) => [h.systemId, h.lastSeenAt]),
+    );
+    const graces = snapshot.connection.heartbeats.map(
+      (h) => Date.parse(h.lateAt ?? '') - Date.parse(h.lastSeenAt ?? ''),
+    );
+    expect(new Set(graces).size).toBe(1);
+    expect(graces[0]).toBeGreaterThanOrEqual(900_000);
+    expect(snapshot.connection.lateAt).toBe(
+      new Date(Math.min(...seen.map((h) => Date.parse(h.lastSeenAt))) + (graces[0] ?? 0)).toISOString(),
+    );
     expect(view.body?.verdict?.evaluatedAt).toBe(snapshot.generatedAt);
     expect(view.body?.verdict?.status).toBe(snapshot.unit.connection.status);
     expect(view.body?.arrivals.lastHeartbeatBySystem.map((h) => [h.systemId, h.registered])).toEqual([

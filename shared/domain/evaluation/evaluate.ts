@@ -5,6 +5,7 @@ import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { alertsHeld, digestAlert, drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
 import { criteriaFor, evaluateConnection } from './compliance.ts';
+import { connectionDetail } from './connection-detail.ts';
 import { toCsv } from './csv.ts';
 import { unitFigures } from './figures.ts';
 import { readWithHistory } from './history.ts';
@@ -133,7 +134,16 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
         config,
         confirmations,
       );
-      return { unit: j.unit, row, data: j.data, figures, history: record?.history ?? [] };
+      const connection = connectionDetail(
+        j.unit,
+        j.signals,
+        j.data,
+        j.criteria,
+        cal,
+        at,
+        (deps.everyMinutes ?? 15) * 60_000,
+      );
+      return { unit: j.unit, row, data: j.data, figures, history: record?.history ?? [], connection };
     } catch (error) {
       return failed(j.unit, error);
     }
