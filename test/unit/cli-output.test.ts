@@ -89,3 +89,16 @@ describe('emc --help', () => {
     expect(await help('dossiers')).toContain('--dry-run prints what would change and writes nothing.');
   }, 30_000);
 });
+
+describe('every emc command', () => {
+  it('ends through exitAfterFlush: no file of the CLI but exit.ts calls process.exit', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = fileURLToPath(new URL('../../cli/', import.meta.url));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    const exiting = files.filter((f) => /process\.exit\s*\(/.test(readFileSync(`${dir}${f}`, 'utf8')));
+    expect(exiting).toEqual(['exit.ts']);
+    const main = readFileSync(`${dir}emc.ts`, 'utf8');
+    expect(main).toMatch(/main\(process\.argv\.slice\(2\)\)\.then\(\s*\(\) => exitAfterFlush\(0\)/);
+  });
+});
