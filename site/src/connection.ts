@@ -1,7 +1,7 @@
 import type { UnitSnapshot } from '../../shared/schemas/snapshot.ts';
 import type { Lang } from './data.ts';
 import { esc, missing } from './html.ts';
-import { t } from './i18n.ts';
+import { t, tr } from './i18n.ts';
 
 /** A time as Vietnam reads it: `2026-11-23 10:00 (UTC+7)`. */
 export function vnTime(iso: string): string {
@@ -26,7 +26,7 @@ export function connectionSection(detail: UnitSnapshot['connection'], lang: Lang
   const days = detail.reconciliation
     .map(
       (r) =>
-        `<tr${r.withinTolerance ? '' : ' class="off"'}><th scope="row">${esc(r.date)}</th><td>${esc(r.figure)}</td><td class="num">${r.reported}</td><td class="num">${r.counted}</td><td>${r.withinTolerance ? L('withinTolerance') : L('beyondTolerance')}</td></tr>`,
+        `<tr${r.withinTolerance ? '' : ' class="off"'}><th scope="row">${esc(r.date)}</th><td>${esc(tr(lang, r.figure))}</td><td class="num">${r.reported}</td><td class="num">${r.counted}</td><td>${r.withinTolerance ? L('withinTolerance') : L('beyondTolerance')}</td></tr>`,
     )
     .join('');
   return `<section aria-labelledby="connection-heading" data-test="connection">

@@ -42,10 +42,10 @@ describe('the unit page’s connection section', () => {
     expect(html).toContain('&lt;bench&gt; <small>(not registered)</small>');
     expect(html).not.toContain('<bench>');
     expect(html).toContain(
-      '<tr class="off"><th scope="row">2026-11-22</th><td>received</td><td class="num">104</td><td class="num">100</td><td>beyond the tolerance</td></tr>',
+      '<tr class="off"><th scope="row">2026-11-22</th><td>Dossiers received</td><td class="num">104</td><td class="num">100</td><td>beyond the tolerance</td></tr>',
     );
     expect(html).toContain(
-      '<tr><th scope="row">2026-11-22</th><td>resolved</td><td class="num">90</td><td class="num">90</td><td>matches</td></tr>',
+      '<tr><th scope="row">2026-11-22</th><td>Dossiers resolved</td><td class="num">90</td><td class="num">90</td><td>matches</td></tr>',
     );
     expect(connectionSection(detail, 'vi')).toContain('Đối soát theo ngày và chỉ số');
   });
