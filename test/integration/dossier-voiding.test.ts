@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuild } from '../../cli/rebuild.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoEvaluationReader } from '../../shared/adapters/dynamo-evaluation-reader.ts';
 import { DynamoFailureLog } from '../../shared/adapters/dynamo-failure-log.ts';
+import { DynamoRebuildStore } from '../../shared/adapters/dynamo-rebuild-store.ts';
 import { S3Archive } from '../../shared/adapters/s3-archive.ts';
 import { type CounterChange, restoreDossiers, voidDossiers } from '../../shared/app/dossiers.ts';
 import { OperationRefusedError } from '../../shared/app/errors.ts';
@@ -85,7 +90,14 @@ async function setup() {
     return storedCounters(await scan());
   };
   const reader = new DynamoEvaluationReader(names.state, store, doc);
-  return { deliver, deps, scan, counters, transactions, reader, store };
+  const rebuildDeps = {
+    archive: new S3Archive(aws.bucket, aws.s3),
+    store: new DynamoRebuildStore(names.state, store, doc),
+    rules: options.rules,
+    dayOf: options.dayOf,
+    now: () => NOW,
+  };
+  return { deliver, deps, scan, counters, transactions, reader, store, rebuildDeps };
 }
 
 const request = (dossierCodes: readonly string[], dryRun = false) => ({
@@ -270,5 +282,27 @@ describe('emc dossiers void, against DynamoDB Local', () => {
       OperationRefusedError,
     );
     expect(await t.scan()).toEqual(before);
+  });
+
+  it('stays out of the counters through a rebuild from the archive, which leaves the voided dossiers alone', async () => {
+    const t = await setup();
+    await t.deliver(toMessages(events, 50));
+    await voidDossiers(t.deps, request(voided));
+    const options = {
+      unitCode: UNIT,
+      from: '2026-11-01',
+      to: '2026-12-31',
+      lookbackDays: 30,
+      checkpointDir: mkdtempSync(join(tmpdir(), 'emc-void-rebuild-')),
+      holdSeconds: 60,
+    };
+    const compared = await rebuild(t.rebuildDeps, { ...options, swap: false });
+    expect(compared.dossiers).toBeGreaterThanOrEqual(all.length);
+    expect(compared.differences).toEqual([]);
+    expect(compared.dossierStatesToReplace).toBe(0);
+    await rebuild(t.rebuildDeps, { ...options, swap: true });
+    expect(await t.counters()).toEqual(expectedCounters(kept));
+    const again = await voidDossiers(t.deps, request(voided));
+    expect(again.unchanged.sort()).toEqual([...voided].sort());
   });
 });
