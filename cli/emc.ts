@@ -41,6 +41,9 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
                                           reported daily totals against counted figures (đối soát)
   emc alerts list|release <holdId>|drop <holdId> [--json]
                                           alerts held when too many units changed at once
+  emc dossiers void <unitCode> <dossierCode…> --reason R [--dry-run] [--json]
+                                          withdraw dossiers a unit sent by mistake, counters
+                                          corrected exactly, the voiding archived; restore undoes it
 
 Every command takes --help, and --now <ISO time> to run on a clock that starts then (default: EMC_NOW,
 else the local stack's clock, else the real time).`,
@@ -118,6 +121,16 @@ emc dlq discard [--feed F] --ids id1,id2
   For each unit (by default every unit the last evaluation found not fully connected): the published verdict
   with the fix for each reason, the refusals of the last 7 days by reason with examples, and a summary in
   Vietnamese and English to paste into a reminder letter. The unit sees the same through GET /v1/me.`,
+  dossiers: `emc dossiers void <unitCode> <dossierCode…> --reason R [--dry-run] [--json]
+  Withdraws dossiers the unit sent by mistake (test data, say). Every counter they added (day, month,
+  quarter and year, agency and unit, online services) loses exactly their share, in the workers' own
+  transactions. The voiding is archived: who (EMC_OPERATOR, else the login name), when, why, and the
+  dossier's last state. The unit sees the count in GET /v1/me (setAside), operators in emc doctor.
+  Voiding again changes nothing. Events that still arrive for a voided dossier are kept but count nothing.
+  An unknown dossier code refuses the whole command before anything is written.
+  --dry-run prints what would change and writes nothing.
+emc dossiers restore <unitCode> <dossierCode…> --reason R [--dry-run] [--json]
+  A voided dossier counts again, as its events now say.`,
   status: `emc status [--json]
   Queue depths, DLQ counts, the last evaluation and the snapshot age.`,
 };
@@ -168,6 +181,7 @@ async function main(argv: string[]): Promise<void> {
       'hold-seconds': { type: 'string' },
       sender: { type: 'string' },
       'set-aside': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const [command = '', sub = '', arg] = positionals;
@@ -369,6 +383,11 @@ async function main(argv: string[]): Promise<void> {
     if (values.json) console.log(JSON.stringify(reports, null, 2));
     else if (reports.length === 0) console.log('Every unit is fully connected as of the last evaluation.');
     else console.log(reports.map((r) => `${r.summary.vi}\n\n${r.summary.en}`).join('\n\n---\n\n'));
+    return;
+  }
+  if (command === 'dossiers') {
+    const { dossiersCommand } = await import('./dossiers.ts');
+    await dossiersCommand(target, sub, positionals.slice(2), values);
     return;
   }
   if (command === 'status') {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { loadSettings } from '../shared/config/settings.ts';
+import { criteriaFor } from '../shared/domain/evaluation/compliance.ts';
+import { connectionRules } from '../shared/domain/me/describe-unit.ts';
 import { acceptedSchema, apiSchemas, problemSchema } from '../shared/schemas/api.ts';
 import { legacyEmcSchema } from '../shared/schemas/legacy-emc.ts';
 import { meSchema } from '../shared/schemas/me.ts';
@@ -119,7 +121,8 @@ export function buildOpenApi(): JsonObject {
       },
     },
   });
-  const rules = config.compliance;
+  // The defaults as GET /v1/me states them for a unit without overrides: the late time as the evaluation applies it.
+  const rules = connectionRules(criteriaFor(config, ''), []);
   const { schemas } = z.toJSONSchema(registry, {
     io: 'input',
     target: 'draft-2020-12',
@@ -139,10 +142,10 @@ export function buildOpenApi(): JsonObject {
         'Units (ministries, sectors and provinces) send connection heartbeats, dossier events, their procedure catalogue and their own daily totals. Every write needs the unit’s API key as `Authorization: Bearer <key>`; a key writes only its own unit’s data. Every write takes `?dryRun=true`. `GET /v1/me` shows the unit what the ministry sees. A guide for the unit’s developer: docs/integrating.md.',
         '',
         'Connection rules (defaults; GET /v1/me shows the unit’s own values, which the operator may override per unit):',
-        `- heartbeat: each registered system every ${rules.heartbeat.expectedEverySeconds} s; a system is late after ${rules.heartbeat.graceSeconds} s without one, and the connection is then interrupted;`,
+        `- heartbeat: each registered system every ${rules.heartbeat.expectedEverySeconds} s; a system is late after ${rules.heartbeat.lateAfterSeconds} s without one (the longest of ${rules.heartbeat.graceSeconds} s, ${rules.heartbeat.missedHeartbeats} missed heartbeats and two evaluation intervals), and once every system is late the connection is interrupted;`,
         `- dossier feed: silent after ${rules.dossierFeed.silenceHours} h without an accepted dossier event;`,
         `- catalogue: stale ${rules.catalog.maxAgeDays} days after the last PUT /v1/catalog;`,
-        `- reconciliation (đối soát): the reported daily totals of the last ${rules.reconciliation.lookbackDays} days, today excluded, must match the counted figures within a relative tolerance of ${rules.reconciliation.tolerance}.`,
+        `- reconciliation (đối soát): the reported daily totals of the last ${rules.reconciliation.lookbackDays} days, today excluded, must match the counted figures within ${rules.reconciliation.absoluteTolerance} dossier(s) plus ${rules.reconciliation.tolerance * 100}% of the larger figure; daily totals are ${rules.reconciliation.required ? 'required' : 'optional, but totals that are posted are checked'}.`,
       ].join('\n'),
     },
     servers: [{ url: 'http://localhost:3000', description: 'Local stack (npm start)' }],

@@ -4,6 +4,7 @@
  * the real ingest handler; only the queue is in memory. Read units for GET /v1/me are per call, not per
  * request, and are printed once.
  */
+import { readFileSync } from 'node:fs';
 import { startDynamoLocal } from '../../local/servers.ts';
 import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoRefusalLog } from '../../shared/adapters/dynamo-refusal-log.ts';
@@ -95,7 +96,16 @@ async function main(): Promise<void> {
     console.log(
       `${REQUESTS} requests of ${EVENTS_PER_REQUEST} events per scenario, ${UNITS} units, one refusal reason`,
     );
-    console.log('refused events | requests with a refusal | write units per million requests');
+    const prices = JSON.parse(
+      readFileSync(
+        process.env.BENCH_PRICES ?? new URL('./prices-2026-11.json', import.meta.url).pathname,
+        'utf8',
+      ),
+    ) as { dynamodb: { onDemandPerMillionWriteUnits: number } };
+    const perWriteUnit = prices.dynamodb.onDemandPerMillionWriteUnits / 1e6;
+    console.log(
+      'refused events | requests with a refusal | write units per million requests | USD per million requests (on demand)',
+    );
     for (const share of [0, 0.001, 0.01, 0.1, 1]) {
       const before = meter.writeUnits;
       let withRefusal = 0;
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
       }
       const units = meter.writeUnits - before;
       console.log(
-        `${(share * 100).toFixed(1).padStart(13)}% | ${String(withRefusal).padStart(23)} | ${((units / REQUESTS) * 1e6).toFixed(0)}`,
+        `${(share * 100).toFixed(1).padStart(13)}% | ${String(withRefusal).padStart(23)} | ${((units / REQUESTS) * 1e6).toFixed(0).padStart(33)} | ${((units / REQUESTS) * 1e6 * perWriteUnit).toFixed(2)}`,
       );
     }
   } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { DossierVoidStorePort, VoidChange } from '../app/dossiers.ts';
 import { COUNTERS } from '../domain/dossier/counters.ts';
 import {
   addDelta,
@@ -12,6 +13,7 @@ import {
 } from '../domain/dossier/delta.ts';
 import { counterTargets, footprint, serviceTargets } from '../domain/dossier/rollup.ts';
 import type { DossierState } from '../domain/dossier/state.ts';
+import type { VoidRecord } from '../domain/dossier/voiding.ts';
 import type { Clock } from '../domain/ports.ts';
 import type {
   CommitOutcome,
@@ -24,6 +26,7 @@ import { dossierId } from '../domain/worker/count-dossier-events.ts';
 import type { CapacityMeter } from './capacity-meter.ts';
 import { dynamo } from './dynamo-client.ts';
 import { setIfNewerWithHistory } from './dynamo-newest.ts';
+import { queryAll } from './dynamo-query.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { bucketOf, HISTORY_TTL_SECONDS, keys } from './state-keys.ts';
@@ -34,7 +37,9 @@ const dossierItemSchema = z.object({
   s: z.string(),
   v: z.number().int(),
   c: z.string().optional(),
+  x: z.string().optional(),
 });
+const voidMarkSchema = z.object({ at: z.number(), by: z.string(), reason: z.string() });
 const contributionsSchema = z.object({
   cells: z.array(
     z.object({
@@ -45,6 +50,19 @@ const contributionsSchema = z.object({
   ),
   onlineService: z.object({ procedureCode: z.string(), month: z.string() }).optional(),
 });
+const voidRecordSchema = z.object({
+  unitCode: z.string(),
+  dossierCode: z.string(),
+  status: z.enum(['voided', 'restored']),
+  at: z.number(),
+  by: z.string(),
+  reason: z.string(),
+  lastState: z.record(z.string(), z.unknown()).transform((state) => state as DossierState),
+  counted: contributionsSchema,
+  history: z.array(
+    z.object({ action: z.enum(['voided', 'restored']), at: z.number(), by: z.string(), reason: z.string() }),
+  ),
+});
 const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string() });
 
 /**
@@ -52,7 +70,7 @@ const pendingItemSchema = z.object({ pk: z.string(), sk: z.string(), d: z.string
  * are written in one transaction; pending deltas are folded into the counters in another, which deletes the
  * deltas it folds. Counters plus pending deltas are therefore always exact.
  */
-export class DynamoDossierStore implements DossierStorePort {
+export class DynamoDossierStore implements DossierStorePort, DossierVoidStorePort {
   constructor(
     private readonly table: string,
     private readonly client: DynamoDBDocumentClient = dynamo,
@@ -91,6 +109,7 @@ export class DynamoDossierStore implements DossierStorePort {
           if (!key) continue;
           const stored: StoredDossier = { state: JSON.parse(item.s) as DossierState, version: item.v };
           if (item.c !== undefined) stored.contribution = contributionsSchema.parse(JSON.parse(item.c));
+          if (item.x !== undefined) stored.voided = voidMarkSchema.parse(JSON.parse(item.x));
           found.set(dossierId(key), stored);
         }
         request = result.UnprocessedKeys as typeof request;
@@ -106,22 +125,85 @@ export class DynamoDossierStore implements DossierStorePort {
     changes: readonly DossierChange[],
     delta: UnitDelta,
   ): Promise<CommitOutcome> {
-    const now = this.clock();
-    const items: TransactItem[] = changes.map((change) => ({
+    return this.commitItems(
+      unitCode,
+      changes.map((change) => this.dossierPut(change)),
+      changes.map((change) => change.key),
+      delta,
+    );
+  }
+
+  /**
+   * Voids or restores dossiers: each dossier's new state and its archived record, with the delta, in one
+   * transaction under the same version and hold conditions as a worker's commit.
+   */
+  async commitVoids(
+    unitCode: string,
+    changes: readonly VoidChange[],
+    delta: UnitDelta,
+  ): Promise<CommitOutcome> {
+    return this.commitItems(
+      unitCode,
+      [
+        ...changes.map((change) => this.dossierPut(change)),
+        ...changes.map(
+          (change): TransactItem => ({
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.voidRecord(change.key.unitCode, change.key.dossierCode),
+                r: JSON.stringify(change.record),
+                status: change.record.status,
+                at: change.record.at,
+              },
+            },
+          }),
+        ),
+      ],
+      changes.map((change) => change.key),
+      delta,
+    );
+  }
+
+  /** Every voiding archived for the unit, voided or restored since. */
+  async voidRecords(unitCode: string): Promise<VoidRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.voidPartition(unitCode) },
+      ConsistentRead: true,
+    });
+    return items.map((item) => voidRecordSchema.parse(JSON.parse(z.object({ r: z.string() }).parse(item).r)));
+  }
+
+  private dossierPut(change: DossierChange): TransactItem {
+    return {
       Put: {
         TableName: this.table,
         Item: {
           ...keys.dossier(change.key.unitCode, change.key.dossierCode),
           s: JSON.stringify(change.state),
           c: JSON.stringify(change.contribution),
+          ...(change.voided ? { x: JSON.stringify(change.voided) } : {}),
           v: change.expectedVersion + 1,
-          expiresAt: Math.floor(now / 1000) + this.retentionSeconds,
+          expiresAt: Math.floor(this.clock() / 1000) + this.retentionSeconds,
         },
         ...(change.expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': change.expectedVersion } }),
       },
-    }));
+    };
+  }
+
+  /** The dossier items first (so a cancellation's index names the dossier), then the delta and the hold check. */
+  private async commitItems(
+    unitCode: string,
+    dossierItems: TransactItem[],
+    changed: readonly DossierKey[],
+    delta: UnitDelta,
+  ): Promise<CommitOutcome> {
+    const now = this.clock();
+    const items = [...dossierItems];
     const stored = toStored(delta);
     if (stored.c.length > 0 || stored.s.length > 0) {
       items.push({
@@ -141,8 +223,8 @@ export class DynamoDossierStore implements DossierStorePort {
     if (!cancelled) return { ok: true };
     if (cancelled[items.length - 1] === 'ConditionalCheckFailed') return { ok: false, stale: [], held: true };
     const stale = cancelled.flatMap((code, index) => {
-      const change = changes[index];
-      return code === 'ConditionalCheckFailed' && change ? [change.key] : [];
+      const key = changed[index];
+      return code === 'ConditionalCheckFailed' && key ? [key] : [];
     });
     return { ok: false, stale };
   }

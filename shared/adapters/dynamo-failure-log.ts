@@ -17,6 +17,11 @@ const setAsideItemSchema = z.object({
   event: z.string(),
   at: z.number(),
 });
+const unitSetAsideSchema = z.object({
+  kind: z.enum(['quarantined', 'dead-letter']),
+  reason: z.string(),
+  at: z.number(),
+});
 export type StoredSetAsideEvent = SetAsideEvent & { at: number };
 
 const DAY_MS = 86_400_000;
@@ -37,16 +42,52 @@ export class DynamoFailureLog implements FailureLogPort, SetAsidePort {
 
   async record(feed: string, failures: readonly RecordFailure[]): Promise<void> {
     const at = this.clock();
+    const expiresAt = Math.floor(at / 1000) + KEEP_SECONDS;
     await this.putAll(
-      failures.map((failure) => ({
-        ...keys.failure(feed, failure.messageId),
-        reason: failure.reason.slice(0, 1000),
-        receiveCount: failure.receiveCount,
-        at,
-        expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
-      })),
+      [
+        ...failures.map((failure) => ({
+          ...keys.failure(feed, failure.messageId),
+          reason: failure.reason.slice(0, 1000),
+          receiveCount: failure.receiveCount,
+          at,
+          expiresAt,
+        })),
+        // A message on its last delivery goes to the DLQ: the unit's own view counts it by reason.
+        ...failures.flatMap((failure) =>
+          failure.final && failure.unitCode
+            ? [
+                {
+                  pk: keys.setAsideByUnitPartition(failure.unitCode),
+                  sk: `d#${feed}#${failure.messageId}`,
+                  kind: 'dead-letter',
+                  reason: failure.reason.slice(0, 300),
+                  at,
+                  expiresAt,
+                },
+              ]
+            : [],
+        ),
+      ],
       false,
     );
+  }
+
+  /** What was set aside for one unit since `from`: quarantined events and dead letters, newest writes kept. */
+  async setAsideForUnit(
+    unitCode: string,
+    from: number,
+  ): Promise<{ kind: 'quarantined' | 'dead-letter'; reason: string; at: number }[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#at >= :from',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':pk': keys.setAsideByUnitPartition(unitCode), ':from': from },
+    });
+    return items.flatMap((item) => {
+      const parsed = unitSetAsideSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /**
@@ -63,6 +104,18 @@ export class DynamoFailureLog implements FailureLogPort, SetAsidePort {
         ...event,
         reason: event.reason.slice(0, 1000),
         event: event.event.slice(0, 8000),
+        at,
+        expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+      })),
+      true,
+    );
+    // The unit's own copy: its reason only, never the event, so GET /v1/me can count it by reason.
+    await this.putAll(
+      events.map((event) => ({
+        pk: keys.setAsideByUnitPartition(event.unitCode),
+        sk: `q#${event.messageId}#${String(event.index).padStart(4, '0')}`,
+        kind: 'quarantined',
+        reason: event.reason.slice(0, 300),
         at,
         expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
       })),

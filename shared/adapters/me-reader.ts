@@ -1,10 +1,12 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { MePorts } from '../domain/me/describe-unit.ts';
+import type { MePorts, SetAsideRow } from '../domain/me/describe-unit.ts';
 import { type UnitSnapshot, unitSnapshotSchema } from '../schemas/snapshot.ts';
 import { CLIENT_DEFAULTS, s3PathStyle } from './client-config.ts';
 import { dynamo } from './dynamo-client.ts';
+import { DynamoDossierStore } from './dynamo-dossier-store.ts';
+import { DynamoFailureLog } from './dynamo-failure-log.ts';
 import type { DynamoRefusalLog } from './dynamo-refusal-log.ts';
 import { withRetry } from './dynamo-retry.ts';
 import { keys } from './state-keys.ts';
@@ -18,7 +20,7 @@ const heartbeatSchema = z.object({ sk: z.string(), lastSeenAt: z.number() });
  * heartbeat items and its refusal log. Nothing here can list or read another unit's partition by accident:
  * every key is built from the unit code it is given.
  */
-export class MeReader implements Pick<MePorts, 'snapshot' | 'heartbeats' | 'refusals'> {
+export class MeReader implements Pick<MePorts, 'snapshot' | 'heartbeats' | 'refusals' | 'setAside'> {
   constructor(
     private readonly table: string,
     private readonly bucket: string,
@@ -55,6 +57,20 @@ export class MeReader implements Pick<MePorts, 'snapshot' | 'heartbeats' | 'refu
       const parsed = heartbeatSchema.parse(item);
       return { systemId: parsed.sk, lastSeenAt: parsed.lastSeenAt };
     });
+  }
+
+  /** The unit's quarantined events and dead letters since `from`, and its voidings in force. */
+  async setAside(unitCode: string, from: number): Promise<SetAsideRow[]> {
+    const [asides, voids] = await Promise.all([
+      new DynamoFailureLog(this.table, this.client).setAsideForUnit(unitCode, from),
+      new DynamoDossierStore(this.table, this.client).voidRecords(unitCode),
+    ]);
+    return [
+      ...asides,
+      ...voids
+        .filter((record) => record.status === 'voided')
+        .map((record) => ({ kind: 'voided' as const, reason: record.reason, at: record.at })),
+    ];
   }
 
   refusals(unitCode: string, now: number, days: number): ReturnType<MePorts['refusals']> {

@@ -36,6 +36,14 @@ export const keys = {
   /** Refusals of one unit on one day (Vietnam time), one item per reason. */
   refusals: (unit: string, day: string, reason: string) => ({ pk: `X#${unit}#${day}`, sk: reason }),
   refusalPartition: (unit: string, day: string) => `X#${unit}#${day}`,
+  /** The archive of dossiers an operator voided (`emc dossiers void`), one item per dossier, kept for good. */
+  voidRecord: (unit: string, dossier: string) => ({ pk: `V#${unit}`, sk: dossier }),
+  voidPartition: (unit: string) => `V#${unit}`,
+  /**
+   * What was set aside after acceptance, one partition per unit: `q#<message>#<index>` for an event the worker
+   * quarantined, `d#<feed>#<message>` for a message that went to a dead-letter queue. Rewriting one overwrites it.
+   */
+  setAsideByUnitPartition: (unit: string) => `Q#${unit}`,
 } as const;
 
 /** Five-minute buckets (UTC) and zero-padded times sort as strings in time order. */

@@ -3,9 +3,11 @@ import { criteriaFor } from '../domain/evaluation/compliance.ts';
 import type { RegistryPort } from '../domain/evaluation/ports.ts';
 import {
   connectionRules,
+  dayStart,
   type MePorts,
   REFUSAL_DAYS,
   summariseRefusals,
+  summariseSetAside,
 } from '../domain/me/describe-unit.ts';
 import { type DoctorReport, doctorReport } from '../domain/me/doctor.ts';
 import { addDays, dayOf } from '../domain/time.ts';
@@ -13,8 +15,8 @@ import { OperationRefusedError } from './errors.ts';
 
 export interface DoctorDeps {
   registry: RegistryPort;
-  /** Each unit's published snapshot and its recent refusals (`shared/adapters/me-reader.ts`). */
-  reader: Pick<MePorts, 'snapshot' | 'refusals'>;
+  /** Each unit's published snapshot, its recent refusals and what was set aside (`shared/adapters/me-reader.ts`). */
+  reader: Pick<MePorts, 'snapshot' | 'refusals' | 'setAside'>;
   config: Settings;
 }
 
@@ -43,9 +45,11 @@ export async function diagnoseUnits(
   for (const code of codes) {
     const unit = registered.find((u) => u.unitCode === code);
     if (!unit) throw new OperationRefusedError(`Unit ${code} is not registered.`);
-    const [snapshot, rows] = await Promise.all([
+    const from = addDays(today, -(REFUSAL_DAYS - 1));
+    const [snapshot, rows, asides] = await Promise.all([
       reader.snapshot(code),
       reader.refusals(code, now, REFUSAL_DAYS),
+      reader.setAside(code, dayStart(from, config.time.utcOffsetMinutes)),
     ]);
     const criteria = criteriaFor(config, code);
     reports.push(
@@ -60,7 +64,8 @@ export async function diagnoseUnits(
               evaluatedAt: snapshot.generatedAt,
             }
           : null,
-        refusals: summariseRefusals(rows, addDays(today, -(REFUSAL_DAYS - 1)), today),
+        refusals: summariseRefusals(rows, from, today),
+        setAside: summariseSetAside(asides, from, today),
         rules: connectionRules(criteria, unit.systems),
       }),
     );

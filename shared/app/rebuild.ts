@@ -160,14 +160,18 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     await deps.store.settle(unitCode);
     await readNew();
     const live = await deps.store.readLive(unitCode, months);
-    const rebuilt = countersFrom(states.values(), months, deps.rules, deps.dayOf);
-    const differences = compareCounters(live, rebuilt);
     const stored = await deps.store.loadStates(unitCode, [...states.keys()]);
+    // A dossier an operator voided (emc dossiers void) stays out of the counters and its state is left alone.
+    const kept = new Map(
+      [...states].filter(([dossierCode]) => !stored.get(`${unitCode}#${dossierCode}`)?.voided),
+    );
+    const rebuilt = countersFrom(kept.values(), months, deps.rules, deps.dayOf);
+    const differences = compareCounters(live, rebuilt);
     const counted = (current: StoredDossier | undefined): Contributions =>
       current?.contribution ?? contributions(current?.state ?? {}, deps.rules, deps.dayOf);
     // The rebuild applies today's rules on purpose: every dossier whose state or counted contribution
     // differs is written with the contribution it now has, so later changes subtract exactly that.
-    const changes: StateChange[] = [...states].flatMap(([dossierCode, state]) => {
+    const changes: StateChange[] = [...kept].flatMap(([dossierCode, state]) => {
       const current = stored.get(`${unitCode}#${dossierCode}`);
       const contribution = contributions(state, deps.rules, deps.dayOf);
       return sameState(current?.state, state) &&

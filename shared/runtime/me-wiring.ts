@@ -68,6 +68,7 @@ export function meHandler(): HttpHandler {
           heartbeats: (unit) => reader.heartbeats(unit),
           refusals: (unit, now, days) => reader.refusals(unit, now, days),
           profile: (unit) => directory.profile(unit),
+          setAside: (unit, from) => reader.setAside(unit, from),
         },
         config,
         clock(),

@@ -1,5 +1,11 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { BatchOutcome, FailureLogPort, PoisonRecord, QueueRecord } from '../domain/worker/sqs-batch.ts';
+import type {
+  BatchOutcome,
+  FailureLogPort,
+  PoisonRecord,
+  QueueRecord,
+  RecordFailure,
+} from '../domain/worker/sqs-batch.ts';
 import { logger, MetricUnit, metrics } from '../observability/index.ts';
 import type { Feed } from '../schemas/queue.ts';
 import { observed } from './observe.ts';
@@ -46,6 +52,8 @@ export function sqsHandler(
   feed: Feed,
   process: (records: QueueRecord[], report: FailureReport) => Promise<BatchOutcome>,
   failureLog?: FailureLogPort,
+  /** The queue's maxReceiveCount: a record failed on that delivery goes to the DLQ. */
+  deadLetterAfter?: number,
 ): SqsHandler {
   return observed<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     logger.appendKeys({ batchSize: event.Records.length });
@@ -63,18 +71,42 @@ export function sqsHandler(
     });
     metrics.addMetric('FailedRecords', MetricUnit.Count, outcome.failed.length);
     if (failureLog && outcome.failed.length > 0) {
-      const receives = new Map(records.map((r) => [r.messageId, r.receiveCount]));
-      const failures = outcome.failed.map((messageId) => ({
-        messageId,
-        reason: reasons.get(messageId) ?? 'the worker failed the record without saying why',
-        receiveCount: receives.get(messageId) ?? 0,
-      }));
+      const byId = new Map(records.map((r) => [r.messageId, r]));
+      const failures = outcome.failed.map((messageId): RecordFailure => {
+        const record = byId.get(messageId);
+        const receiveCount = record?.receiveCount ?? 0;
+        const unitCode = record ? unitOf(record.body) : undefined;
+        return {
+          messageId,
+          reason: reasons.get(messageId) ?? 'the worker failed the record without saying why',
+          receiveCount,
+          ...(unitCode ? { unitCode } : {}),
+          ...(deadLetterAfter !== undefined && receiveCount >= deadLetterAfter ? { final: true } : {}),
+        };
+      });
       await failureLog.record(feed, failures).catch((error: unknown) => {
         logger.warn('failure reasons not recorded', { error: String(error) });
       });
     }
     return partialBatchResponse(outcome);
   });
+}
+
+/** The unit a message body names, if it is JSON with a string `unitCode`; poison may name none. */
+function unitOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'unitCode' in parsed &&
+      typeof parsed.unitCode === 'string'
+    )
+      return parsed.unitCode;
+  } catch {
+    // Not JSON: the letter is still logged by message id.
+  }
+  return undefined;
 }
 
 /** Lambda's partial-batch response: the failed records come back after their visibility timeout. */

@@ -11,6 +11,7 @@ import { processDossierEventBatch } from '../domain/worker/dossier-batch.ts';
 import { countOptions } from '../domain/worker/options.ts';
 import { processHeartbeatBatch, processReportBatch } from '../domain/worker/unit-reports.ts';
 import { MetricUnit, metrics } from '../observability/index.ts';
+import { topology } from '../topology.ts';
 import { type SqsHandler, sqsHandler } from './sqs-handler.ts';
 
 const stateEnv = z.object({ [ENV.stateTable]: z.string().min(3) });
@@ -44,6 +45,7 @@ export function countDossierEventsHandler(): SqsHandler {
         },
       }),
     failureLog,
+    topology.workers['dossier-events'].maxReceiveCount,
   );
 }
 
@@ -55,6 +57,7 @@ export function recordHeartbeatsHandler(): SqsHandler {
     'heartbeats',
     (records, report) => processHeartbeatBatch(records, { store, ...report }),
     new DynamoFailureLog(env[ENV.stateTable], undefined, processClock()),
+    topology.workers.heartbeats.maxReceiveCount,
   );
 }
 
@@ -66,5 +69,6 @@ export function storeUnitReportsHandler(): SqsHandler {
     'reports',
     (records, report) => processReportBatch(records, { store, ...report }),
     new DynamoFailureLog(env[ENV.stateTable], undefined, processClock()),
+    topology.workers.reports.maxReceiveCount,
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { senderProfileNames } from './legacy-emc.ts';
 import { connectionStatuses } from './snapshot.ts';
 
 /** Why ingest refused an event or a request; docs/integrating.md explains each. */
@@ -15,6 +16,10 @@ export const refusalReasons = [
   'unsupported-media-type',
 ] as const;
 export type RefusalReason = (typeof refusalReasons)[number];
+
+/** What was accepted and later not counted (GET /v1/me `setAside`). */
+export const setAsideKinds = ['quarantined', 'dead-letter', 'voided'] as const;
+export type SetAsideKind = (typeof setAsideKinds)[number];
 
 const iso = z.string().meta({ description: 'ISO-8601 time.', examples: ['2026-11-23T02:30:00.000Z'] });
 const count = z.number().int().min(0);
@@ -35,6 +40,10 @@ export const meSchema = z
         .nullable()
         .meta({ description: 'Set once the key was rotated out; null while it has no end.' }),
       lastUsedAt: iso.nullable().meta({ description: 'Recorded at most every few minutes.' }),
+      sender: z.enum(senderProfileNames).meta({
+        description:
+          'How the legacy TrackingMCDT feed reads this key’s records (docs/senders/); generic when none was set.',
+      }),
     }),
     verdict: z
       .object({
@@ -82,6 +91,25 @@ export const meSchema = z
         }),
       ),
     }),
+    setAside: z
+      .object({
+        from: z
+          .string()
+          .meta({ description: 'First day (Vietnam time) of quarantined events and dead letters.' }),
+        to: z.string(),
+        total: count,
+        byReason: z.array(
+          z.object({
+            kind: z.enum(setAsideKinds).meta({
+              description:
+                'quarantined: an accepted event the worker set aside; dead-letter: a message that went to a dead-letter queue; voided: a dossier an operator withdrew (emc dossiers void), counted while it stays voided.',
+            }),
+            reason: z.string().meta({ description: 'For a voiding, the reason the operator gave.' }),
+            count,
+          }),
+        ),
+      })
+      .meta({ description: 'What was accepted (202) and then not counted, by reason.' }),
     connectionRules: z
       .object({
         heartbeat: z.object({

@@ -377,6 +377,45 @@ export const unitSnapshotSchema = z
     history: z.array(
       z.object({ status: z.enum(connectionStatuses), since: z.string(), reasons: z.array(z.string()) }),
     ),
+    connection: z
+      .object({
+        heartbeats: z
+          .array(
+            z.object({
+              systemId: z.string(),
+              registered: z.boolean(),
+              lastSeenAt: z.string().nullable(),
+              lateAt: z.string().nullable().meta({
+                description: 'When this system is late if no heartbeat arrives before; null if never heard.',
+              }),
+            }),
+          )
+          .meta({
+            description: 'Each registered system, and any other that sent a heartbeat, as of the evaluation.',
+          }),
+        lateAt: z.string().nullable().meta({
+          description:
+            'The earliest time a registered system turns late without another heartbeat: from then the unit is no longer fully connected. Null when no registered system was heard.',
+        }),
+        reconciliation: z
+          .array(
+            z.object({
+              date: z.string(),
+              figure: z.string(),
+              reported: z.number(),
+              counted: z.number(),
+              withinTolerance: z.boolean(),
+            }),
+          )
+          .meta({
+            description:
+              'Each figure the unit reported for a day of the lookback (today excluded), beside the counted one.',
+          }),
+      })
+      .optional()
+      .meta({
+        description: 'Absent in files published before it was added, and for a unit that was not evaluated.',
+      }),
   })
   .meta({ id: 'UnitSnapshot', description: 'snapshots/units/<unitCode>.json' });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;

@@ -1,4 +1,5 @@
 import type { LatestSnapshot, Period, UnitRow, UnitSnapshot } from '../../shared/schemas/snapshot.ts';
+import { connectionSection } from './connection.ts';
 import {
   clockOffsetMs,
   evaluationHealth,
@@ -287,6 +288,7 @@ async function renderUnit(code: string): Promise<void> {
       ${row.connection.reasons.length === 0 ? `<p>${L('nothingToFix')}</p>` : `<ol class="fixes">${row.connection.reasons.map((r) => `<li>${fixFor(r.code)}</li>`).join('')}</ol>`}
     </section>
     ${row.connection.coverage ? coverageSection(row.connection.coverage) : ''}
+    ${connectionSection(unit.connection, lang)}
     <div class="tiles">
       ${unitTile('u-online', L('onlineRate'), pct(y.onlineRate, lang), periodLabel)}
       ${unitTile('u-full', L('fullOnlineRate'), pct(y.fullOnlineRate, lang), periodLabel)}

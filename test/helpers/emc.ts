@@ -11,12 +11,17 @@ export interface EmcRun {
  * `emc …` against the local stack of `dataDir`, in a child process and asynchronously: the stack's servers run
  * in the test's own process and must keep answering while the command runs.
  */
-export function emc(dataDir: string, args: readonly string[], timeoutMs = 120_000): Promise<EmcRun> {
+export function emc(
+  dataDir: string,
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<EmcRun> {
   return new Promise((resolve) => {
     execFile(
       'npx',
       ['tsx', 'cli/emc.ts', ...args],
-      { env: { ...process.env, EMC_DATA_DIR: dataDir }, encoding: 'utf8', timeout: timeoutMs },
+      { env: { ...process.env, ...env, EMC_DATA_DIR: dataDir }, encoding: 'utf8', timeout: timeoutMs },
       (error, stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });

@@ -349,6 +349,25 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
       history: [
         { status: row.connection.status, since: asOf, reasons: row.connection.reasons.map((r) => r.code) },
       ],
+      connection: {
+        heartbeats: (registered?.systems ?? []).map((systemId, i) => ({
+          systemId,
+          registered: true,
+          lastSeenAt: i === 0 ? new Date(Date.parse(asOf) - 120_000).toISOString() : null,
+          lateAt: i === 0 ? new Date(Date.parse(asOf) + 1_680_000).toISOString() : null,
+        })),
+        lateAt:
+          (registered?.systems?.length ?? 0) > 0
+            ? new Date(Date.parse(asOf) + 1_680_000).toISOString()
+            : null,
+        reconciliation: ['received', 'receivedOnline', 'resolved', 'resolvedOnTime'].map((figure, i) => ({
+          date: series.at(-2)?.date ?? '',
+          figure,
+          reported: 40 + i,
+          counted: 40,
+          withinTolerance: i < 3,
+        })),
+      },
     });
   };
   return { latest: withMarkers, unit };

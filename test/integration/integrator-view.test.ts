@@ -2,19 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctor } from '../../cli/doctor.ts';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
+import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { DynamoKeyStore } from '../../shared/adapters/dynamo-key-store.ts';
 import { DynamoRegistry } from '../../shared/adapters/dynamo-registry.ts';
 import { loadKeyPepper } from '../../shared/adapters/key-pepper.ts';
+import { voidDossiers } from '../../shared/app/dossiers.ts';
 import { rotateKey } from '../../shared/app/keys.ts';
 import * as units from '../../shared/app/units.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
 import { settings } from '../../shared/config/settings.ts';
 import { issueKey } from '../../shared/domain/auth/api-keys.ts';
+import { countOptions } from '../../shared/domain/worker/options.ts';
+import type { SenderProfileName } from '../../shared/schemas/legacy-emc.ts';
 import { type Me, meSchema } from '../../shared/schemas/me.ts';
 import { credentials, dynamoClients, region, scanAll } from '../helpers/local-aws.ts';
 
@@ -25,9 +29,10 @@ let sqs: SQSClient;
 let s3: S3Client;
 let keyStore: DynamoKeyStore;
 let registry: DynamoRegistry;
+let doc: ReturnType<typeof dynamoClients>['doc'];
 
-async function issue(unitCode: string): Promise<string> {
-  const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, stack.clock.now());
+async function issue(unitCode: string, sender?: SenderProfileName): Promise<string> {
+  const { key, record } = issueKey(process.env.EMC_KEY_PEPPER ?? '', unitCode, stack.clock.now(), sender);
   await keyStore.put(record);
   return key;
 }
@@ -115,6 +120,7 @@ beforeAll(async () => {
   });
   const clients = dynamoClients(stack.file.dynamodb);
   raw = clients.raw;
+  doc = clients.doc;
   sqs = new SQSClient({ endpoint: stack.file.sqs, region, credentials });
   s3 = new S3Client({ endpoint: stack.file.s3, region, credentials, forcePathStyle: true });
   keyStore = new DynamoKeyStore(stack.file.tables.keys, clients.doc);
@@ -265,7 +271,26 @@ describe('GET /v1/me', () => {
     const snapshot = (await (await fetch(`${stack.url}/snapshots/units/H48.json`)).json()) as {
       generatedAt: string;
       unit: { connection: { status: string } };
+      connection: {
+        heartbeats: { systemId: string; lastSeenAt: string | null; lateAt: string | null }[];
+        lateAt: string | null;
+      };
     };
+    // The unit page's detail: each system's last heartbeat and the time it turns late, one grace later (at least
+    // the 900 s grace; longer when two evaluation intervals are), and the earliest of those for the unit.
+    const seen = view.body?.arrivals.lastHeartbeatBySystem ?? [];
+    expect(seen).toHaveLength(2);
+    expect(snapshot.connection.heartbeats.map((h) => [h.systemId, h.lastSeenAt])).toEqual(
+      seen.map((h) => [h.systemId, h.lastSeenAt]),
+    );
+    const graces = snapshot.connection.heartbeats.map(
+      (h) => Date.parse(h.lateAt ?? '') - Date.parse(h.lastSeenAt ?? ''),
+    );
+    expect(new Set(graces).size).toBe(1);
+    expect(graces[0]).toBeGreaterThanOrEqual(900_000);
+    expect(snapshot.connection.lateAt).toBe(
+      new Date(Math.min(...seen.map((h) => Date.parse(h.lastSeenAt))) + (graces[0] ?? 0)).toISOString(),
+    );
     expect(view.body?.verdict?.evaluatedAt).toBe(snapshot.generatedAt);
     expect(view.body?.verdict?.status).toBe(snapshot.unit.connection.status);
     expect(view.body?.arrivals.lastHeartbeatBySystem.map((h) => [h.systemId, h.registered])).toEqual([
@@ -327,4 +352,104 @@ describe('GET /v1/me', () => {
     expect((await me(rotated.key)).status).toBe(200);
     expect((await me(`emc_AAAAAAAAAAAA_${'A'.repeat(40)}`)).status).toBe(401);
   }, 60_000);
+
+  it('counts, by reason, what was set aside after acceptance for the key’s unit only, and names the key’s sender', async () => {
+    const h48 = await issue('H48', 'opencps');
+    const h49 = await issue('H49');
+    const before = (await me(h48)).body?.setAside.total ?? -1;
+    expect(before).toBe(0);
+    // Two accepted dossiers, counted, then voided by an operator.
+    const sent = [event('void-1'), event('void-2'), event('kept-1')];
+    expect((await request('POST', '/v1/dossier-events', h48, JSON.stringify({ events: sent }))).status).toBe(
+      202,
+    );
+    // Messages that never passed ingest: one with an event the queue contract refuses (quarantined), one
+    // whose envelope is poison (it goes to the dead-letter queue after its last delivery).
+    const queueUrl = stack.file.queues['dossier-events']?.url ?? '';
+    const envelope = {
+      v: 1,
+      kind: 'dossier-events',
+      unitCode: 'H48',
+      requestId: 'r-aside',
+      acceptedAt: stack.clock.now(),
+    };
+    const bad = {
+      ...event('aside-1'),
+      occurredAt: stack.clock.now(),
+      receivedAt: stack.clock.now(),
+      dueAt: -1000,
+    };
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ ...envelope, events: [bad, { ...bad, eventId: 'aside-2' }] }),
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ ...envelope, requestId: 'r-poison', events: 'nope' }),
+      }),
+    );
+    await stack.drained();
+    const options = countOptions(settings());
+    const voiding = await voidDossiers(
+      {
+        store: new DynamoDossierStore(stack.file.tables.state, doc),
+        rules: options.rules,
+        dayOf: options.dayOf,
+        maxFootprint: options.maxFootprint,
+      },
+      {
+        unitCode: 'H48',
+        dossierCodes: [sent[0]?.dossierCode ?? '', sent[1]?.dossierCode ?? ''],
+        reason: 'test data from the staging sender',
+        by: 'operator-1',
+        now: stack.clock.now(),
+        dryRun: false,
+      },
+    );
+    expect(voiding.changed).toHaveLength(2);
+
+    const view = await me(h48);
+    expect(view.body?.key.sender).toBe('opencps');
+    const aside = view.body?.setAside;
+    expect(aside?.total).toBe(5);
+    expect(aside?.byReason.map((r) => [r.kind, r.count])).toEqual([
+      ['quarantined', 2],
+      ['voided', 2],
+      ['dead-letter', 1],
+    ]);
+    expect(aside?.byReason.find((r) => r.kind === 'voided')?.reason).toBe(
+      'test data from the staging sender',
+    );
+    expect(aside?.byReason.find((r) => r.kind === 'quarantined')?.reason).toContain('events[].dueAt');
+    expect(aside?.byReason.find((r) => r.kind === 'dead-letter')?.reason).toContain(
+      'does not match the queue contract',
+    );
+
+    // Another unit's key sees none of it; its key has no sender set.
+    const other = await me(h49);
+    expect(other.body?.setAside).toMatchObject({ total: 0, byReason: [] });
+    expect(other.body?.key.sender).toBe('generic');
+    expect(other.text).not.toContain('staging sender');
+    // A revoked key sees nothing at all; the rotated-in key of the same unit sees the same counts.
+    const revoked = await issue('H48');
+    await keyStore.revoke(revoked.split('_')[1] ?? '');
+    const refused = await me(revoked);
+    expect(refused.status).toBe(401);
+    expect(refused.text).not.toContain('staging sender');
+    const rotated = await rotateKey(
+      {
+        store: keyStore,
+        registry,
+        pepper: () => loadKeyPepper(),
+        utcOffsetMinutes: settings().time.utcOffsetMinutes,
+      },
+      'H48',
+      60_000,
+      stack.clock.now(),
+    );
+    expect((await me(rotated.key)).body?.setAside).toEqual(aside);
+  }, 120_000);
 });

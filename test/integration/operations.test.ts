@@ -527,6 +527,66 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(refused.stderr).toContain('cannot be merged into itself');
   }, 120_000);
 
+  it('voids and restores dossiers through the command line, with a dry run first, and shows the voiding', async () => {
+    const emc = (...args: string[]) => run(dataDir, args, 60_000, { EMC_OPERATOR: 'ops-on-duty' });
+    const received = [
+      ...new Set(sent.filter((e) => e.unitCode === 'G12' && e.status === 2).map((e) => e.dossierCode)),
+    ];
+    const chosen = received.slice(0, 2);
+    expect(chosen).toHaveLength(2);
+    const all = only(expectedCounters(sent), 'G12');
+    const without = only(expectedCounters(sent.filter((e) => !chosen.includes(e.dossierCode))), 'G12');
+    expect(await stored('G12')).toEqual(all);
+    const reason = ['--reason', 'test data sent from the staging sender'];
+
+    const noReason = await emc('dossiers', 'void', 'G12', ...chosen);
+    expect(noReason.status).toBe(2);
+    expect(noReason.stderr).toContain('needs --reason');
+    const dry = await emc('dossiers', 'void', 'G12', ...chosen, ...reason, '--dry-run', '--json');
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, changed: chosen, transactions: 0 });
+    expect(await stored('G12')).toEqual(all);
+
+    const voided = await emc('dossiers', 'void', 'G12', ...chosen, ...reason);
+    expect(voided.status, voided.stderr).toBe(0);
+    expect(voided.stdout).toContain(`voided 2 dossier(s) of unit G12: ${chosen.join(' ')}`);
+    expect(await stored('G12')).toEqual(without);
+    const again = await emc('dossiers', 'void', 'G12', ...chosen, ...reason);
+    expect(again.stdout).toContain(`already voided, left alone: ${chosen.join(' ')}`);
+    expect(await stored('G12')).toEqual(without);
+    const [record] = await new DynamoDossierStore(stack.file.tables.state, doc).voidRecords('G12');
+    expect(record).toMatchObject({
+      by: 'ops-on-duty',
+      reason: 'test data sent from the staging sender',
+      status: 'voided',
+    });
+
+    const doctored = await emc('doctor', 'G12', '--json');
+    expect(doctored.status, doctored.stderr).toBe(0);
+    const [report] = JSON.parse(doctored.stdout) as {
+      setAside: { byReason: { kind: string; count: number }[] };
+    }[];
+    expect(report?.setAside.byReason).toContainEqual({
+      kind: 'voided',
+      reason: 'test data sent from the staging sender',
+      count: 2,
+    });
+
+    const restored = await emc(
+      'dossiers',
+      'restore',
+      'G12',
+      ...chosen,
+      '--reason',
+      'sent in error: the data was real',
+    );
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(await stored('G12')).toEqual(all);
+    const unknown = await emc('dossiers', 'void', 'G12', 'NO-SUCH', ...reason);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('has no dossier NO-SUCH');
+  }, 180_000);
+
   it('reports reconciliation differences exactly, per day and figure', async () => {
     const { reconcileUnit } = await import('../../cli/commands.ts');
     const counted = only(expectedCounters(sent), 'G12');

@@ -37,6 +37,21 @@ describe('docs/openapi.json', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('gives procedure codes their pattern and the Problem type the URN the API sends', () => {
+    const schemas = (buildOpenApi().components as { schemas: Record<string, unknown> }).schemas as Record<
+      string,
+      { properties?: Record<string, { pattern?: string; examples?: unknown[] }> }
+    >;
+    for (const name of ['DossierEvent', 'Procedure']) {
+      const pattern = schemas[name]?.properties?.procedureCode?.pattern ?? '';
+      expect(pattern, name).not.toBe('');
+      expect(new RegExp(pattern).test('1.001234'), name).toBe(true);
+      expect(new RegExp(pattern).test('9.9'), name).toBe(false);
+    }
+    expect(schemas.Problem?.properties?.type?.examples).toEqual(['urn:emc:problem:validation']);
+    expect(JSON.stringify(buildOpenApi())).not.toContain('https://emc.example/problems');
+  });
 });
 
 interface Schema {

@@ -3,6 +3,7 @@ import type { Unit } from '../../schemas/registry.ts';
 import { existsOn, nameOn, predecessorsOn } from '../registry/lifecycle.ts';
 import { drainAlerts, holdAlert } from './alerts.ts';
 import { asOfDeps } from './as-of.ts';
+import { connectionDetail } from './connection-detail.ts';
 import { withCoverageReads } from './coverage.ts';
 import { toCsv } from './csv.ts';
 import { queueDigests } from './digests.ts';
@@ -69,6 +70,7 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
     .map((unit) => ({ ...unit, name: nameOn(unit, cal.today) }));
   const lineage = predecessorsOn(registered, cal.today);
   const times = { at, now };
+  const everyMs = (deps.everyMinutes ?? 15) * 60_000;
 
   // Read and judge every unit; nothing is written yet.
   const context = { ...deps, plan, cal };
@@ -118,7 +120,8 @@ export async function evaluate(input: EvaluationDeps): Promise<EvaluationSummary
         config,
         confirmations,
       );
-      return { unit: j.unit, row, data: j.data, figures, history: record?.history ?? [] };
+      const connection = connectionDetail(j.unit, j.signals, j.data, j.criteria, cal, at, everyMs);
+      return { unit: j.unit, row, data: j.data, figures, history: record?.history ?? [], connection };
     } catch (error) {
       return failed(j.unit, error);
     }

@@ -33,6 +33,18 @@ export function mismatchedDays(days: readonly ReportedDay[], rule: Reconciliatio
     .map((day) => day.date);
 }
 
+/** Each figure beyond the tolerance, with both values, day by day: what the unit needs to find the gap. */
+export function mismatchedFigures(
+  days: readonly ReportedDay[],
+  rule: ReconciliationRule,
+): { date: string; figure: string; reported: number; counted: number }[] {
+  return days.flatMap((day) =>
+    Object.entries(day.figures)
+      .filter(([, { reported, counted }]) => !withinTolerance(reported, counted, rule))
+      .map(([figure, values]) => ({ date: day.date, figure, ...values })),
+  );
+}
+
 const tolerance = (rule: ReconciliationRule, lang: 'vi' | 'en'): string =>
   lang === 'vi'
     ? `${rule.absoluteTolerance} hồ sơ cộng ${(rule.tolerance * 100).toFixed(1)}%`
@@ -64,10 +76,13 @@ export function reconciliationReasons(
   const reasons: Reason[] = [];
   const off = mismatchedDays(reported, rule);
   if (off.length > 0) {
+    const figures = mismatchedFigures(reported, rule);
+    const list = (said: string, counted: string): string =>
+      figures.map((f) => `${f.date} ${f.figure} ${said} ${f.reported}, ${counted} ${f.counted}`).join('; ');
     reasons.push({
       code: 'reconciliation_mismatch',
-      vi: `Số liệu đối soát lệch quá ${tolerance(rule, 'vi')} ở ${off.length} ngày (${off.join(', ')}).`,
-      en: `Reported totals differ from counted figures by more than ${tolerance(rule, 'en')} on ${off.length} day(s) (${off.join(', ')}).`,
+      vi: `Số liệu đối soát lệch quá ${tolerance(rule, 'vi')} ở ${off.length} ngày (${off.join(', ')}): ${list('báo cáo', 'đã tính')}.`,
+      en: `Reported totals differ from counted figures by more than ${tolerance(rule, 'en')} on ${off.length} day(s) (${off.join(', ')}): ${list('reported', 'counted')}.`,
     });
   }
   const dates = new Set(reported.map((day) => day.date));

@@ -12,6 +12,7 @@ import { SENDER_PROFILES } from '../ingest/sender-profiles.ts';
 import type { Predecessor } from '../registry/lifecycle.ts';
 import { addDays } from '../time.ts';
 import type { ConnectionResult } from './compliance.ts';
+import type { ConnectionDetail } from './connection-detail.ts';
 import {
   agencyFigures,
   groupKpis,
@@ -38,6 +39,8 @@ export interface Evaluated {
   data: UnitData;
   figures: UnitFigures;
   history: StatusRecord['history'];
+  /** Heartbeats and reconciliation in detail, for the unit's file; absent for a unit not evaluated. */
+  connection?: ConnectionDetail;
 }
 
 export function unitRow(
@@ -275,5 +278,6 @@ export function unitSnapshot(
       since: new Date(h.since).toISOString(),
       reasons: h.reasons,
     })),
+    ...(entry.connection ? { connection: entry.connection } : {}),
   };
 }

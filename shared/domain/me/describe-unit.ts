@@ -1,5 +1,5 @@
 import type { Settings } from '../../config/settings.ts';
-import type { Me, RefusalReason } from '../../schemas/me.ts';
+import type { Me, RefusalReason, SetAsideKind } from '../../schemas/me.ts';
 import type { UnitSnapshot } from '../../schemas/snapshot.ts';
 import type { Principal } from '../auth/api-keys.ts';
 import { UnauthorizedError } from '../errors.ts';
@@ -23,6 +23,13 @@ export interface RefusalDayRow {
   examples: { at: number; path: string; message: string; eventId?: string; codeProfile?: string }[];
 }
 
+/** One thing accepted and later not counted; voidings are those in force, whenever they were made. */
+export interface SetAsideRow {
+  kind: SetAsideKind;
+  reason: string;
+  at: number;
+}
+
 /** What GET /v1/me reads; every method is scoped to one unit by its argument. */
 export interface MePorts {
   key(prefix: string): Promise<StoredKey | undefined>;
@@ -30,6 +37,8 @@ export interface MePorts {
   heartbeats(unitCode: string): Promise<{ systemId: string; lastSeenAt: number }[]>;
   refusals(unitCode: string, now: number, days: number): Promise<RefusalDayRow[]>;
   profile(unitCode: string): Promise<UnitProfile | undefined>;
+  /** Quarantined events and dead letters since `from` (epoch ms), and the voidings in force. */
+  setAside(unitCode: string, from: number): Promise<SetAsideRow[]>;
 }
 
 const isoOf = (ms: number | undefined): string | null =>
@@ -46,12 +55,15 @@ export async function describeUnit(
   now: number,
 ): Promise<Me> {
   const unitCode = principal.unitCode;
-  const [key, snapshot, heartbeats, refusalRows, profile] = await Promise.all([
+  const today = dayOf(now, config.time.utcOffsetMinutes);
+  const from = addDays(today, -(REFUSAL_DAYS - 1));
+  const [key, snapshot, heartbeats, refusalRows, profile, setAsideRows] = await Promise.all([
     ports.key(principal.keyPrefix),
     ports.snapshot(unitCode),
     ports.heartbeats(unitCode),
     ports.refusals(unitCode, now, REFUSAL_DAYS),
     ports.profile(unitCode),
+    ports.setAside(unitCode, dayStart(from, config.time.utcOffsetMinutes)),
   ]);
   if (!key || key.unitCode !== unitCode) throw new UnauthorizedError('The API key is not valid.');
   const systems = profile?.systems ?? [];
@@ -66,7 +78,6 @@ export async function describeUnit(
         }
       : null;
   const criteria = criteriaFor(config, unitCode);
-  const today = dayOf(now, config.time.utcOffsetMinutes);
   return {
     unitCode,
     key: {
@@ -74,6 +85,7 @@ export async function describeUnit(
       createdAt: new Date(key.createdAt).toISOString(),
       expiresAt: isoOf(key.expiresAt),
       lastUsedAt: isoOf(key.lastUsedAt),
+      sender: key.sender ?? 'generic',
     },
     verdict:
       unit && snapshot
@@ -98,7 +110,8 @@ export async function describeUnit(
       lastDossierEventAt: unit?.connection.lastDossierEventAt ?? null,
       catalogSyncedAt: unit?.connection.catalogSyncedAt ?? null,
     },
-    refusals: summariseRefusals(refusalRows, addDays(today, -(REFUSAL_DAYS - 1)), today),
+    refusals: summariseRefusals(refusalRows, from, today),
+    setAside: summariseSetAside(setAsideRows, from, today),
     connectionRules: connectionRules(criteria, systems),
   };
 }
@@ -145,4 +158,28 @@ export function summariseRefusals(rows: readonly RefusalDayRow[], from: string, 
     }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   return { from, to, total: summary.reduce((sum, r) => sum + r.count, 0), byReason: summary };
+}
+
+/** Midnight at the start of `day` in the reporting time zone, epoch ms. */
+export function dayStart(day: string, offsetMinutes: number): number {
+  return Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000;
+}
+
+/**
+ * Counts per kind and reason. An event's position in its message is dropped from the reason, so the same
+ * fault in many events counts under one reason.
+ */
+export function summariseSetAside(rows: readonly SetAsideRow[], from: string, to: string): Me['setAside'] {
+  const counts = new Map<string, { kind: SetAsideKind; reason: string; count: number }>();
+  for (const row of rows) {
+    const reason = row.reason.replace(/events\[\d+\]/g, 'events[]');
+    const id = `${row.kind}|${reason}`;
+    const entry = counts.get(id) ?? { kind: row.kind, reason, count: 0 };
+    entry.count++;
+    counts.set(id, entry);
+  }
+  const byReason = [...counts.values()].sort(
+    (a, b) => b.count - a.count || a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason),
+  );
+  return { from, to, total: rows.length, byReason };
 }

@@ -7,6 +7,8 @@ export interface DoctorInput {
   /** As the last evaluation published it (GET /v1/me's `verdict`); null before the first one. */
   verdict: Me['verdict'];
   refusals: Me['refusals'];
+  /** What was accepted and then not counted; absent from reports made before it was recorded. */
+  setAside?: Me['setAside'];
   rules: Me['connectionRules'];
 }
 
@@ -28,6 +30,7 @@ export interface DoctorReport {
   evaluatedAt: string | null;
   findings: Finding[];
   refusals: Me['refusals'];
+  setAside: Me['setAside'] | null;
   /** Plain words to paste into a reminder letter. */
   summary: Words;
 }
@@ -108,6 +111,11 @@ const REFUSAL_FIX: Words = {
   en: 'Fix the refused fields, as the examples in GET /v1/me show, and send again; refused events are not counted.',
 };
 
+const SET_ASIDE_FIX: Words = {
+  vi: 'Sửa nguyên nhân nêu trên rồi gửi lại các sự kiện; hồ sơ bị hủy theo yêu cầu không cần gửi lại.',
+  en: 'Fix the cause named above and send those events again; a dossier voided on request need not be sent again.',
+};
+
 /**
  * The operator's view of one unit: each failing reason of the last published verdict with its fix, the
  * week's refusals, and a summary in Vietnamese and English that can go into a reminder letter as it is.
@@ -129,6 +137,19 @@ export function doctorReport(input: DoctorInput): DoctorReport {
         en: `From ${refusals.from} to ${refusals.to}, ${refusals.total} events or requests were refused (${list}).`,
       },
       fix: REFUSAL_FIX,
+    });
+  }
+  const aside = input.setAside;
+  if (aside && aside.total > 0) {
+    const list = (kinds: Record<string, string>): string =>
+      aside.byReason.map((r) => `${kinds[r.kind]} ${r.count}: ${r.reason}`).join('; ');
+    findings.push({
+      code: 'set_aside',
+      problem: {
+        vi: `${aside.total} sự kiện, thông điệp hoặc hồ sơ đã được nhận nhưng không được tính (${list({ quarantined: 'sự kiện bị tách riêng', 'dead-letter': 'thông điệp lỗi', voided: 'hồ sơ bị hủy' })}).`,
+        en: `${aside.total} events, messages or dossiers were accepted but not counted (${list({ quarantined: 'quarantined events', 'dead-letter': 'dead letters', voided: 'voided dossiers' })}).`,
+      },
+      fix: SET_ASIDE_FIX,
     });
   }
   const who = `${input.name} (${input.unitCode})`;
@@ -160,6 +181,7 @@ export function doctorReport(input: DoctorInput): DoctorReport {
     evaluatedAt: when,
     findings,
     refusals,
+    setAside: aside ?? null,
     summary: { vi, en },
   };
 }

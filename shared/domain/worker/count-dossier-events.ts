@@ -8,6 +8,7 @@ import {
   type DossierState,
   merge,
 } from '../dossier/state.ts';
+import { NOTHING_COUNTED, type VoidMark } from '../dossier/voiding.ts';
 
 export interface DossierKey {
   unitCode: string;
@@ -23,6 +24,8 @@ export interface StoredDossier {
    * written before it was stored; those are recomputed under today's rules.
    */
   contribution?: Contributions;
+  /** Set while an operator has voided the dossier: it counts nothing, whatever arrives for it. */
+  voided?: VoidMark;
 }
 
 export interface DossierChange {
@@ -32,6 +35,8 @@ export interface DossierChange {
   state: DossierState;
   /** The contribution counted for `state`, stored with it so a later change subtracts exactly this. */
   contribution: Contributions;
+  /** Kept from the stored dossier: a later event never lifts a voiding. */
+  voided?: VoidMark;
 }
 
 /** `held`: a rebuild is swapping the unit's counters; nothing was written and the messages wait. */
@@ -167,7 +172,9 @@ async function countUnit(
       }
       // "Before" is what was counted, not a recomputation under today's rules and time zone, so a
       // configuration change never subtracts what was never added (`emc rebuild` applies new rules on purpose).
-      const added = contributions(after, options.rules, options.dayOf);
+      // A voided dossier still learns from its events but counts nothing until an operator restores it.
+      const voided = current?.voided;
+      const added = voided ? NOTHING_COUNTED : contributions(after, options.rules, options.dayOf);
       const counted = current?.contribution ?? contributions(before, options.rules, options.dayOf);
       const delta = emptyDelta();
       addContributions(delta, added, 1);
@@ -179,6 +186,7 @@ async function countUnit(
           expectedVersion: current?.version ?? 0,
           state: after,
           contribution: added,
+          ...(voided ? { voided } : {}),
         },
         delta: compact(delta),
       });

@@ -68,6 +68,10 @@ export interface RecordFailure {
   messageId: string;
   reason: string;
   receiveCount: number;
+  /** The unit the message names, when its body says: a last failure is then counted for that unit. */
+  unitCode?: string;
+  /** This was the last delivery: the queue moves the message to its DLQ now. */
+  final?: boolean;
 }
 
 /** Keeps why records failed, by message id, for as long as a dead letter can live. */

@@ -101,7 +101,7 @@ describe('emc reconcile', () => {
 });
 
 describe('emc doctor', () => {
-  const reader = { snapshot: async () => undefined, refusals: async () => [] };
+  const reader = { snapshot: async () => undefined, refusals: async () => [], setAside: async () => [] };
 
   it('refuses a unit that is not registered, by its code', async () => {
     const registry = new InMemoryRegistry([unit('H48')]);

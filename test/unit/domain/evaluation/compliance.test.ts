@@ -386,12 +386,29 @@ describe('evaluateConnection', () => {
         reasons: [
           {
             code: 'reconciliation_mismatch',
-            vi: 'Số liệu đối soát lệch quá 2 hồ sơ cộng 1.0% ở 2 ngày (2026-11-12, 2026-11-14).',
-            en: 'Reported totals differ from counted figures by more than 2 dossier(s) plus 1.0% on 2 day(s) (2026-11-12, 2026-11-14).',
+            vi: 'Số liệu đối soát lệch quá 2 hồ sơ cộng 1.0% ở 2 ngày (2026-11-12, 2026-11-14): 2026-11-12 received báo cáo 100, đã tính 96; 2026-11-14 received báo cáo 100, đã tính 50.',
+            en: 'Reported totals differ from counted figures by more than 2 dossier(s) plus 1.0% on 2 day(s) (2026-11-12, 2026-11-14): 2026-11-12 received reported 100, counted 96; 2026-11-14 received reported 100, counted 50.',
           },
         ],
         criteria: API_CRITERIA,
       });
+    });
+
+    it('names each figure beyond the tolerance with both values, and not one just within it', () => {
+      const result = evaluateConnection(
+        healthy({
+          reconciliation: [
+            {
+              date: '2026-11-13',
+              figures: { received: { reported: 100, counted: 97 }, resolved: { reported: 100, counted: 96 } },
+            },
+          ],
+        }),
+        criteria,
+      );
+      expect(result.reasons.map((r) => r.en)).toEqual([
+        'Reported totals differ from counted figures by more than 2 dossier(s) plus 1.0% on 1 day(s) (2026-11-13): 2026-11-13 resolved reported 100, counted 96.',
+      ]);
     });
 
     it('lists the days with dossiers that a unit posting totals left out: it does not pick its days', () => {
