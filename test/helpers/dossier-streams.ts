@@ -39,8 +39,10 @@ export function generateStream(
     const onlineLevel = pick(['none', 'partial', 'full', 'full'] as const);
     const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
     const feeRequired = random() < 0.5;
-    // Some systems send no due date, and some say "no fee" outright instead of leaving payment out.
+    // Some systems send no due date (half of them saying outright that the procedure has none), and some
+    // say "no fee" outright instead of leaving payment out.
     const dueDateKnown = random() < 0.85 || options.viaApi === true;
+    const noDueDateSaid = !dueDateKnown && d % 2 === 1;
     const noFeeSaid = random() < 0.5;
     const common = { unitCode, dossierCode, procedureCode, agencyCode };
     const receiptFields = { receivedAt, channel, onlineLevel, fromNationalPortal: random() < 0.3 };
@@ -57,6 +59,7 @@ export function generateStream(
       if (status !== 1) Object.assign(event, receiptFields);
       if (status === 9 || status === 10) {
         if (dueDateKnown) event.dueAt = dueAt;
+        if (noDueDateSaid) event.noDueDate = true;
         event.supplementRequests = lifecycle.includes(5) ? pick([1, 2]) : 0;
         if (random() < 0.7) event.digitized = true;
         if (random() < 0.7) event.electronicResult = true;

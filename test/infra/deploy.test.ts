@@ -166,8 +166,7 @@ describe('the evaluation', () => {
   });
 
   it('may write the state table, where it takes its lease', () => {
-    expect(evaluation).toBeDefined();
-    const [id] = evaluation as [string, Resource];
+    const [id] = must(evaluation, 'the evaluation function');
     const policy = Object.entries(resources('AWS::IAM::Policy')).find(([policyId]) =>
       policyId.startsWith(id.replace('Function', 'FunctionServiceRoleDefaultPolicy').slice(0, 30)),
     );

@@ -32,12 +32,20 @@ describe('the CDK stack', () => {
     }[];
     const ours = functions.filter((f) => f.Properties.Runtime === 'nodejs22.x');
     expect(ours.length).toBe(11);
+    const logGroups = resources('AWS::Logs::LogGroup') as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >;
     for (const fn of ours) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-      expect(fn.Properties.LoggingConfig).toBeDefined();
+      // Each function logs to its own group, kept a month outside prod (a year in prod, below).
+      const { LogGroup } = fn.Properties.LoggingConfig as { LogGroup: { Ref: string } };
+      expect(logGroups[LogGroup.Ref]?.Properties.RetentionInDays).toBe(30);
     }
-    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+    expect(new Set(ours.map((fn) => JSON.stringify(fn.Properties.LoggingConfig))).size).toBe(11);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    synth({ stage: 'prod' }).template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
   it('wires every queue to a DLQ, encrypts it, and sets visibility to at least six times the worker timeout', () => {
@@ -104,7 +112,9 @@ describe('the CDK stack', () => {
     const buckets = Object.values(resources('AWS::S3::Bucket')) as { Properties: Record<string, unknown> }[];
     expect(buckets.length).toBe(3);
     for (const bucket of buckets) {
-      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,

@@ -113,6 +113,9 @@ describe('a configuration change never breaks exact counting', () => {
     const cells = [...totals(store).values()];
     const satisfied = cells.reduce((sum, cell) => sum + (cell.satisfied ?? 0), 0);
     expect(satisfied).toBe(0);
+    // The one dossier, received and resolved on its day, rated under the old threshold only.
+    expect(cells).toHaveLength(1);
+    expect(cells[0]).toMatchObject({ received: 1, resolved: 1, rated: 1 });
     for (const cell of cells)
       for (const value of Object.values(cell)) expect(value).toBeGreaterThanOrEqual(0);
   });

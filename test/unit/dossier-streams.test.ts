@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateStream } from '../helpers/dossier-streams.ts';
+import { generateStream, type UnitEvent } from '../helpers/dossier-streams.ts';
+
+/** Dossiers no event of which says a fee is required. */
+const dossiersWithoutFee = (events: readonly UnitEvent[]): number =>
+  new Set(events.map((e) => e.dossierCode)).size -
+  new Set(events.filter((e) => e.payment?.required === true).map((e) => e.dossierCode)).size;
 
 describe('the generated dossier streams the worker and operations tests replay', () => {
   it('hold every input class the counting rules distinguish', () => {
@@ -7,10 +12,12 @@ describe('the generated dossier streams the worker and operations tests replay',
     const resolutions = events.filter((e) => e.status === 9 || e.status === 10);
     const classes = {
       resolvedWithDueDate: resolutions.some((e) => e.dueAt !== undefined),
-      resolvedWithoutDueDate: resolutions.some((e) => e.dueAt === undefined),
+      resolvedWithoutDueDate: resolutions.some((e) => e.dueAt === undefined && e.noDueDate === undefined),
+      resolvedSaidToHaveNoDueDate: resolutions.some((e) => e.dueAt === undefined && e.noDueDate === true),
       resolvedLate: resolutions.some((e) => e.dueAt !== undefined && e.occurredAt > e.dueAt),
       secondSupplementRequest: resolutions.some((e) => (e.supplementRequests ?? 0) >= 2),
       noPaymentField: events.some((e) => e.status >= 2 && e.payment === undefined),
+      dossierWithoutFee: dossiersWithoutFee(events) > 0,
       feeSaidToBeNone: events.some((e) => e.payment?.required === false),
       feePaidOnline: events.some((e) => e.payment?.required === true && e.payment.online),
       feeNotPaidOnline: events.some((e) => e.payment?.required === true && !e.payment.online),
@@ -23,9 +30,11 @@ describe('the generated dossier streams the worker and operations tests replay',
     expect(classes).toEqual({
       resolvedWithDueDate: true,
       resolvedWithoutDueDate: true,
+      resolvedSaidToHaveNoDueDate: true,
       resolvedLate: true,
       secondSupplementRequest: true,
       noPaymentField: true,
+      dossierWithoutFee: true,
       feeSaidToBeNone: true,
       feePaidOnline: true,
       feeNotPaidOnline: true,

@@ -60,7 +60,7 @@ const anyBody = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(anyRecord)) },
 );
 
-/** Well-formed records, in every representation the two vendors use. */
+/** Well-formed records, in every representation the two vendors use, with the codes they carry. */
 const goodRecord = fc
   .record({
     day: fc.integer({ min: 1, max: 22 }),
@@ -88,8 +88,29 @@ const goodRecord = fc
       data: r.strings ? '' : null,
     };
     body[r.user] = '{"ID_local":"canbo01"}';
-    return Object.fromEntries(Object.entries(body).map(([k, v]) => [casing(k, r.upper && k !== r.user), v]));
+    return {
+      codes: r,
+      body: Object.fromEntries(Object.entries(body).map(([k, v]) => [casing(k, r.upper && k !== r.user), v])),
+    };
   });
+
+// docs/senders and the vendors' enums (StatusEnum {Khac=0, TiepNhan=1, DangXuLy=2, TraKetQua=3}): "other"
+// is liveness only (1), received (2), processing (4), result returned (10).
+const NATIONAL_STATUS: Record<number, number> = { 0: 1, 1: 2, 2: 4, 3: 10 };
+// formsReception 1 is online (channel 2), 2 in person (1); absent reads as in person.
+const CHANNEL: Record<string, number> = { '1': 2, '2': 1, null: 1 };
+// HinhThucThanhToanEnum {KhongThanhToan=0, Online=1, TrucTiep=2}: what each profile takes from formsPayments.
+const PAYMENT: Record<string, Record<string, { required: boolean; online: boolean } | undefined>> = {
+  generic: {
+    '0': { required: false, online: false },
+    '1': { required: true, online: true },
+    '2': { required: true, online: false },
+  },
+  // An installation constant: never a fact about the dossier.
+  opencps: {},
+  // 0 means no payment was made, which is not "no fee".
+  'dichvucong-dotnet': { '1': { required: true, online: true }, '2': { required: true, online: false } },
+};
 
 async function post(body: unknown, form: boolean, profile: (typeof senderProfileNames)[number]) {
   const asForm = form && typeof body === 'object' && body !== null && !Array.isArray(body);
@@ -140,11 +161,24 @@ describe('the legacy feed, for any body a sender might post', () => {
         goodRecord,
         fc.boolean(),
         fc.constantFrom(...senderProfileNames),
-        async (body, form, profile) => {
+        async ({ body, codes }, form, profile) => {
           const before = h.queue.sent.length;
           const response = await post(body, form, profile);
           expect(response.status, response.text).toBe(204);
           expect(h.queue.sent.length).toBe(before + 1);
+          const messages = h.queue.messages('dossier-events') as { events: Record<string, unknown>[] }[];
+          const event = messages.at(-1)?.events[0] ?? {};
+          const status = NATIONAL_STATUS[codes.status];
+          const payment = PAYMENT[profile]?.[String(codes.formsPayments)];
+          expect({
+            status: event.status,
+            channel: event.channel,
+            payment: event.payment,
+          }).toEqual({
+            status,
+            channel: status === 1 ? undefined : CHANNEL[String(codes.formsReception)],
+            payment: payment === undefined ? undefined : { ...payment, amountVnd: 0 },
+          });
         },
       ),
       { numRuns: 300 },

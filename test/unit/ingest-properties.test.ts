@@ -20,6 +20,10 @@ const validEventArb = fc
     received: isoInWindow,
     supplementRequests: fc.integer({ min: 0, max: 3 }),
     amountVnd: fc.integer({ min: 0, max: 10_000_000 }),
+    // A due date; "no deadline" said outright; or none at all, which only an unresolved event may send.
+    due: fc.constantFrom('date', 'noDueDate', 'none'),
+    // A fee; "no fee" said outright; or nothing said about payment.
+    fee: fc.constantFrom('required', 'none', 'unsaid'),
   })
   .map((r) =>
     validEvent({
@@ -31,7 +35,14 @@ const validEventArb = fc
       receivedAt: r.received,
       occurredAt: r.received,
       supplementRequests: r.supplementRequests,
-      payment: { required: true, online: r.channel === 2, amountVnd: r.amountVnd },
+      payment:
+        r.fee === 'required'
+          ? { required: true, online: r.channel === 2, amountVnd: r.amountVnd }
+          : r.fee === 'none'
+            ? { required: false, online: false, amountVnd: 0 }
+            : undefined,
+      ...(r.due === 'date' || (r.due === 'none' && r.status >= 9) ? {} : { dueAt: undefined }),
+      ...(r.due === 'noDueDate' ? { noDueDate: true } : {}),
     }),
   );
 

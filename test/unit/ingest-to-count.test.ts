@@ -163,7 +163,8 @@ describe('a 202 is never followed by a silent loss', () => {
       headers: bearer(key),
     });
     expect(response.status).toBe(status);
-    if (status === 202) expect((await countQueued(h)).counted).toBe(1);
+    // An accepted event is counted once; a refused one is never queued.
+    expect((await countQueued(h)).counted).toBe(status === 202 ? 1 : 0);
   });
 
   it.each([
@@ -181,8 +182,9 @@ describe('a 202 is never followed by a silent loss', () => {
       headers: bearer(key),
     });
     expect(response.status).toBe(status);
-    if (status === 400)
-      expect(response.json()).toMatchObject({ errors: [{ path: 'sentAt', message: expect.any(String) }] });
+    const paths = status === 400 ? ['sentAt'] : [];
+    const errors = (response.json() as { errors?: { path: string }[] } | undefined)?.errors ?? [];
+    expect(errors.map((e) => e.path)).toEqual(paths);
   });
 });
 

@@ -147,7 +147,16 @@ describe('connection status across evaluations', () => {
       band: null,
       notEvaluated: 'not_connected',
     });
-    expect(Object.values(row?.score.groups ?? {}).every((g) => g.score === null)).toBe(true);
+    // Every group of docs/snapshots.md is there, and none is scored.
+    expect(
+      Object.fromEntries(Object.entries(row?.score.groups ?? {}).map(([name, g]) => [name, g.score])),
+    ).toEqual({
+      transparency: null,
+      progress: null,
+      onlineService: null,
+      digitization: null,
+      satisfaction: null,
+    });
     // Connected again (after two agreeing evaluations), it is scored.
     w.reader.setSignals('H48', {
       catalog: { syncedAt: T0, procedures: 10, online: 4, fullOnline: 2 },
