@@ -113,9 +113,15 @@ describe('a configuration change never breaks exact counting', () => {
     const cells = [...totals(store).values()];
     const satisfied = cells.reduce((sum, cell) => sum + (cell.satisfied ?? 0), 0);
     expect(satisfied).toBe(0);
-    // The one dossier, received and resolved on its day, rated under the old threshold only.
-    expect(cells).toHaveLength(1);
-    expect(cells[0]).toMatchObject({ received: 1, resolved: 1, rated: 1 });
+    // The one dossier, received and resolved on its day, rated under the old threshold only; its closure
+    // counts on its due day.
+    expect(cells).toHaveLength(2);
+    expect(cells.filter((cell) => cell.received === 1)).toEqual([
+      expect.objectContaining({ received: 1, resolved: 1, rated: 1 }),
+    ]);
+    expect(cells.filter((cell) => cell.closureDue === 1)).toEqual([
+      expect.objectContaining({ closureDue: 1, closureInGrace: 1 }),
+    ]);
     for (const cell of cells)
       for (const value of Object.values(cell)) expect(value).toBeGreaterThanOrEqual(0);
   });
