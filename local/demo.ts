@@ -51,8 +51,8 @@ export interface Demo {
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const HEARTBEAT_EVERY = 5 * MINUTE;
-const QUIET_EVERY = 20 * MINUTE;
-const QUIET_FOR = 25 * MINUTE;
+const QUIET_EVERY = 60 * MINUTE;
+const QUIET_FOR = 20 * MINUTE;
 
 const stateSchema = z.object({
   backfilledAt: z.string(),
@@ -92,10 +92,11 @@ interface Open {
 }
 
 /**
- * The living demo behind `npm start`: on the first start, 90 days of history calibrated to the seed
- * figures go through the real API (ingest, queues, workers); then live traffic follows office hours,
- * every system's heartbeat comes every five minutes, and now and then one or two units go quiet long
- * enough to be flagged, so alerts happen.
+ * The living demo behind `npm start`: on the first start, the simulator's default scenario (calibrated to
+ * the seed figures) goes through the real API (ingest, queues, workers); then live traffic follows office
+ * hours, every system's heartbeat comes every five minutes, each unit posts the totals of the day just
+ * ended after midnight, and once an hour one connected unit goes quiet long enough to be flagged, so
+ * alerts happen.
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const { clock, log } = options;
@@ -242,18 +243,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     catalogDay = day;
   };
 
+  /**
+   * Once an hour, from the second hour on, one fully connected unit goes quiet for twenty minutes: long enough
+   * to be flagged "interrupted" and alerted, then connected again. Only a unit that was connected can be
+   * interrupted, so it must be one of those; the first hour shows the scenario's headline undisturbed.
+   */
   const goQuiet = (at: number): void => {
-    // Only units already not fully connected go quiet: they turn "interrupted" and back, with an alert each
-    // way, while the headline stays at the scenario's figure (67 of 83 by default).
-    const candidates = units.filter((u) => {
-      const fault = faults.get(u.unitCode);
-      return fault !== null && fault !== undefined && fault !== 'never_connected' && sending(u, at);
-    });
-    const count = 1 + Math.floor(random() * 2);
-    for (let i = 0; i < count && candidates.length > 0; i++) {
-      const [unit] = candidates.splice(Math.floor(random() * candidates.length), 1);
-      if (unit) quiet.set(unit.unitCode, at + QUIET_FOR);
-    }
+    const candidates = units.filter((u) => faults.get(u.unitCode) === null && sending(u, at));
+    const unit = candidates[Math.floor(random() * candidates.length)];
+    if (unit) quiet.set(unit.unitCode, at + QUIET_FOR);
   };
 
   /** What the API accepted, on the unit's own tally: its receipt once, its first end status once. */
