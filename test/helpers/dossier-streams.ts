@@ -21,7 +21,7 @@ export function generateStream(
     dossiers?: number;
     agencies?: number;
     spanHours?: number;
-    /** Streams sent through the API give every resolution its due date, as `POST /v1/dossier-events` requires. */
+    /** Streams sent through the API give every resolution its due date or `noDueDate: true`, as `POST /v1/dossier-events` requires. */
     viaApi?: boolean;
   } = {},
 ): UnitEvent[] {
@@ -39,10 +39,10 @@ export function generateStream(
     const onlineLevel = pick(['none', 'partial', 'full', 'full'] as const);
     const dueAt = receivedAt + Math.floor(24 + random() * 72) * HOUR;
     const feeRequired = random() < 0.5;
-    // Some systems send no due date (half of them saying outright that the procedure has none), and some
-    // say "no fee" outright instead of leaving payment out.
-    const dueDateKnown = random() < 0.85 || options.viaApi === true;
-    const noDueDateSaid = !dueDateKnown && d % 2 === 1;
+    // Some systems send no due date (half of them saying outright that the procedure has none, as the API
+    // requires), and some say "no fee" outright instead of leaving payment out.
+    const dueDateKnown = random() < 0.85;
+    const noDueDateSaid = !dueDateKnown && (options.viaApi === true || d % 2 === 1);
     const noFeeSaid = random() < 0.5;
     const common = { unitCode, dossierCode, procedureCode, agencyCode };
     const receiptFields = { receivedAt, channel, onlineLevel, fromNationalPortal: random() < 0.3 };

@@ -43,4 +43,13 @@ describe('the generated dossier streams the worker and operations tests replay',
       statuses: [1, 2, 4, 5, 9, 10],
     });
   });
+
+  it('through the API, give every resolution a due date or say it has none, and keep both classes', () => {
+    const resolutions = generateStream(11, { dossiers: 200, viaApi: true }).filter(
+      (e) => e.status === 9 || e.status === 10,
+    );
+    expect(resolutions.filter((e) => e.dueAt === undefined && e.noDueDate !== true)).toEqual([]);
+    expect(resolutions.filter((e) => e.noDueDate === true).length).toBeGreaterThan(0);
+    expect(resolutions.filter((e) => e.dueAt !== undefined).length).toBeGreaterThan(0);
+  });
 });
