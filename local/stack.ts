@@ -30,6 +30,11 @@ export interface StackOptions {
   dataDir: string;
   port?: number;
   evaluateEverySeconds?: number;
+  /**
+   * The scheduled evaluations start once this settles (default: at once). `npm start`'s first backfill holds
+   * them back, so a unit's first verdict is its real one, not "never connected" minutes before its history lands.
+   */
+  evaluateFrom?: Promise<unknown>;
   log?: (line: string) => void;
   /** Fixed ports for the servers; a restart in the same process must reuse them, as handlers keep their clients. */
   ports?: { dynamodb?: number; s3?: number; sqs?: number };
@@ -243,19 +248,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       evaluating = run;
       return run;
     };
-    const timer =
-      every > 0
-        ? setInterval(() => {
-            evaluateNow().then(
-              (summary) =>
-                log(
-                  `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
-                ),
-              (error: unknown) =>
-                log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
-            );
-          }, every * 1000)
-        : undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = (): void => {
+      if (every <= 0 || stopped) return;
+      timer = setInterval(() => {
+        evaluateNow().then(
+          (summary) =>
+            log(
+              `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
+            ),
+          (error: unknown) =>
+            log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }, every * 1000);
+    };
+    (options.evaluateFrom ?? Promise.resolve()).then(schedule, schedule);
     ready = true;
     return {
       url: file.url,
@@ -287,6 +295,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       async stop() {
         ready = false;
+        stopped = true;
         if (timer) clearInterval(timer);
         await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
         server.closeAllConnections();

@@ -41,7 +41,20 @@ if (flags.bundled === true) {
   const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', bundled], { stdio: 'inherit' });
   if (synth.status !== 0) process.exit(synth.status ?? 1);
 }
-const stack = await startStack({ dataDir, port, evaluateEverySeconds: every, log, clock, bundled });
+// On the demo's first start nothing is evaluated until its history is counted: every unit's first verdict is
+// then its real one (into the digest), not "never connected" followed by 67 changes at once.
+const backfilling = demoMode && !existsSync(join(dataDir, 'demo.json'));
+let releaseEvaluations: () => void = () => undefined;
+const evaluateFrom = backfilling ? new Promise<void>((release) => (releaseEvaluations = release)) : undefined;
+const stack = await startStack({
+  dataDir,
+  port,
+  evaluateEverySeconds: every,
+  evaluateFrom,
+  log,
+  clock,
+  bundled,
+});
 if (startAt) log(`clock starts at ${new Date(clock.now()).toISOString()} and moves forward`);
 
 let stopping = false;
@@ -77,8 +90,8 @@ if (demoMode) {
     settle: async () => {
       log('backfill accepted; counting it…');
       await stack.drained(600_000);
-      // The first evaluation recorded every unit as never connected while the backfill ran; a change of status
-      // is recorded once enough evaluations in a row agree, so the dashboard is filled after that many.
+      // A change of status is recorded once enough evaluations in a row agree: should an earlier, interrupted
+      // start have recorded verdicts already, the dashboard is filled after that many.
       const { settings } = await import('../shared/config/settings.ts');
       let summary = await stack.evaluateNow();
       for (let i = 1; i < settings().compliance.stability.confirmations; i++)
@@ -88,7 +101,7 @@ if (demoMode) {
       );
     },
   });
-  demo.backfilled.then(
+  demo.backfilled.finally(releaseEvaluations).then(
     (result) => {
       if (result)
         log(
@@ -100,9 +113,11 @@ if (demoMode) {
   );
 }
 
-// The first snapshot, so the dashboard has something at once; with the demo it fills as the backfill runs.
-await stack.evaluateNow().then(
+// The first snapshot, so the dashboard has something at once; on the demo's first start it comes once the
+// backfill is counted, and until then the dashboard says that nothing is published yet.
+await (backfilling ? Promise.resolve(null) : stack.evaluateNow()).then(
   (summary) =>
+    summary &&
     log(
       `first evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${join(dataDir, 'alerts.log')})`,
     ),

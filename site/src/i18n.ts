@@ -6,6 +6,7 @@ const vi = {
   asOf: 'Số liệu tính đến',
   stale: 'Số liệu đã cũ: lần cập nhật gần nhất là',
   loadFailed: 'Không tải được số liệu.',
+  notPublishedYet: 'Chưa có số liệu công bố: lần đánh giá đầu tiên chưa xong. Trang sẽ tự tải lại.',
   unitNotPublished: 'Không có số liệu công bố cho đơn vị này.',
   language: 'Ngôn ngữ',
   overview: 'Tổng quan',
@@ -177,6 +178,8 @@ const en: Strings = {
   asOf: 'Figures as of',
   stale: 'These figures are out of date: last updated',
   loadFailed: 'The figures could not be loaded.',
+  notPublishedYet:
+    'No figures published yet: the first evaluation has not finished. This page will reload by itself.',
   unitNotPublished: 'No figures are published for this unit.',
   language: 'Language',
   overview: 'Overview',

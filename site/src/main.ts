@@ -374,21 +374,28 @@ async function renderUnit(code: string): Promise<void> {
   drawCharts(unit, lang);
 }
 
+/** How soon the page looks again for the first snapshot. */
+const NOT_PUBLISHED_RETRY_MS = 10_000;
+
 /** The server's clock minus this browser's: see clockOffsetMs. */
 let serverOffsetMs = 0;
 
 async function route(): Promise<void> {
   document.documentElement.lang = lang;
   document.title = L('title');
+  let missing = false;
   try {
     if (!latest) {
       const response = await fetch(`${base}snapshots/latest.json`, { cache: 'no-cache' });
+      missing = response.status === 404;
       if (!response.ok) throw new Error(String(response.status));
       serverOffsetMs = clockOffsetMs(response.headers.get('date'), Date.now());
       latest = (await response.json()) as LatestSnapshot;
     }
   } catch {
-    app.innerHTML = `${header(undefined)}<main id="main"><p role="alert" class="stale">${L('loadFailed')}</p></main>`;
+    // Nothing published yet (a new deployment, or npm start's first backfill): say so, and look again soon.
+    app.innerHTML = `${header(undefined)}<main id="main"><p role="alert" class="stale" data-test="not-published">${L(missing ? 'notPublishedYet' : 'loadFailed')}</p></main>`;
+    if (missing) setTimeout(() => void route(), NOT_PUBLISHED_RETRY_MS);
     return;
   }
   const hash = location.hash.replace(/^#/, '') || '/';

@@ -178,6 +178,34 @@ describe('the dashboard views in headless Chromium', () => {
     await page.close();
   });
 
+  it('says when nothing is published yet, in Vietnamese, and shows the figures once the first snapshot is there', async () => {
+    const fixture = snapshotFixture();
+    const page = await browser.newPage();
+    let asked = 0;
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const { pathname } = new URL(route.request().url());
+      // The first look finds nothing, as during a new deployment's first evaluation; the next finds it.
+      if (pathname === '/snapshots/latest.json')
+        return asked++ === 0
+          ? route.fulfill({ status: 404, body: '' })
+          : route.fulfill({ json: fixture.latest });
+      const file = join(dist, pathname);
+      const served = pathname !== '/' && existsSync(file) ? file : join(dist, 'index.html');
+      return route.fulfill({
+        body: readFileSync(served),
+        contentType: TYPES[extname(served)] ?? 'text/plain',
+      });
+    });
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForSelector('[data-test="not-published"]');
+    expect(await page.textContent('[data-test="not-published"]')).toBe(
+      'Chưa có số liệu công bố: lần đánh giá đầu tiên chưa xong. Trang sẽ tự tải lại.',
+    );
+    await page.waitForSelector('[data-test="units"]', { state: 'attached', timeout: 20_000 });
+    expect(asked).toBe(2);
+    await page.close();
+  }, 60_000);
+
   it('draws the 63 provinces before 1 July 2025 and the merged ones as one shape from that day', async () => {
     const before = await open(snapshotFixture({ merged: true, asOf: asOf('2025-06-30') }));
     expect(await before.locator('[data-test="map"] .region').count()).toBe(63);
