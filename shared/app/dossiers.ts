@@ -1,6 +1,7 @@
+import { chunkByFootprint } from '../domain/dossier/chunks.ts';
 import { COUNTERS, type CounterName } from '../domain/dossier/counters.ts';
 import { addContributions, addDelta, compact, emptyDelta, type UnitDelta } from '../domain/dossier/delta.ts';
-import { counterTargets, footprint, serviceTargets } from '../domain/dossier/rollup.ts';
+import { counterTargets, serviceTargets } from '../domain/dossier/rollup.ts';
 import {
   type Contributions,
   contributions,
@@ -158,7 +159,7 @@ async function changeVoiding(
       break;
     }
     const retry: string[] = [];
-    for (const chunk of chunks(planned, deps.maxFootprint)) {
+    for (const chunk of chunkByFootprint(planned, MAX_DOSSIERS_PER_COMMIT, deps.maxFootprint)) {
       const delta = emptyDelta();
       for (const entry of chunk) addDelta(delta, entry.delta);
       const result = await deps.store.commitVoids(
@@ -224,30 +225,6 @@ function plan(
   };
   if (action === 'void') change.voided = { at: step.at, by: step.by, reason };
   return { change, delta: compact(delta) };
-}
-
-/** Transactions of at most MAX_DOSSIERS_PER_COMMIT dossiers whose summed delta stays foldable in one. */
-function chunks<T extends { delta: UnitDelta }>(planned: readonly T[], maxFootprint: number): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let sum = emptyDelta();
-  for (const entry of planned) {
-    const trial = emptyDelta();
-    addDelta(trial, sum);
-    addDelta(trial, entry.delta);
-    if (
-      current.length > 0 &&
-      (current.length >= MAX_DOSSIERS_PER_COMMIT || footprint(trial) > maxFootprint)
-    ) {
-      out.push(current);
-      current = [];
-      sum = emptyDelta();
-      addDelta(sum, entry.delta);
-    } else sum = trial;
-    current.push(entry);
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 /** The delta as the counters it moves, sorted by period, then agency (unit total first), then counter. */

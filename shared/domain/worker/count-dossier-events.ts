@@ -1,6 +1,6 @@
 import type { DossierEventsMessage, QueuedEvent } from '../../schemas/queue.ts';
+import { chunkByFootprint } from '../dossier/chunks.ts';
 import { addContributions, addDelta, compact, emptyDelta, type UnitDelta } from '../dossier/delta.ts';
-import { footprint } from '../dossier/rollup.ts';
 import {
   type Contributions,
   contributions,
@@ -239,28 +239,7 @@ interface Planned {
  */
 function chunkForCommit(planned: Planned[], options: CountOptions): Planned[][] {
   const sorted = [...planned].sort((a, b) => firstCell(a).localeCompare(firstCell(b)));
-  const chunks: Planned[][] = [];
-  let current: Planned[] = [];
-  let delta = emptyDelta();
-  for (const entry of sorted) {
-    const trial = emptyDelta();
-    addDelta(trial, delta);
-    addDelta(trial, entry.delta);
-    if (
-      current.length > 0 &&
-      (current.length >= options.maxChangesPerCommit || footprint(trial) > options.maxFootprint)
-    ) {
-      chunks.push(current);
-      current = [];
-      delta = emptyDelta();
-      addDelta(delta, entry.delta);
-    } else {
-      delta = trial;
-    }
-    current.push(entry);
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkByFootprint(sorted, options.maxChangesPerCommit, options.maxFootprint);
 }
 
 function firstCell(entry: Planned): string {
