@@ -21,6 +21,22 @@ type Signals = Pick<UnitData, 'heartbeats' | 'lastDossierEventAt' | 'catalog' | 
  * and the month counters are sums of those, as the real store's roll-up makes them, so a test states each
  * dossier's day once and the fake answers every period from it.
  */
+/** A unit that sent nothing: the start of a test's `UnitData`, with what the test needs laid over it. */
+export function emptyUnitData(overrides: Partial<UnitData> = {}): UnitData {
+  return {
+    heartbeats: new Map(),
+    lastDossierEventAt: undefined,
+    catalog: undefined,
+    dailyTotals: [],
+    unitDays: new Map(),
+    unitMonths: new Map(),
+    agencyDays: new Map(),
+    agencyMonths: new Map(),
+    services: [],
+    ...overrides,
+  };
+}
+
 export class InMemoryEvaluationReader implements EvaluationReadPort {
   /** unit → agency → day → counters */
   private readonly days = new Map<string, Map<string, Map<string, CounterValues>>>();

@@ -3,8 +3,8 @@ import { loadSettings } from '../../../../shared/config/settings.ts';
 import { criteriaFor } from '../../../../shared/domain/evaluation/compliance.ts';
 import { connectionDetail } from '../../../../shared/domain/evaluation/connection-detail.ts';
 import { calendar } from '../../../../shared/domain/evaluation/periods.ts';
-import type { UnitData } from '../../../../shared/domain/evaluation/ports.ts';
 import { unitSchema } from '../../../../shared/schemas/registry.ts';
+import { emptyUnitData } from '../../../fakes/evaluation.ts';
 
 const config = loadSettings({});
 const criteria = criteriaFor(config, 'H48');
@@ -20,20 +20,7 @@ const unit = unitSchema.parse({
   systems: ['tthc', 'portal'],
 });
 
-function data(overrides: Partial<UnitData> = {}): UnitData {
-  return {
-    heartbeats: new Map(),
-    lastDossierEventAt: undefined,
-    catalog: undefined,
-    dailyTotals: [],
-    unitDays: new Map(),
-    unitMonths: new Map(),
-    agencyDays: new Map(),
-    agencyMonths: new Map(),
-    services: [],
-    ...overrides,
-  };
-}
+const data = emptyUnitData;
 
 const totals = (date: string, received: number) => ({
   date,

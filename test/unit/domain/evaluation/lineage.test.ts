@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CounterValues } from '../../../../shared/domain/dossier/counters.ts';
 import { addPredecessorFigures, readWithPredecessors } from '../../../../shared/domain/evaluation/lineage.ts';
 import type { ReadPlan, UnitData } from '../../../../shared/domain/evaluation/ports.ts';
-import { InMemoryEvaluationReader } from '../../../fakes/evaluation.ts';
+import { emptyUnitData, InMemoryEvaluationReader } from '../../../fakes/evaluation.ts';
 
-const empty = (): UnitData => ({
-  heartbeats: new Map(),
-  lastDossierEventAt: undefined,
-  catalog: undefined,
-  dailyTotals: [],
-  unitDays: new Map(),
-  unitMonths: new Map(),
-  agencyDays: new Map(),
-  agencyMonths: new Map(),
-  services: [],
-});
+const empty = (): UnitData => emptyUnitData();
 
 const plan: ReadPlan = {
   asOf: Date.parse('2026-11-15T05:00:00Z'),
