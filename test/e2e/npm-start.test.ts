@@ -50,7 +50,15 @@ describe('npm start on a fresh clone', () => {
   it('publishes nothing until the demo is counted, then the ground truth for every unit, with no alert held', async () => {
     const port = await freePort();
     child = spawn('npx', ['tsx', 'local/start.ts'], {
-      env: { ...process.env, PORT: String(port), EMC_DATA_DIR: dataDir, EMC_EVALUATE_EVERY: '60' },
+      // A fixed start on the stack's one clock: a run that crossed Vietnam's midnight would judge the scenario's
+      // last day before the demo posts its totals.
+      env: {
+        ...process.env,
+        PORT: String(port),
+        EMC_DATA_DIR: dataDir,
+        EMC_EVALUATE_EVERY: '60',
+        EMC_NOW: '2026-11-18T10:00:00+07:00',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
