@@ -170,12 +170,12 @@ describe('the documented deploy commands', () => {
       );
       expect(expected.length).toBeGreaterThan(0);
       expect(subscribed.sort()).toEqual(expected.sort());
-    }, 180_000);
+    }, 300_000);
   }
 
   it('fail through the CDK CLI, naming the setting, when an address is not one', async () => {
     await expect(cdkList(['-c', 'stage=prod', '-c', 'operatorEmails=oncall@'])).rejects.toThrow(
       /Invalid deploy context .*operatorEmails\.0/,
     );
-  }, 180_000);
+  }, 300_000);
 });
