@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { ENV } from '../shared/config/env-names.ts';
+import { topology } from '../shared/topology.ts';
 import { EmcStack, EVALUATION_TIMEOUT_MINUTES } from './emc-stack.ts';
 import { acknowledgeFindings } from './nag.ts';
 
@@ -39,7 +40,7 @@ export const contextSchema = z.object({
       `must be at least the evaluation's timeout, ${EVALUATION_TIMEOUT_MINUTES} minutes`,
     )
     .max(60)
-    .default(15),
+    .default(topology.evaluation.everyMinutes),
 });
 export type DeployContext = z.infer<typeof contextSchema>;
 

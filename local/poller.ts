@@ -36,6 +36,9 @@ export class EventSourceMapping {
   abandoned = 0;
   /** Records received and not yet settled (deleted, or left to reappear); zero when the mapping is idle. */
   inFlight = 0;
+  /** Invocations running now, and the most that ran at once: at most `concurrency`. */
+  invoking = 0;
+  peakInvoking = 0;
 
   constructor(
     private readonly sqs: SqsQueueAdmin,
@@ -124,6 +127,8 @@ export class EventSourceMapping {
 
   /** The ids the handler reported as failed; all of them when it threw. */
   private async invoke(records: SQSRecord[]): Promise<Set<string>> {
+    this.invoking++;
+    this.peakInvoking = Math.max(this.peakInvoking, this.invoking);
     try {
       const response = await this.handler({ Records: records }, lambdaContext(this.options.functionName));
       if (this.options.abandon?.()) {
@@ -134,6 +139,8 @@ export class EventSourceMapping {
     } catch (error) {
       this.onError(error);
       return new Set(records.map((record) => record.messageId));
+    } finally {
+      this.invoking--;
     }
   }
 

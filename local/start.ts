@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStartTime, ShiftedClock } from '../shared/config/clock.ts';
 import { ENV } from '../shared/config/env-names.ts';
+import { evaluationIntervalSeconds } from '../shared/topology.ts';
 import type { Demo } from './demo.ts';
 import { startStack } from './stack.ts';
 
@@ -18,7 +19,7 @@ import { startStack } from './stack.ts';
 process.env[ENV.sdkNodeVersionWarningDisabled] ??= 'true';
 const dataDir = resolve(process.env[ENV.dataDir] ?? '.emc');
 const port = Number(process.env[ENV.port] ?? 3000);
-const every = Number(process.env[ENV.evaluateEvery] ?? 60);
+const every = Number(process.env[ENV.evaluateEvery] ?? evaluationIntervalSeconds('local'));
 const { values: flags } = parseArgs({
   options: { now: { type: 'string' }, empty: { type: 'boolean' }, bundled: { type: 'boolean' } },
   strict: false,

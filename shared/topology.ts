@@ -52,6 +52,8 @@ export interface WorkerFunction {
 export interface ScheduledFunction {
   name: string;
   trigger: { kind: 'schedule' };
+  /** Minutes between runs when deployed (`cdk -c evaluateEveryMinutes=…` overrides it); never below the timeout. */
+  everyMinutes: number;
   timeoutSeconds: number;
   memoryMb: number;
   env: readonly string[];
@@ -178,6 +180,7 @@ export const topology = {
   evaluation: {
     name: 'evaluate-compliance',
     trigger: { kind: 'schedule' },
+    everyMinutes: 15,
     timeoutSeconds: 300,
     memoryMb: 2048,
     env: [ENV.stateTable, ENV.snapshotBucket, ENV.alertTopicArn],
@@ -203,6 +206,8 @@ export function visibilityTimeoutSeconds(feed: TopologyFeed): number {
 export const LOCAL_PROFILE = {
   batchingWindowSeconds: 0.5,
   visibilityTimeoutSeconds: 10,
+  /** `npm start` evaluates every minute, so a demo shows changes at once (EMC_EVALUATE_EVERY overrides it). */
+  evaluateEverySeconds: 60,
 } as const;
 
 export type RunProfile = 'deployed' | 'local';
@@ -229,4 +234,9 @@ export function mappingSettings(feed: TopologyFeed, profile: RunProfile): Mappin
       : LOCAL_PROFILE.visibilityTimeoutSeconds,
     maxReceiveCount: worker.maxReceiveCount,
   };
+}
+
+/** Seconds between scheduled evaluations under a profile. */
+export function evaluationIntervalSeconds(profile: RunProfile): number {
+  return profile === 'deployed' ? topology.evaluation.everyMinutes * 60 : LOCAL_PROFILE.evaluateEverySeconds;
 }

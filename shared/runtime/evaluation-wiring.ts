@@ -59,6 +59,38 @@ export function lambdaEvaluationLease(): LeasePort {
   return new DynamoLease(env[ENV.stateTable], 'evaluate-compliance');
 }
 
+export interface RunMetric {
+  name: string;
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit];
+  value: number;
+}
+
+/**
+ * What a finished run reports. `SnapshotBytes` is the `snapshot-stale` alarm's signal that `latest.json` was
+ * published, so only a live run sends it: a run as of a past time writes under `snapshots/as-of/` and must not
+ * keep that alarm quiet while the live snapshot goes stale.
+ */
+export function runMetrics(
+  summary: EvaluationSummary,
+  mode: 'live' | 'asOf',
+  durationMs: number,
+): RunMetric[] {
+  return [
+    { name: 'EvaluationSucceeded', unit: MetricUnit.Count, value: 1 },
+    {
+      name: 'UnitsNotConnected',
+      unit: MetricUnit.Count,
+      value: summary.units - (summary.byStatus.connected ?? 0),
+    },
+    { name: 'AlertsSent', unit: MetricUnit.Count, value: summary.alertsSent },
+    { name: 'UnitEvaluationsFailed', unit: MetricUnit.Count, value: summary.failures.length },
+    ...(mode === 'live'
+      ? [{ name: 'SnapshotBytes', unit: MetricUnit.Bytes, value: summary.snapshotBytes }]
+      : []),
+    { name: 'EvaluationDuration', unit: MetricUnit.Milliseconds, value: Math.round(durationMs) },
+  ];
+}
+
 const scheduledInputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 /**
@@ -89,21 +121,9 @@ export function evaluationHandler(): MiddyfiedHandler<unknown, EvaluationSummary
         return { skipped: true };
       }
       const summary = run.value;
-      metrics.addMetric('EvaluationSucceeded', MetricUnit.Count, 1);
-      metrics.addMetric(
-        'UnitsNotConnected',
-        MetricUnit.Count,
-        summary.units - (summary.byStatus.connected ?? 0),
-      );
-      metrics.addMetric('AlertsSent', MetricUnit.Count, summary.alertsSent);
-      metrics.addMetric('UnitEvaluationsFailed', MetricUnit.Count, summary.failures.length);
       for (const failure of summary.failures) logger.error('unit not evaluated', { ...failure });
-      metrics.addMetric('SnapshotBytes', MetricUnit.Bytes, summary.snapshotBytes);
-      metrics.addMetric(
-        'EvaluationDuration',
-        MetricUnit.Milliseconds,
-        Math.round(performance.now() - started),
-      );
+      for (const metric of runMetrics(summary, at === now ? 'live' : 'asOf', performance.now() - started))
+        metrics.addMetric(metric.name, metric.unit, metric.value);
       logger.info('evaluation published', { ...summary });
       return summary;
     } catch (error) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../local/stack.ts';
-import { FEEDS, mappingSettings, topology } from '../../shared/topology.ts';
+import { evaluationIntervalSeconds, FEEDS, mappingSettings, topology } from '../../shared/topology.ts';
 import { synth } from '../infra/synth.ts';
 
 /** What the CDK template deploys for each feed, read from the template itself. */
@@ -83,6 +83,16 @@ describe('one topology manifest for AWS and the local stack', () => {
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     });
+  });
+
+  it('schedules the evaluation at the manifest’s interval in AWS, and every minute on one machine', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${topology.evaluation.everyMinutes} minutes)`,
+    });
+    expect(evaluationIntervalSeconds('deployed')).toBe(topology.evaluation.everyMinutes * 60);
+    expect(evaluationIntervalSeconds('deployed')).toBeGreaterThanOrEqual(topology.evaluation.timeoutSeconds);
+    expect(evaluationIntervalSeconds('local')).toBe(60);
   });
 
   it('runs one machine’s profile by default: the same batch sizes, fewer invocations, quicker retries', () => {
