@@ -18,6 +18,8 @@ export default defineConfig({
       'test/unit/lifecycle.test.ts',
       'test/unit/doctor.test.ts',
       'test/unit/connection-rules-doc.test.ts',
+      'test/unit/ingest-legacy-emc.test.ts',
+      'test/unit/config-change-counting.test.ts',
     ],
     exclude: ['test/unit/domain/evaluation/no-flapping.test.ts'],
   },
