@@ -45,19 +45,6 @@ describe('a group whose parts weigh nothing', () => {
   });
 });
 
-describe('a configured group the pipeline has no parts for', () => {
-  it('is not measured, and leaves the others alone', () => {
-    const config: Settings['index'] = {
-      ...defaults,
-      groups: { progress: { max: 20, measured: true }, unknown: { max: 30, measured: true } },
-      minMeasuredMax: 0,
-    };
-    const score = indexScore(figures({ onTimeRate: 0.5 }), config);
-    expect(score.groups.unknown).toEqual({ score: null, max: 30, measuredMax: 0, measured: true });
-    expect(score).toMatchObject({ total: 10, measuredMax: 20, scaled: 50 });
-  });
-});
-
 describe('kindScore ranking', () => {
   const unit = (unitCode: string, scaled: number | null, band: string | null) => ({
     unitCode,
