@@ -10,6 +10,8 @@ import unit from './vitest.unit.config.ts';
 export default defineConfig({
   test: {
     env: unit.test?.env ?? {},
+    // The machine may be loaded; a slow property test must not fail the initial run.
+    testTimeout: 60_000,
     include: [
       'test/unit/domain/**/*.test.ts',
       'test/unit/snapshot-contract.test.ts',
