@@ -102,7 +102,8 @@ if (demoMode) {
       evaluate: async () => {
         await stack.evaluateNow();
       },
-      evaluationsPerStep: settings().compliance.stability.confirmations,
+      // One a day: a change is confirmed over the days, as a scheduled evaluation confirms it over minutes.
+      evaluationsPerStep: 1,
     },
     settle: async () => {
       stack.recordClock();

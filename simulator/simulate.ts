@@ -94,6 +94,8 @@ export interface ExpectedFigures {
 export interface GroundTruth {
   seed: number;
   generatedAt: string;
+  /** The history the truth is for: a time lapse of the scenario, or all of it sent at the real time. */
+  history: History;
   registered: number;
   connected: number;
   units: Record<
@@ -173,6 +175,9 @@ export const DEFAULT_FAULTS: Record<Fault, number> = {
 
 /** How long before the run a unit with the feed fault stopped sending dossiers: nine days. */
 const FEED_STOP_MS = 9 * 24 * 3_600_000;
+
+/** The days before the run on which a time lapse evaluates, once each. */
+const EVALUATED_DAYS = 7;
 
 /** How long before the run a unit with the heartbeat fault last sent one: three days, after it was connected. */
 const HEARTBEAT_STOP_MS = 3 * 24 * 3_600_000;
@@ -310,7 +315,7 @@ export function planSimulation(
 ): {
   requests: Request[];
   truth: GroundTruth;
-  /** The scheduled evaluations a time lapse runs: one each day of the history, then `now`. */
+  /** The scheduled evaluations a time lapse runs: one each day of the history's last week, then `now`. */
   steps: number[];
 } {
   const history = options.history ?? 'real-time';
@@ -646,7 +651,10 @@ export function planSimulation(
     const request = requests.at(-1);
     if (request && at < now) request.timeLapseOnly = true;
   };
-  const steps = evaluationSteps(start, now);
+  // The traffic goes day by day through the whole history; the evaluation runs on its last week's days (a
+  // step each), long enough for every fault to arise from a verdict before it, and short enough to be fast.
+  const historyDays = evaluationSteps(start, now);
+  const steps = historyDays.filter((step) => step >= now - EVALUATED_DAYS * 24 * HOUR);
   const heartbeatsStopAt = now - HEARTBEAT_STOP_MS;
 
   let duplicates = 0;
@@ -683,7 +691,7 @@ export function planSimulation(
         ? []
         : fault === 'catalog_stale'
           ? [now - CATALOG_SYNCED_MS]
-          : [...new Set([steps[0] ?? now, now])];
+          : [...new Set([historyDays[0] ?? now, now])];
     for (const at of syncs) dated(code, '/v1/catalog', 'PUT', { procedures: CATALOG }, at);
     const own = events.filter((e) => e.unitCode === code);
     // Out of order: each unit's events are shuffled, and a tail of older ones arrives last (a backfill).
@@ -701,7 +709,7 @@ export function planSimulation(
       if (list) list.push(event);
       else byStep.set(step, [event]);
     };
-    for (const event of shuffled) at(stepOf(steps, event.occurredAt), event);
+    for (const event of shuffled) at(stepOf(historyDays, event.occurredAt), event);
     for (const event of resent) at(now, event);
     for (const [step, stream] of [...byStep].sort(([a], [b]) => a - b))
       for (let i = 0; i < stream.length; i += 400) {
@@ -830,6 +838,7 @@ export function planSimulation(
   const truth: GroundTruth = {
     seed: options.seed,
     generatedAt: new Date(now).toISOString(),
+    history,
     registered: options.units.length,
     connected: Object.values(units).filter((u) => u.status === 'connected').length,
     units,

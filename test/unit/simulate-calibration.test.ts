@@ -73,7 +73,8 @@ describe('the default scenario reproduces the seed articles’ figures', () => {
 
   it('dates heartbeats and catalogue syncs before its last step for the time lapse only', () => {
     const last = steps.at(-1);
-    expect([steps.length, last]).toEqual([15, scenario.now]);
+    expect([steps.length, last]).toEqual([8, scenario.now]);
+    expect(new Date(steps[0] ?? 0).toISOString()).toBe('2026-11-11T10:30:00.000Z');
     const timeLapseOnly = requests.filter((r) => r.timeLapseOnly);
     expect(new Set(timeLapseOnly.map((r) => r.path))).toEqual(new Set(['/v1/heartbeats', '/v1/catalog']));
     expect(timeLapseOnly.every((r) => (r.at ?? scenario.now) < scenario.now)).toBe(true);
