@@ -170,5 +170,5 @@ describe('the living demo behind npm start, against the local stack', () => {
     expect(after.units.find((u) => u.unitCode === stale)?.connection.reasons.map((r) => r.code)).toContain(
       'catalog_stale',
     );
-  });
+  }, 1_200_000);
 });
