@@ -24,7 +24,13 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -91,6 +97,8 @@ export const ACCESS_LOG_FIELDS = {
 
 /** How long the raw archive (the input of `emc rebuild`) is kept. */
 export const RAW_RETENTION_DAYS = { prod: 3 * 365, dev: 30 } as const;
+/** The smallest object S3 moves to Infrequent Access or Glacier (it bills smaller ones as 128 KB there). */
+export const RAW_TRANSITION_MIN_BYTES = 128 * 1024;
 /** Every run's dated snapshot is kept this long; after it, only the daily copies remain. */
 export const DATED_SNAPSHOT_DAYS = 30;
 export const DAILY_SNAPSHOT_DAYS = { prod: 730, dev: 30 } as const;
@@ -172,13 +180,26 @@ export class EmcStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
-        // Archive objects hold one queued message each (a few KB gzipped): below the 128 KB that S3 moves to
-        // Infrequent Access or Glacier, so they stay in Standard, and are kept for the retention period only.
+        // Archive objects hold a unit's messages of one worker batch; those of 128 KB or more (busy units) go to
+        // Infrequent Access after 30 days and Glacier Instant Retrieval after 90 in prod, smaller ones stay in
+        // Standard, where a transition would cost more than it saves. All are kept for the retention period only.
         {
           id: 'raw-archive',
           prefix: 'raw/',
           expiration: Duration.days(prod ? RAW_RETENTION_DAYS.prod : RAW_RETENTION_DAYS.dev),
           noncurrentVersionExpiration: Duration.days(30),
+          ...(prod
+            ? {
+                objectSizeGreaterThan: RAW_TRANSITION_MIN_BYTES - 1,
+                transitions: [
+                  { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+                  {
+                    storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                    transitionAfter: Duration.days(90),
+                  },
+                ],
+              }
+            : {}),
         },
         // History thins after 30 days: every run's dated snapshot goes, one gzipped copy per day stays.
         { id: 'dated-snapshots', prefix: 'snapshots/20', expiration: Duration.days(DATED_SNAPSHOT_DAYS) },

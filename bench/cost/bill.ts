@@ -10,13 +10,13 @@
  * log bytes per invocation, and warm containers reading the key pepper.
  */
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { startDynamoLocal } from '../../local/servers.ts';
 import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
 import { createTables } from '../../shared/adapters/dynamo-tables.ts';
+import { archiveObject } from '../../shared/adapters/s3-archive.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { COUNTERS } from '../../shared/domain/dossier/counters.ts';
 import { contributions, merge } from '../../shared/domain/dossier/state.ts';
@@ -222,9 +222,9 @@ async function measureWorker(): Promise<WorkerFigures> {
     let archiveObjects = 0;
     let archiveBytes = 0;
     const archive = {
-      putDossierEvents: async (_message: unknown, body: string): Promise<void> => {
+      putDossierEvents: async (items: readonly { message: DossierEventsMessage }[]): Promise<void> => {
         archiveObjects++;
-        archiveBytes += gzipSync(body).length;
+        archiveBytes += archiveObject(items.map((item) => item.message)).length;
       },
     };
     let poisoned = 0;

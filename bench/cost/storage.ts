@@ -25,7 +25,7 @@ const DAYS_PER_MONTH = 30.4;
 function rawBytesPerEvent(eventsPerMessage: number): { perObject: number; perEvent: number } {
   const events = generateStream(5, { dossiers: Math.max(200, eventsPerMessage * 2) });
   const messages = toMessages(events, eventsPerMessage).filter((m) => m.events.length === eventsPerMessage);
-  const sizes = messages.map((message) => archiveObject(message).length);
+  const sizes = messages.map((message) => archiveObject([message]).length);
   const perObject = sizes.reduce((a, b) => a + b, 0) / sizes.length;
   return { perObject, perEvent: perObject / eventsPerMessage };
 }

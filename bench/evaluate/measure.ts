@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoLocal, startS3 } from '../../local/servers.ts';
@@ -20,6 +21,7 @@ import { LocalAlertPublisher } from '../../shared/adapters/sns-alert-publisher.t
 import { keys } from '../../shared/adapters/state-keys.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { evaluate } from '../../shared/domain/evaluation/evaluate.ts';
+import type { SnapshotFiles, SnapshotPort } from '../../shared/domain/evaluation/ports.ts';
 import { addDays } from '../../shared/domain/time.ts';
 import { prng } from '../../test/helpers/dossier-streams.ts';
 import { credentials, dynamoClients, region } from '../../test/helpers/local-aws.ts';
@@ -36,12 +38,31 @@ export interface EvaluationFigures {
   snapshotObjects: number;
   snapshotBytes: number;
   byStatus: Record<string, number>;
+  /** `latest.json` and the largest unit file, gzipped as served. */
+  latestGzipBytes: number;
+  largestUnitGzipBytes: number;
+  /** A second evaluation 15 minutes later with nothing changed: bytes and objects it wrote. */
+  unchanged?: { snapshotBytes: number; snapshotObjects: number };
+}
+
+/** Delegates to the real publisher and keeps the last files, so their sizes can be printed. */
+class RecordingPublisher implements SnapshotPort {
+  last: SnapshotFiles | undefined;
+  constructor(private readonly inner: SnapshotPort) {}
+  async publish(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
+    this.last = files;
+    return this.inner.publish(files);
+  }
+  async publishAsOf(files: SnapshotFiles): Promise<{ bytes: number; objects: number }> {
+    return this.inner.publishAsOf(files);
+  }
 }
 
 export async function measureEvaluation(
   UNITS: number,
   AGENCIES_PER_UNIT: number,
   log: (line: string) => void = () => undefined,
+  again = false,
 ): Promise<EvaluationFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'emc-bench-'));
   const [dynamo, s3server] = await Promise.all([
@@ -181,27 +202,40 @@ export async function measureEvaluation(
     });
     const meter = new CapacityMeter();
     const dossiers = new DynamoDossierStore(table, doc, meter);
+    const publisher = new RecordingPublisher(new S3SnapshotPublisher('bench', s3));
+    const run = (at: number) =>
+      evaluate({
+        config: loadSettings({}),
+        registry,
+        reader: new DynamoEvaluationReader(table, dossiers, doc, meter),
+        statuses: new DynamoStatusStore(table, doc),
+        alerts: new LocalAlertPublisher(s3, 'bench', () => undefined),
+        snapshots: publisher,
+        at,
+        now: at,
+      });
     const started = process.hrtime.bigint();
-    const summary = await evaluate({
-      config: loadSettings({}),
-      registry,
-      reader: new DynamoEvaluationReader(table, dossiers, doc, meter),
-      statuses: new DynamoStatusStore(table, doc),
-      alerts: new LocalAlertPublisher(s3, 'bench', () => undefined),
-      snapshots: new S3SnapshotPublisher('bench', s3),
-      at: AT,
-      now: AT,
-    });
+    const summary = await run(AT);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const readRequests = meter.requests;
+    const readUnits = meter.readUnits;
+    const files = publisher.last;
+    const gzipped = (value: unknown): number => gzipSync(JSON.stringify(value)).length;
+    const second = again ? await run(AT + 15 * 60_000) : undefined;
     return {
       units: UNITS,
       agencies: UNITS * AGENCIES_PER_UNIT,
       seconds,
-      readRequests: meter.requests,
-      readUnits: meter.readUnits,
+      readRequests,
+      readUnits,
       snapshotObjects: summary.snapshotObjects,
       snapshotBytes: summary.snapshotBytes,
       byStatus: summary.byStatus,
+      latestGzipBytes: files ? gzipped(files.latest) : 0,
+      largestUnitGzipBytes: Math.max(0, ...(files?.units ?? []).map(gzipped)),
+      ...(second
+        ? { unchanged: { snapshotBytes: second.snapshotBytes, snapshotObjects: second.snapshotObjects } }
+        : {}),
     };
   } finally {
     await Promise.all([dynamo.stop(), s3server.stop()]);

@@ -2,7 +2,8 @@
  * First meaningful render of the dashboard's overview with the 83-unit snapshot, in headless Chromium
  * against the local stack: from navigation start until the tiles, the province map and the whole unit
  * table are in the page. Measured on localhost, and again under Chromium's network emulation of a slow
- * phone connection (1.6 Mbit/s down, 150 ms latency). Also prints the snapshot sizes as served, gzipped.
+ * phone connection (1.6 Mbit/s down, 150 ms latency). Also prints the snapshot sizes as served, gzipped, and
+ * then the snapshot budgets at 100 units and 10,000 agencies (`budgets.ts`; `BENCH_BUDGETS=0` skips them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startStack } from '../../local/stack.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
+import { printSnapshotBudgets } from './budgets.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SLOW_RUNS = Number(process.env.BENCH_SLOW_RUNS ?? 5);
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  if (process.env.BENCH_BUDGETS !== '0') await printSnapshotBudgets();
 }
 
 await main();

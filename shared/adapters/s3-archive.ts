@@ -1,23 +1,32 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ArchivePort } from '../domain/worker/dossier-batch.ts';
+import type { ArchivedMessage, ArchivePort } from '../domain/worker/dossier-batch.ts';
 import { type DossierEventsMessage, type QueuedEvent, queuedEventSchema } from '../schemas/queue.ts';
 import { CLIENT_DEFAULTS, s3PathStyle } from './client-config.ts';
 
 const s3 = new S3Client({ ...CLIENT_DEFAULTS, forcePathStyle: s3PathStyle() });
 
 /** An archive object's bytes: gzipped NDJSON, one event a line with its unit and acceptance time. */
-export function archiveObject(message: DossierEventsMessage): Buffer {
-  const lines = message.events
-    .map((event) => JSON.stringify({ unitCode: message.unitCode, acceptedAt: message.acceptedAt, event }))
+export function archiveObject(messages: readonly DossierEventsMessage[]): Buffer {
+  const lines = messages
+    .flatMap((message) =>
+      message.events.map((event) =>
+        JSON.stringify({ unitCode: message.unitCode, acceptedAt: message.acceptedAt, event }),
+      ),
+    )
     .join('\n');
   return gzipSync(`${lines}\n`);
 }
 
+const vietnamDay = (millis: number): string => new Date(millis + 7 * 3_600_000).toISOString().slice(0, 10);
+
 /**
- * The raw archive: one gzipped NDJSON object per queued message, one event a line, keyed by the unit, the day
- * it was accepted (UTC+7) and a hash of the message, so every redelivery or redrive overwrites the same object.
+ * The raw archive: one gzipped NDJSON object per unit and acceptance day (UTC+7) of each batch the worker
+ * receives, one event a line, keyed by a hash of the batch's message bodies, so a redelivery of the same
+ * batch overwrites the same object. Objects of one message each (how the archive was first written) have
+ * the same layout under the same prefix, and are read the same way. Redelivered messages may land in a
+ * second object; a rebuild folds every event into dossier state, where an event read twice changes nothing.
  */
 export class S3Archive implements ArchivePort {
   constructor(
@@ -25,10 +34,20 @@ export class S3Archive implements ArchivePort {
     private readonly client: S3Client = s3,
   ) {}
 
-  static keyFor(message: DossierEventsMessage, body: string): string {
-    const day = new Date(message.acceptedAt + 7 * 3_600_000).toISOString().slice(0, 10);
-    const hash = createHash('sha256').update(body).digest('hex').slice(0, 32);
-    return `raw/dossier-events/${message.unitCode}/${day}/${hash}.ndjson.gz`;
+  /** The key of one unit's messages of one day: a hash of their bodies, in sorted order. */
+  static keyFor(messages: readonly ArchivedMessage[]): string {
+    const [first] = messages;
+    if (!first) throw new RangeError('an archive object needs at least one message');
+    const hash = createHash('sha256')
+      .update(
+        messages
+          .map((item) => item.body)
+          .sort()
+          .join('\n'),
+      )
+      .digest('hex')
+      .slice(0, 32);
+    return `raw/dossier-events/${first.message.unitCode}/${vietnamDay(first.message.acceptedAt)}/${hash}.ndjson.gz`;
   }
 
   /** The unit's archive objects accepted on or after `fromDay`, in key order (day, then hash). */
@@ -60,15 +79,25 @@ export class S3Archive implements ArchivePort {
       .map((line) => queuedEventSchema.parse((JSON.parse(line) as { event: unknown }).event));
   }
 
-  async putDossierEvents(message: DossierEventsMessage, body: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: S3Archive.keyFor(message, body),
-        Body: archiveObject(message),
-        ContentType: 'application/x-ndjson',
-        ContentEncoding: 'gzip',
-      }),
+  /** Messages of one unit: one object per acceptance day, written at once. */
+  async putDossierEvents(messages: readonly ArchivedMessage[]): Promise<void> {
+    const byDay = new Map<string, ArchivedMessage[]>();
+    for (const item of messages) {
+      const day = vietnamDay(item.message.acceptedAt);
+      byDay.set(day, [...(byDay.get(day) ?? []), item]);
+    }
+    await Promise.all(
+      [...byDay.values()].map((group) =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: S3Archive.keyFor(group),
+            Body: archiveObject(group.map((item) => item.message)),
+            ContentType: 'application/x-ndjson',
+            ContentEncoding: 'gzip',
+          }),
+        ),
+      ),
     );
   }
 }

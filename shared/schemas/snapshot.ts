@@ -309,6 +309,10 @@ export const latestSnapshotSchema = z
       description:
         'The path of this snapshot’s own generation, such as snapshots/2026-11-23T03-30-00.000Z/: its unit files are there, written before this file, and never change. Read unit files from it, not from snapshots/units/, so a page never mixes two generations.',
     }),
+    unitGenerations: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'For a unit whose file did not change since an earlier evaluation, the generation that holds it (such as snapshots/2026-11-23T03-15-00.000Z/): its file was not written again. A unit not listed has its file in generation.',
+    }),
     asOf: z
       .string()
       .meta({ description: 'The time the evaluation ran as of; equals generatedAt unless run with --at.' }),

@@ -191,16 +191,18 @@ export function evaluationHealth(snapshot: LatestSnapshot): EvaluationHealth {
 }
 
 /**
- * Where a unit's page reads its file: in the generation `latest.json` names, whose files were written before
- * it and never change, so a page never mixes two evaluations. A snapshot that names none (published before
- * generations were named) falls back to the current files.
+ * Where a unit's page reads its file: in the generation `latest.json` names for the unit (`unitGenerations`,
+ * when its file did not change since an earlier evaluation and was not written again), or else in the
+ * snapshot's own generation. Generations are written before `latest.json` and never change, so a page never
+ * mixes two evaluations. A snapshot that names none (published before generations were named) falls back to
+ * the current files.
  */
 export function unitSnapshotUrl(
   base: string,
-  latest: Pick<LatestSnapshot, 'generation'>,
+  latest: Pick<LatestSnapshot, 'generation' | 'unitGenerations'>,
   code: string,
 ): string {
-  const generation = latest.generation;
+  const generation = latest.unitGenerations?.[code] ?? latest.generation;
   const folder =
     generation !== undefined && /^snapshots\/[0-9TZ.-]+\/$/.test(generation) ? generation : 'snapshots/';
   return `${base}${folder}units/${encodeURIComponent(code)}.json`;

@@ -101,7 +101,18 @@ describe('the CDK stack', () => {
     prod.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Id: 'raw-archive', ExpirationInDays: 1095 }),
+          {
+            Id: 'raw-archive',
+            Prefix: 'raw/',
+            Status: 'Enabled',
+            ExpirationInDays: 1095,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            ObjectSizeGreaterThan: 131071,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+            ],
+          },
           { Id: 'dated-snapshots', Prefix: 'snapshots/20', Status: 'Enabled', ExpirationInDays: 30 },
           Match.objectLike({ Id: 'daily-snapshots', ExpirationInDays: 730 }),
         ]),
@@ -154,7 +165,7 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('moves no raw object to another storage class: one message per object stays below 128 KB', () => {
+  it('moves no object to another storage class in dev, where raw data lives 30 days', () => {
     const rules = Object.values(resources('AWS::S3::Bucket')).flatMap(
       (bucket) =>
         (bucket as { Properties: { LifecycleConfiguration?: { Rules: { Transitions?: unknown }[] } } })

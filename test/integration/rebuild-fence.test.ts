@@ -53,7 +53,7 @@ async function unitWith(unitCode: string, events: readonly UnitEvent[]) {
   const deliver = async (list: readonly UnitEvent[], clock: number): Promise<void> => {
     for (const [index, message] of toMessages(list, 100, NOW).entries()) {
       const body = JSON.stringify({ ...message, requestId: `${message.requestId}-${clock}-${index}` });
-      await archive.putDossierEvents(message, body);
+      await archive.putDossierEvents([{ message, body }]);
       const counted = await countDossierEvents(
         [{ id: `m${index}`, message }],
         workerAt(clock),

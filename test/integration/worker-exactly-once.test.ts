@@ -246,15 +246,21 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
     expect(aside[0]?.reason).toContain(`events[${message.events.length}].dueAt`);
   });
 
-  it('archives each message once: a redelivery overwrites the same object', async () => {
+  it('archives a batch as one object per unit, with every event, and a redelivery overwrites it', async () => {
     const events = generateStream(16, { dossiers: 10, units: ['H31'] });
-    const messages = toMessages(events, 10);
+    const messages = toMessages(events, 10).map((message) => ({ ...message, acceptedAt: T0 }));
     const t = await setup();
     await t.deliver(messages);
     await t.deliver(messages);
     const listed = await aws.s3.send(
       new ListObjectsV2Command({ Bucket: aws.bucket, Prefix: 'raw/dossier-events/H31/' }),
     );
-    expect(listed.KeyCount).toBe(messages.length);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(listed.KeyCount).toBe(1);
+    const archive = new S3Archive(aws.bucket, aws.s3);
+    const stored = await archive.readEvents(listed.Contents?.[0]?.Key ?? '');
+    expect(stored.map((event) => event.eventId).sort()).toEqual(
+      messages.flatMap((message) => message.events.map((event) => event.eventId)).sort(),
+    );
   });
 });

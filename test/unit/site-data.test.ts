@@ -162,6 +162,15 @@ describe('unit files come from the generation latest.json names', () => {
     );
   });
 
+  it('reads an unchanged unit file from the earlier generation that holds it', () => {
+    const latest = {
+      generation: 'snapshots/2026-11-23T03-15-00.000Z/',
+      unitGenerations: { H48: 'snapshots/2026-11-23T03-00-00.000Z/' },
+    };
+    expect(unitSnapshotUrl('/', latest, 'H48')).toBe('/snapshots/2026-11-23T03-00-00.000Z/units/H48.json');
+    expect(unitSnapshotUrl('/', latest, 'H49')).toBe('/snapshots/2026-11-23T03-15-00.000Z/units/H49.json');
+  });
+
   it('falls back to the current files for a snapshot that names no generation', () => {
     expect(unitSnapshotUrl('/', {}, 'H48')).toBe('/snapshots/units/H48.json');
   });

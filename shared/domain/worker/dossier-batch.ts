@@ -32,9 +32,19 @@ export interface SetAsidePort {
   setAside(feed: 'dossier-events', events: readonly SetAsideEvent[]): Promise<void>;
 }
 
-/** Keeps what units sent, so counters can be rebuilt; writing the same message twice overwrites it. */
+/** A message as the worker archives it: parsed, and its body as queued (which names it). */
+export interface ArchivedMessage {
+  message: DossierEventsMessage;
+  body: string;
+}
+
+/**
+ * Keeps what units sent, so counters can be rebuilt. Takes the messages of one unit from one batch, stored
+ * together so that archive objects are large enough for S3's storage classes; writing the same messages
+ * again overwrites them.
+ */
 export interface ArchivePort {
-  putDossierEvents(message: DossierEventsMessage, body: string): Promise<void>;
+  putDossierEvents(messages: readonly ArchivedMessage[]): Promise<void>;
 }
 
 export interface DossierBatchDeps {
@@ -87,9 +97,9 @@ export function splitEvents(
 }
 
 /**
- * One SQS batch of dossier events: parse, set aside the events the contract refuses, archive, count. A record
- * fails (and will be redelivered) if its envelope is poison, if a write of its set-aside events or of its
- * archive fails, or if any of its dossiers could not be committed.
+ * One SQS batch of dossier events: parse, set aside the events the contract refuses, archive (one write per
+ * unit of the batch), count. A record fails (and will be redelivered) if its envelope is poison, if a write of
+ * its set-aside events or of its unit's archive fails, or if any of its dossiers could not be committed.
  */
 export async function processDossierEventBatch(
   records: readonly QueueRecord[],
@@ -121,11 +131,20 @@ export async function processDossierEventBatch(
     if (entry.events.length === 0) return;
     parsed.push({ record: entry.item.record, message: { ...entry.item.message, events: entry.events } });
   });
+  const byUnit = new Map<string, typeof parsed>();
+  for (const item of parsed)
+    byUnit.set(item.message.unitCode, [...(byUnit.get(item.message.unitCode) ?? []), item]);
+  const groups = [...byUnit.values()];
   const archived = await Promise.allSettled(
-    parsed.map((item) => deps.archive.putDossierEvents(item.message, item.record.body)),
+    groups.map((group) =>
+      deps.archive.putDossierEvents(group.map((item) => ({ message: item.message, body: item.record.body }))),
+    ),
   );
-  const ready = parsed.filter((item, index) => {
-    const outcome = archived[index];
+  const outcomes = new Map(
+    groups.flatMap((group, index) => group.map((item) => [item, archived[index]] as const)),
+  );
+  const ready = parsed.filter((item) => {
+    const outcome = outcomes.get(item);
     if (outcome?.status === 'fulfilled') return true;
     deps.onFailure(item.record.messageId, `archive write failed: ${String(outcome?.reason)}`);
     failed.push(item.record.messageId);
