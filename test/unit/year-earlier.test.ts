@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { calendar, planFor, sameDayYearEarlier, yearEarlier } from '../../shared/domain/evaluation/periods.ts';
+import {
+  calendar,
+  planFor,
+  sameDayYearEarlier,
+  yearEarlier,
+} from '../../shared/domain/evaluation/periods.ts';
 
 const VN = 420;
 /** The instant a Vietnam day starts: 00:00 at UTC+7. */
