@@ -1,6 +1,7 @@
 /**
- * Time from `npm start` on an empty data directory to a dashboard with every panel filled: the tiles, the
- * national 90-day trend, the province map, the rankings and the unit table, in headless Chromium. Prints
+ * Time from `npm start` (its site build included) on an empty data directory to a dashboard with every panel
+ * filled: the tiles, the national 90-day trend, the province map, the rankings and the unit table, in
+ * headless Chromium. The snapshot is polled every 2 s, so the figure is late by at most that. Prints
  * the console of the run, so its quietness can be read too.
  */
 import { spawn } from 'node:child_process';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  // `npm start` itself, its site build included, so the figure is what a new user waits for.
+  const child = spawn('npm', ['start'], {
     env: { ...process.env, PORT: String(port), EMC_DATA_DIR: dataDir },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
