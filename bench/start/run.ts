@@ -77,7 +77,13 @@ async function main(): Promise<void> {
   try {
     let snapshotAt: string | undefined;
     for (;;) {
-      if (performance.now() - started > LIMIT_S * 1000) throw new Error(`not filled after ${LIMIT_S} s`);
+      if (performance.now() - started > LIMIT_S * 1000) {
+        // The console says why: a stack that stopped, or one still backfilling.
+        console.log(lines.join('\n'));
+        throw new Error(
+          `not filled after ${LIMIT_S} s (npm start ${child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`})`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const response = await fetch(`${url}/snapshots/latest.json`).catch(() => undefined);
       if (!response?.ok) continue;
