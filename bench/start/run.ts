@@ -1,6 +1,7 @@
 /**
- * Time from `npm start` on an empty data directory to a dashboard with every panel filled: the tiles, the
- * national 90-day trend, the province map, the rankings and the unit table, in headless Chromium. Prints
+ * Time from `npm start` (its site build included) on an empty data directory to a dashboard with every panel
+ * filled: the tiles, the national 90-day trend, the province map, the rankings and the unit table, in
+ * headless Chromium. The snapshot is polled every 2 s, so the figure is late by at most that. Prints
  * the console of the run, so its quietness can be read too.
  */
 import { spawn } from 'node:child_process';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  // `npm start` itself, its site build included, so the figure is what a new user waits for.
+  const child = spawn('npm', ['start'], {
     env: { ...process.env, PORT: String(port), EMC_DATA_DIR: dataDir },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,7 +77,13 @@ async function main(): Promise<void> {
   try {
     let snapshotAt: string | undefined;
     for (;;) {
-      if (performance.now() - started > LIMIT_S * 1000) throw new Error(`not filled after ${LIMIT_S} s`);
+      if (performance.now() - started > LIMIT_S * 1000) {
+        // The console says why: a stack that stopped, or one still backfilling.
+        console.log(lines.join('\n'));
+        throw new Error(
+          `not filled after ${LIMIT_S} s (npm start ${child.exitCode === null ? 'still running' : `exited with ${child.exitCode}`})`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const response = await fetch(`${url}/snapshots/latest.json`).catch(() => undefined);
       if (!response?.ok) continue;

@@ -338,6 +338,10 @@ export const latestSnapshotSchema = z
           description:
             'The period before each short period, summed from day counters. Quarter and year to date have no previous period here: the day counters kept cover 90 days.',
         }),
+      yearAgo: periodKpisSchema.optional().meta({
+        description:
+          'Each period over the same days a year earlier (ending on the same date; 28 February for a 29 February), summed from day and month counters, without catalogue figures. Rates are null where that year has no dossiers. Absent in snapshots published before it was kept.',
+      }),
       series: z
         .array(nationalDaySchema)
         .meta({ description: 'The national trend, one entry per day, oldest first, 90 days.' }),

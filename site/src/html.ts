@@ -14,7 +14,8 @@ export type MissingReason =
   | 'na_group'
   | 'na_value'
   | 'na_not_evaluated'
-  | 'na_coverage';
+  | 'na_coverage'
+  | 'na_year_ago';
 
 /**
  * A figure that does not apply is a dash, not a sentence: the explanation is its title (on hover) and

@@ -159,6 +159,8 @@ const vi = {
   coverageResult: 'Kết quả',
   coverageNotJudged: 'Chưa đủ số liệu để đánh giá',
   na_coverage: 'Chưa đủ số liệu để tính tỷ lệ này trong kỳ',
+  cmp_yearAgo: 'so với cùng kỳ năm trước',
+  na_year_ago: 'Chưa so sánh được: cùng kỳ năm trước chưa có hồ sơ nào, số liệu lưu giữ chưa đủ một năm',
   fix_coverage_agencies_low:
     'Nhiều cơ quan của đơn vị chưa gửi hồ sơ nào: kết nối hệ thống của các cơ quan được nêu ở trên.',
   fix_coverage_procedures_low:
@@ -332,6 +334,9 @@ const en: Strings = {
   coverageResult: 'Result',
   coverageNotJudged: 'Not enough data to judge',
   na_coverage: 'Not enough data in the period to compute this share',
+  cmp_yearAgo: 'vs the same period a year earlier',
+  na_year_ago:
+    'No comparison: the same period a year earlier has no dossiers, history does not reach back a year',
   fix_coverage_agencies_low:
     'Many of the unit’s agencies sent no dossier: connect the systems of the agencies named above.',
   fix_coverage_procedures_low:

@@ -52,8 +52,23 @@ function rateTile(id: RateId, snapshot: LatestSnapshot, period: Period, lang: La
     id,
     t(lang, id),
     `<span data-value>${pct(value, lang)}</span>`,
-    `${targetLine}${comparison}<p class="period">${L(`p_${period}` as StringKey)}</p>`,
+    `${targetLine}${comparison}${yearAgoLine(id, snapshot, period, lang)}<p class="period">${L(`p_${period}` as StringKey)}</p>`,
   );
+}
+
+/** The change against the same period a year earlier, or a dash that says history does not reach back so far. */
+function yearAgoLine(id: RateId, snapshot: LatestSnapshot, period: Period, lang: Lang): string {
+  const before = snapshot.national.yearAgo?.[period][id] ?? null;
+  const value = snapshot.national.kpis[period][id];
+  const delta = change(value, before);
+  const shown =
+    before === null
+      ? missing(lang, 'na_year_ago')
+      : delta === null
+        ? missing(lang)
+        : `${delta >= 0 ? '▲ +' : '▼ '}${esc(formatNumber(delta, lang))} ${esc(t(lang, 'points'))}`;
+  const was = before === null ? '' : ` (${pct(before, lang)})`;
+  return `<p class="delta" data-test="yoy-${id}">${shown} ${esc(t(lang, 'cmp_yearAgo'))}${was}</p>`;
 }
 
 /** The national tiles for the chosen period, each with its target and the change against the period before. */

@@ -277,6 +277,42 @@ describe('the dashboard views in headless Chromium', () => {
     await page.close();
   });
 
+  it('compares each period with the same period a year earlier, and explains the dash where history is shorter', async () => {
+    const fixture = snapshotFixture({ yearAgo: 'history' });
+    const page = await open(fixture);
+    const national = fixture.latest.national;
+    for (const period of PERIODS) {
+      await page.selectOption('#period', period);
+      for (const id of ['onlineRate', 'onTimeRate'] as const) {
+        const now = national.kpis[period][id];
+        const before = national.yearAgo?.[period][id] ?? null;
+        expect(now).not.toBeNull();
+        expect(before).not.toBeNull();
+        const points = Math.abs(((now ?? 0) - (before ?? 0)) * 100);
+        const line = await page.locator(`[data-test="yoy-${id}"]`).textContent();
+        expect(line).toContain(formatNumber(points, 'vi'));
+        expect(line).toContain('so với cùng kỳ năm trước');
+        expect(line).toContain(formatPercent(before, 'vi'));
+      }
+    }
+    await page.close();
+
+    const short = await open(snapshotFixture({ yearAgo: 'none' }));
+    for (const period of ['today', 'yearToDate'] as const) {
+      await short.selectOption('#period', period);
+      const dash = short.locator('[data-test="yoy-onlineRate"] abbr.na');
+      expect(await dash.textContent()).toBe('—');
+      expect(await dash.getAttribute('title')).toBe(
+        'Chưa so sánh được: cùng kỳ năm trước chưa có hồ sơ nào, số liệu lưu giữ chưa đủ một năm',
+      );
+      await dash.focus();
+      expect(await dash.evaluate((el) => getComputedStyle(el, '::after').content)).toContain(
+        'Chưa so sánh được',
+      );
+    }
+    await short.close();
+  });
+
   it('ranks each kind by index score as bars with the kind average', async () => {
     const fixture = snapshotFixture();
     const page = await open(fixture);

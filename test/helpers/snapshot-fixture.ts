@@ -118,6 +118,14 @@ const SCALE: Record<Period, number> = {
 const periodKpis = (random: () => number, empty = false): UnitRow['kpis'] =>
   Object.fromEntries(periods.map((p) => [p, kpisFrom(random, empty ? 0 : SCALE[p])])) as UnitRow['kpis'];
 
+/** A country's figures a year earlier (80 units' worth), or none at all: every rate null. */
+function yearAgoKpis(history: boolean): UnitRow['kpis'] {
+  const random = prng(3);
+  return Object.fromEntries(
+    periods.map((p) => [p, kpisFrom(random, history ? (SCALE[p] + 1) * 80 : 0)]),
+  ) as UnitRow['kpis'];
+}
+
 const STATUSES = [
   'connected',
   'connected',
@@ -197,6 +205,11 @@ export interface FixtureOptions {
   merged?: boolean;
   /** Units the evaluation could not judge this time. */
   failedUnits?: string[];
+  /**
+   * The same periods a year earlier: `history` has figures for each, `none` has none (no dossiers, so null
+   * rates), absent as in snapshots published before they were kept.
+   */
+  yearAgo?: 'history' | 'none';
   seed?: number;
 }
 
@@ -308,7 +321,12 @@ export function snapshotFixture(options: FixtureOptions = {}): Fixture {
         ]),
       ),
     },
-    national: { ...national, previous, series },
+    national: {
+      ...national,
+      previous,
+      ...(options.yearAgo ? { yearAgo: yearAgoKpis(options.yearAgo === 'history') } : {}),
+      series,
+    },
     byKind: Object.fromEntries(
       kinds.map((kind) => [
         kind,

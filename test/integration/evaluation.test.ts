@@ -519,6 +519,38 @@ describe('scheduled evaluation against DynamoDB Local and s3rver', () => {
     expect(national.previous.last7Days.onlineRate).toBeNull();
   });
 
+  it('publishes each period a year earlier, from the same days and the whole months before them', async () => {
+    const w = await world([unit('H25'), unit('G04', { kind: 'ministry' })]);
+    const vn = (iso: string) => Date.parse(`${iso}+07:00`);
+    await w.dossierEvents('H25', vn('2025-11-23T10:00:00'), 2, 0); // the same day a year earlier
+    await w.dossierEvents('H25', vn('2025-11-24T00:00:00'), 0, 5); // the day after it: in no period
+    await w.dossierEvents('H25', vn('2025-11-22T23:59:59'), 0, 1); // the day before: 7 days, not today
+    await w.dossierEvents('G04', vn('2025-11-17T09:00:00'), 1, 1); // the first of the 7 days
+    await w.dossierEvents('G04', vn('2025-11-16T09:00:00'), 0, 3); // the day before the 7 days
+    await w.dossierEvents('H25', vn('2025-10-31T23:59:59'), 1, 0); // October: the quarter, not the month
+    await w.dossierEvents('H25', vn('2025-09-30T23:59:59'), 0, 7); // September: the year, not the quarter
+    await w.dossierEvents('G04', vn('2024-12-31T23:59:59'), 6, 0); // the year before that: in no period
+    await evaluate(w.deps(T0));
+    const yearAgo = (await w.latest()).national.yearAgo;
+    expect(yearAgo?.today).toMatchObject({ dossiersReceived: 2, dossiersReceivedOnline: 2, onlineRate: 1 });
+    expect(yearAgo?.last7Days).toMatchObject({ dossiersReceived: 5, onlineRate: 0.6 });
+    expect(yearAgo?.monthToDate).toMatchObject({ dossiersReceived: 8, onlineRate: 3 / 8 });
+    expect(yearAgo?.quarterToDate).toMatchObject({ dossiersReceived: 9, onlineRate: 4 / 9 });
+    expect(yearAgo?.yearToDate).toMatchObject({ dossiersReceived: 16, onlineRate: 4 / 16 });
+  });
+
+  it('publishes null year-earlier rates where history does not reach back a year', async () => {
+    const w = await world([unit('H26')]);
+    await connect(w, 'H26', T0);
+    await evaluate(w.deps(T0));
+    const latest = await w.latest();
+    expect(latest.national.kpis.yearToDate.onlineRate).not.toBeNull();
+    for (const period of ['today', 'last7Days', 'monthToDate', 'quarterToDate', 'yearToDate'] as const) {
+      expect(latest.national.yearAgo?.[period].dossiersReceived).toBe(0);
+      expect(latest.national.yearAgo?.[period].onlineRate).toBeNull();
+    }
+  });
+
   it('publishes output that validates against the published JSON Schemas, with the right Cache-Control', async () => {
     const w = await world([unit('H19'), unit('H20')]);
     await connect(w, 'H19', T0);

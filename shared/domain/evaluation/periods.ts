@@ -40,6 +40,38 @@ export function calendar(at: number, offsetMinutes: number): Calendar {
   };
 }
 
+/** The same day a year earlier; 29 February falls back to the 28th. */
+export function sameDayYearEarlier(day: string): string {
+  const shifted = `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+  return shifted.endsWith('-02-29') ? `${shifted.slice(0, 8)}28` : shifted;
+}
+
+const yearEarlierMonth = (month: string): string => `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
+
+/**
+ * The same periods a year earlier: today, the 7 days ending on it, and the month, quarter and year up to it,
+ * each ending on the same day of the year before (the 28th for a 29 February). It carries no 90-day series.
+ */
+export function yearEarlier(cal: Calendar): Calendar {
+  const today = sameDayYearEarlier(cal.today);
+  const month = today.slice(0, 7);
+  const last7 = Array.from({ length: 7 }, (_, i) => addDays(today, i - 6));
+  const monthDays = Array.from(
+    { length: Number(today.slice(8, 10)) },
+    (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`,
+  );
+  return {
+    today,
+    month,
+    year: today.slice(0, 4),
+    seriesDays: [],
+    last7,
+    monthDays,
+    quarterMonthsBefore: cal.quarterMonthsBefore.map(yearEarlierMonth),
+    yearMonthsBefore: cal.yearMonthsBefore.map(yearEarlierMonth),
+  };
+}
+
 /**
  * How an agency's month so far is read: `month`, its month counter whole, which holds exactly the days up to
  * now when evaluating now; `days`, its days up to today, for an evaluation of the past, whose month counter
@@ -56,10 +88,11 @@ export function planFor(
 ): ReadPlan {
   const agencyDays =
     agencyMonthToDate === 'days' ? [...new Set([...cal.monthDays, ...cal.last7])].sort() : cal.last7;
+  const before = yearEarlier(cal);
   return {
     asOf,
-    unitDays: cal.seriesDays,
-    unitMonths: cal.yearMonthsBefore,
+    unitDays: [...new Set([...before.monthDays, ...before.last7, ...cal.seriesDays])].sort(),
+    unitMonths: [...before.yearMonthsBefore, ...cal.yearMonthsBefore],
     agencyDays,
     agencyMonths: agencyMonthToDate === 'days' ? cal.yearMonthsBefore : [...cal.yearMonthsBefore, cal.month],
     year: cal.year,

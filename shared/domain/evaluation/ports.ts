@@ -5,9 +5,12 @@ import type { CounterValues } from '../dossier/counters.ts';
 export interface ReadPlan {
   /** Connection signals are read as they stood at this time: only what had been received by then. */
   asOf: number;
-  /** Unit totals by day (the 90-day series, which also covers today, 7 days and month to date). */
+  /**
+   * Unit totals by day: the 90-day series, which also covers today, 7 days and month to date, and the days of
+   * the same short periods a year earlier.
+   */
   unitDays: string[];
-  /** Unit totals by month, for months of the year before the current one. */
+  /** Unit totals by month: the months of this year before the current one, and the same months a year earlier. */
   unitMonths: string[];
   /** Per-agency counters by day (today and the last 7 days) and by month (the year so far). */
   agencyDays: string[];

@@ -5,6 +5,8 @@ import {
   connectionStatuses,
   type Kpis,
   type LatestSnapshot,
+  type PeriodKpis,
+  periods,
   type UnitRow,
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
@@ -24,8 +26,14 @@ import {
   type UnitFigures,
 } from './figures.ts';
 import { indexScore, kindScore } from './index-score.ts';
-import { kpiOptions, kpis } from './kpis.ts';
-import { type Calendar, type MonthToDate, periodCounters, previousMonthToDate } from './periods.ts';
+import { kpiOptions, kpis, sumCounters } from './kpis.ts';
+import {
+  type Calendar,
+  type MonthToDate,
+  periodCounters,
+  previousMonthToDate,
+  yearEarlier,
+} from './periods.ts';
 import type { StatusRecord, UnitData } from './ports.ts';
 import type { ConnectionSignals } from './signals.ts';
 import { resolveTargets, targetResults } from './targets.ts';
@@ -223,6 +231,11 @@ export function latestSnapshot(
         last7Days: over(allData, previous7),
         monthToDate: over(allData, previousMonthToDate(cal.today)),
       },
+      yearAgo: yearAgoKpis(
+        counted.map((e) => e.data),
+        cal,
+        config,
+      ),
       series: cal.seriesDays.map((date) => nationalDay(date, over(allData, [date]))),
       targets: targetResults(nationalKpis, resolveTargets(config)),
       score: indexScore(nationalKpis.yearToDate, config.index),
@@ -250,6 +263,22 @@ export function latestSnapshot(
     evaluation: { everyMinutes: times.everyMinutes, failedUnits },
     units: rows,
   };
+}
+
+/**
+ * Each period's figures over the same days a year earlier, summed over the units, without catalogue. A year
+ * with no counters gives no dossiers, so its rates are null: the dashboard shows a dash there.
+ */
+function yearAgoKpis(datas: readonly UnitData[], cal: Calendar, config: Settings): PeriodKpis {
+  const before = yearEarlier(cal);
+  const counters = datas.map((data) =>
+    periodCounters({ day: (d) => data.unitDays.get(d), month: (m) => data.unitMonths.get(m) }, before),
+  );
+  // Those periods ended a year ago: every dossier still open with a due date in them is overdue now.
+  const options = kpiOptions(config);
+  return Object.fromEntries(
+    periods.map((p) => [p, kpis(sumCounters(counters.map((c) => c[p])), NO_CATALOG, null, options)]),
+  ) as PeriodKpis;
 }
 
 /** `units/<unitCode>.json`: the unit's row, its 90-day series, its agencies and its status history. */
