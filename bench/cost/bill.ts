@@ -12,6 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import {
+  DAILY_SNAPSHOT_DAYS,
+  DATED_SNAPSHOT_DAYS,
+  RAW_RETENTION_DAYS,
+  RAW_TRANSITION_MIN_BYTES,
+} from '../../infra/emc-stack.ts';
 import { startDynamoLocal } from '../../local/servers.ts';
 import { CapacityMeter } from '../../shared/adapters/capacity-meter.ts';
 import { DynamoDossierStore } from '../../shared/adapters/dynamo-dossier-store.ts';
@@ -23,6 +29,7 @@ import { contributions, merge } from '../../shared/domain/dossier/state.ts';
 import { processDossierEventBatch } from '../../shared/domain/worker/dossier-batch.ts';
 import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
+import { mappingSettings } from '../../shared/topology.ts';
 import { httpEvent, lambdaContext } from '../../test/fixtures/index.ts';
 import { bearer, ingestHarness, validEvent } from '../../test/helpers/ingest-harness.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';
@@ -53,12 +60,22 @@ const load = {
   warmIngestContainers: 10,
   /** Event-source pollers long-polling an idle queue every 20 s, three queues. */
   idlePollsPerMonth: 3 * 5 * 3 * 60 * 24 * 30,
-  /** The worker receives and deletes messages in batches of up to 10. */
-  receiveBatch: 10,
+  /** The worker receives and deletes messages in batches of the deployed event-source mapping's size. */
+  receiveBatch: mappingSettings('dossier-events', 'deployed').batchSize,
   dossierRetentionDays: 400,
   eventsPerDossier: 5,
-  rawArchiveTiers: { standardDays: 30, iaDays: 150, glacierInstantDays: 185 },
-  datedSnapshotDays: 730,
+  /**
+   * Days an archive object of a year's steady state spends in each class under the data bucket's prod rule:
+   * Standard 30, Infrequent Access to day 90, Glacier Instant Retrieval after (kept 3 years, so a first
+   * year's objects are all still there); objects under the rule's minimum size stay in Standard.
+   */
+  rawArchiveTiers: { standardDays: 30, iaDays: 60, glacierInstantDays: 365 - 90 },
+  /** Every run's snapshot is kept 30 days, and one a day for two years (infra's lifecycle rules). */
+  datedSnapshotDays: DATED_SNAPSHOT_DAYS,
+  dailySnapshotDays: DAILY_SNAPSHOT_DAYS.prod,
+  /** How much smaller a gzipped snapshot is than its JSON (7.7× on the demo's snapshots). */
+  snapshotGzipRatio: 7.7,
+  rawRetentionDays: RAW_RETENTION_DAYS.prod,
 };
 
 const pricesSchema = z.object({
@@ -333,19 +350,39 @@ async function main(): Promise<void> {
   const iaBilledGb = (objects: number, bytesEach: number): number =>
     (objects * Math.max(bytesEach, prices.s3.iaMinimumBilledObjectBytes)) / GB;
   const archiveObjectBytes = worker.archiveBytesPerEvent / worker.archiveObjectsPerEvent;
+  /** Whether objects of this size are moved by the lifecycle rule at all (smaller ones stay in Standard). */
+  const transitions = (bytesEach: number): boolean => bytesEach >= RAW_TRANSITION_MIN_BYTES;
   const archiveStorage = (objectsPerMonth: number, bytesEach: number): number =>
-    (rawGbPerMonth * tiers.standardDays * prices.s3.standardPerGbMonth) / 30 +
-    (iaBilledGb(objectsPerMonth, bytesEach) *
-      (tiers.iaDays * prices.s3.standardIaPerGbMonth +
-        tiers.glacierInstantDays * prices.s3.glacierInstantPerGbMonth)) /
-      30;
+    transitions(bytesEach)
+      ? (rawGbPerMonth * tiers.standardDays * prices.s3.standardPerGbMonth) / 30 +
+        (iaBilledGb(objectsPerMonth, bytesEach) *
+          (tiers.iaDays * prices.s3.standardIaPerGbMonth +
+            tiers.glacierInstantDays * prices.s3.glacierInstantPerGbMonth)) /
+          30
+      : (rawGbPerMonth *
+          (tiers.standardDays + tiers.iaDays + tiers.glacierInstantDays) *
+          prices.s3.standardPerGbMonth) /
+        30;
+  const archiveRequests = (objectsPerMonth: number, bytesEach: number): number =>
+    objectsPerMonth *
+    ((prices.s3.putPer1000 +
+      (transitions(bytesEach)
+        ? prices.s3.transitionToIaPer1000 + prices.s3.transitionToGlacierInstantPer1000
+        : 0)) /
+      1000);
   const dossiersStored = (load.eventsPerDay / load.eventsPerDossier) * load.dossierRetentionDays;
   const dossierGb = (dossiersStored * (worker.dossierItemBytes + 100)) / GB; // +100 B DynamoDB item overhead
   const evaluationReadUnits = evaluation.readUnits * unitScale * evaluations;
   const evaluationSeconds = evaluation.seconds * unitScale * evaluations;
   const snapshotPuts = evaluation.snapshotObjects * unitScale * evaluations;
+  const runsPerDay = evaluations / 30;
   const snapshotGbStored =
-    (evaluation.snapshotBytes * unitScale * evaluations * load.datedSnapshotDays) / 30 / GB;
+    (evaluation.snapshotBytes * unitScale * (runsPerDay * load.datedSnapshotDays + load.dailySnapshotDays)) /
+    GB;
+  /** The naive design keeps every run's snapshot, uncompressed, as long as the daily copies. */
+  const naiveSnapshotGbStored =
+    (evaluation.snapshotBytes * unitScale * runsPerDay * load.dailySnapshotDays * load.snapshotGzipRatio) /
+    GB;
   const naivePerEventMessages = events;
   const heartbeatLambda =
     heartbeats * (lambdaReq + (ingest.heartbeatMs / 1000) * load.memoryGb.ingest * lambdaGbS) +
@@ -424,31 +461,22 @@ async function main(): Promise<void> {
     },
     {
       item: 'S3 raw archive PUTs + transitions',
-      ours:
-        archiveObjectsPerMonth *
-        ((prices.s3.putPer1000 +
-          prices.s3.transitionToIaPer1000 +
-          prices.s3.transitionToGlacierInstantPer1000) /
-          1000),
-      naive:
-        events *
-        ((prices.s3.putPer1000 +
-          prices.s3.transitionToIaPer1000 +
-          prices.s3.transitionToGlacierInstantPer1000) /
-          1000),
-      basis: `${worker.archiveObjectsPerEvent.toFixed(4)} objects/event measured (one per queued message)`,
+      ours: archiveRequests(archiveObjectsPerMonth, archiveObjectBytes),
+      naive: archiveRequests(events, worker.archiveBytesPerEvent),
+      basis: `${worker.archiveObjectsPerEvent.toFixed(4)} objects/event measured (one per unit and day of a worker batch of ${load.receiveBatch}), ${Math.round(archiveObjectBytes / 1024)} KB each: ${transitions(archiveObjectBytes) ? 'moved' : 'kept in Standard'} by the lifecycle rule`,
     },
     {
       item: 'S3 raw archive storage (month 12)',
       ours: archiveStorage(archiveObjectsPerMonth, archiveObjectBytes),
       naive: archiveStorage(events, worker.archiveBytesPerEvent),
-      basis: `${Math.round(worker.archiveBytesPerEvent)} gzip B/event; Standard 30 d, IA to 180 d, Glacier IR after, 128 KB IA minimum`,
+      basis: `${Math.round(worker.archiveBytesPerEvent)} gzip B/event; objects of 128 KB or more: Standard 30 d, IA to 90 d, Glacier IR after; smaller ones Standard; kept ${load.rawRetentionDays} d`,
     },
     {
       item: 'S3 snapshots PUTs + dated storage',
       ours: snapshotPuts * (prices.s3.putPer1000 / 1000) + snapshotGbStored * prices.s3.standardPerGbMonth,
-      naive: snapshotPuts * (prices.s3.putPer1000 / 1000) + snapshotGbStored * prices.s3.standardPerGbMonth,
-      basis: `${Math.round(evaluation.snapshotObjects * unitScale)} objects, ${((evaluation.snapshotBytes * unitScale) / 1e6).toFixed(1)} MB per run, dated copies kept ${load.datedSnapshotDays} days`,
+      naive:
+        snapshotPuts * (prices.s3.putPer1000 / 1000) + naiveSnapshotGbStored * prices.s3.standardPerGbMonth,
+      basis: `${Math.round(evaluation.snapshotObjects * unitScale)} objects, ${((evaluation.snapshotBytes * unitScale) / 1e6).toFixed(1)} MB written per run (changed objects only, compressed where stored so), every run kept ${load.datedSnapshotDays} days and one a day ${load.dailySnapshotDays} days; naive: every run kept ${load.dailySnapshotDays} days uncompressed`,
     },
     {
       item: 'CloudWatch Logs ingestion + storage',
