@@ -167,6 +167,12 @@ export class EmcFunction extends Construct {
     return this;
   }
 
+  /** The deployed evaluation interval, which the heartbeat's grace depends on. */
+  evaluatesEvery(minutes: number): this {
+    this.fn.addEnvironment(ENV.evaluateEveryMinutes, String(minutes));
+    return this;
+  }
+
   readSecret(secret: ISecret): this {
     this.fn.addEnvironment(ENV.keyPepperSecretId, secret.secretArn);
     secret.grantRead(this.fn);

@@ -272,7 +272,8 @@ export class EmcStack extends Stack {
         fn.lookUpKeys(keys)
           .readSecret(pepper)
           .readState(state)
-          .readObjects(data, ENV.snapshotBucket, 'snapshots/units/');
+          .readObjects(data, ENV.snapshotBucket, 'snapshots/units/')
+          .evaluatesEvery(props.evaluateEveryMinutes);
       }
       return { spec, fn };
     });
@@ -349,7 +350,8 @@ export class EmcStack extends Stack {
     })
       .readWriteState(state)
       .writeObjects(data, ENV.snapshotBucket, 'snapshots/', 'alerts/')
-      .publishTo(complianceAlerts);
+      .publishTo(complianceAlerts)
+      .evaluatesEvery(props.evaluateEveryMinutes);
     const interval = Duration.minutes(props.evaluateEveryMinutes);
     const evaluationDlq = new Queue(this, 'evaluation-dlq', {
       encryption: QueueEncryption.SQS_MANAGED,

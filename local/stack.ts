@@ -169,6 +169,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ]),
     );
     Object.assign(process.env, localEnvironment(reached, dataDir));
+    // GET /v1/me states the heartbeat's grace as this stack's evaluations apply it.
+    process.env[ENV.evaluateEveryMinutes] = String(Math.max(options.evaluateEverySeconds ?? 0, 60) / 60);
 
     installClock(clock.now);
     // The handlers read their environment at import, exactly as in Lambda, so they are imported now: every

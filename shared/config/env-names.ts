@@ -28,6 +28,11 @@ export const ENV = {
   outputs: 'EMC_OUTPUTS',
   /** Seconds between the local stack's evaluations. */
   evaluateEvery: 'EMC_EVALUATE_EVERY',
+  /**
+   * Minutes between the deployed evaluations, given to the functions whose rules depend on it (the heartbeat's
+   * grace covers two intervals); absent, the topology's default.
+   */
+  evaluateEveryMinutes: 'EMC_EVALUATE_EVERY_MINUTES',
   /** `0` starts the local stack without the living demo. */
   demo: 'EMC_DEMO',
   port: 'PORT',

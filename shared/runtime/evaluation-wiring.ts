@@ -18,12 +18,14 @@ import type { LeasePort } from '../domain/evaluation/lease.ts';
 import { exclusively } from '../domain/evaluation/lease.ts';
 import type { AlertPort } from '../domain/evaluation/ports.ts';
 import { logger, MetricUnit, metrics } from '../observability/index.ts';
+import { topology } from '../topology.ts';
 import { observed } from './observe.ts';
 
 export const evaluationEnvSchema = z.object({
   [ENV.stateTable]: z.string().min(3),
   [ENV.snapshotBucket]: z.string().min(3),
   [ENV.alertTopicArn]: z.string().min(1).optional(),
+  [ENV.evaluateEveryMinutes]: z.coerce.number().positive().optional(),
 });
 
 /** Everything an evaluation needs but the clock; the Lambda and the local runtime each add their own alerts. */
@@ -42,6 +44,7 @@ export function evaluationDeps(
     statuses: new DynamoStatusStore(env[ENV.stateTable]),
     alerts: alerts(s3),
     snapshots: new S3SnapshotPublisher(env[ENV.snapshotBucket], s3),
+    everyMinutes: env[ENV.evaluateEveryMinutes] ?? topology.evaluation.everyMinutes,
   };
 }
 

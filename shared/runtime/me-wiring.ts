@@ -13,6 +13,7 @@ import { KeyVerifier } from '../domain/auth/api-keys.ts';
 import { RateLimiter } from '../domain/ingest/rate-limit.ts';
 import { describeUnit } from '../domain/me/describe-unit.ts';
 import { logger } from '../observability/index.ts';
+import { topology } from '../topology.ts';
 import { bearerKey, type HttpHandler } from './handler.ts';
 import { keyPolicy } from './ingest-wiring.ts';
 import { httpProblems, observed } from './observe.ts';
@@ -21,6 +22,7 @@ const envSchema = z.object({
   [ENV.keysTable]: z.string().min(3),
   [ENV.stateTable]: z.string().min(3),
   [ENV.snapshotBucket]: z.string().min(3),
+  [ENV.evaluateEveryMinutes]: z.coerce.number().positive().optional(),
 });
 
 /** GET /v1/me: authenticated and rate-limited like ingest; the key alone decides which unit is shown. */
@@ -72,6 +74,7 @@ export function meHandler(): HttpHandler {
         },
         config,
         clock(),
+        (env[ENV.evaluateEveryMinutes] ?? topology.evaluation.everyMinutes) * 60_000,
       );
       return {
         statusCode: 200,

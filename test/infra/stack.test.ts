@@ -1,6 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { keys, registryKeys } from '../../shared/adapters/state-keys.ts';
+import { topology } from '../../shared/topology.ts';
 import { synth } from './synth.ts';
 
 const { template, stack } = synth({
@@ -277,6 +278,23 @@ describe('the CDK stack', () => {
       const variables = fn.Properties.Environment?.Variables ?? {};
       expect(Object.keys(variables)).not.toContain('EMC_KEY_PEPPER');
     }
+  });
+
+  it('tells the evaluation and GET /v1/me the deployed evaluation interval, which the heartbeat grace depends on', () => {
+    const functions = Object.entries(resources('AWS::Lambda::Function')) as [
+      string,
+      { Properties: { Environment?: { Variables?: Record<string, unknown> } } },
+    ][];
+    const told = functions
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.EMC_EVALUATE_EVERY_MINUTES !== undefined)
+      .map(([id, fn]) => [
+        id.replace(/[A-F0-9]{8}$/, ''),
+        fn.Properties.Environment?.Variables?.EMC_EVALUATE_EVERY_MINUTES,
+      ]);
+    expect(told.sort()).toEqual([
+      ['describeownunitFunction', String(topology.evaluation.everyMinutes)],
+      ['evaluatecomplianceFunction', String(topology.evaluation.everyMinutes)],
+    ]);
   });
 
   it('throttles each API route and writes access logs', () => {

@@ -38,3 +38,17 @@ describe('the connection rules as the README, the OpenAPI document and operation
     expect(openapi).not.toMatch(new RegExp(`late after ${rules.heartbeat.graceSeconds} s`));
   });
 });
+
+describe('the heartbeat grace GET /v1/me states', () => {
+  const criteria = criteriaFor(loadSettings({}), '');
+  const lateAfter = (minutes: number): number =>
+    connectionRules(criteria, [], minutes * 60_000).heartbeat.lateAfterSeconds;
+
+  it('covers two of the evaluation intervals it is given, once they outgrow the other terms', () => {
+    // The defaults: 900 s of grace and three missed heartbeats of 300 s; two 15-minute intervals are 1,800 s.
+    expect(lateAfter(15)).toBe(1800);
+    expect(lateAfter(30)).toBe(3600);
+    expect(lateAfter(7.5)).toBe(900);
+    expect(lateAfter(7.5 + 1 / 60)).toBe(902);
+  });
+});

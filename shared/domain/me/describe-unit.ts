@@ -53,6 +53,7 @@ export async function describeUnit(
   ports: MePorts,
   config: Settings,
   now: number,
+  evaluationEveryMs: number = DEFAULT_EVALUATION_EVERY_MS,
 ): Promise<Me> {
   const unitCode = principal.unitCode;
   const today = dayOf(now, config.time.utcOffsetMinutes);
@@ -112,7 +113,7 @@ export async function describeUnit(
     },
     refusals: summariseRefusals(refusalRows, from, today),
     setAside: summariseSetAside(setAsideRows, from, today),
-    connectionRules: connectionRules(criteria, systems),
+    connectionRules: connectionRules(criteria, systems, evaluationEveryMs),
   };
 }
 
