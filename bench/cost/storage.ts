@@ -1,13 +1,20 @@
 /**
  * Monthly S3 storage of the data bucket under its lifecycle rules, from measured object sizes: raw archive
- * objects are built exactly as the dossier worker writes them (one gzipped NDJSON object per queued
- * message), from generated dossier streams, at several request sizes. A snapshot's size and its gzip ratio
- * are inputs: `bench:evaluate` prints a run's bytes.
+ * objects are built exactly as the dossier worker writes them (one gzipped NDJSON object per unit and day of
+ * a worker batch), from generated dossier streams, at several numbers of events per object. Objects under
+ * 128 KB stay in Standard (the rule moves only larger ones, where Infrequent Access costs less); every object
+ * expires after the retention period. A snapshot's size and its gzip ratio are inputs: `bench:evaluate`
+ * prints a run's bytes.
  *
  *   npm run bench:cost -- [eventsPerDay] [snapshotBytesPerRun] [snapshotGzipRatio] [evaluateEveryMinutes]
  */
 
-import { DAILY_SNAPSHOT_DAYS, DATED_SNAPSHOT_DAYS, RAW_RETENTION_DAYS } from '../../infra/emc-stack.ts';
+import {
+  DAILY_SNAPSHOT_DAYS,
+  DATED_SNAPSHOT_DAYS,
+  RAW_RETENTION_DAYS,
+  RAW_TRANSITION_MIN_BYTES,
+} from '../../infra/emc-stack.ts';
 import { archiveObject } from '../../shared/adapters/s3-archive.ts';
 import { generateStream, toMessages } from '../../test/helpers/dossier-streams.ts';
 
@@ -48,7 +55,9 @@ console.log(
   `raw/ at ${EVENTS_PER_DAY.toLocaleString('en')} events a day, kept ${RAW_RETENTION_DAYS.prod} days (steady state):`,
 );
 console.log('(generated streams repeat more than real ones: real objects compress less)');
-console.log('events/object | object size | PUTs a month | stored | storage/month | PUTs/month');
+console.log(
+  `events/object | object size | PUTs a month | stored | storage/month | PUTs/month (objects under ${RAW_TRANSITION_MIN_BYTES / 1024} KB stay in Standard)`,
+);
 for (const row of rows) console.log(row.join(' | '));
 
 const ratio = GZIP_RATIO;
