@@ -112,9 +112,7 @@ emc dlq discard [--feed F] --ids id1,id2
   --scale national sends one national day (200,000 dossiers); --dossiers and --days override the scale.
   The local stack records the scenario it holds (npm start's first backfill sends the default one): run
   without --seed, --scale, --dossiers or --days, simulate sends that scenario again, exactly, so its
-  events are counted once and the ground truth still holds. simulate sends at the real time: npm start's
-  time lapse dated some heartbeats and catalogue syncs in the past (a unit whose heartbeats stopped, one
-  whose catalogue is stale), and those are not sent again, as they would arrive as new.`,
+  events are counted once and the ground truth still holds.`,
   reconcile: `emc reconcile <unitCode> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]
   For each day (default: the last 7 days) and figure (received, receivedOnline, resolved, resolvedOnTime),
   what the unit reported through POST /v1/daily-totals against what the pipeline counted, with the
@@ -315,13 +313,9 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         `warning: this stack already holds the scenario sent at ${recorded.now}; its figures add to this run's, so the ground truth below holds only for an empty stack (EMC_DATA_DIR=.emc-empty npm start -- --empty)`,
       );
-    // A replay goes at the real time: the heartbeats and catalogue syncs its time lapse dated in the past are
-    // not sent again (they would be stamped now), so the stack keeps the history the record says it holds.
-    const replay = recorded !== null && !explicit;
-    const history = replay ? recorded.history : 'real-time';
-    const truth = await simulateAgainst(target, { ...scenario, history, progress: bar });
+    const truth = await simulateAgainst(target, { ...scenario, progress: bar });
     if (target.dataDir)
-      recordScenario(target.dataDir, { ...scenario, now: new Date(scenario.now).toISOString(), history });
+      recordScenario(target.dataDir, { ...scenario, now: new Date(scenario.now).toISOString() });
     const out = values.out ?? `${process.env[ENV.dataDir] ?? '.emc'}/ground-truth.json`;
     writeFileSync(out, JSON.stringify(truth, null, 2));
     console.log(

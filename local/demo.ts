@@ -11,7 +11,6 @@ import { prng } from '../simulator/random.ts';
 import { demoRegistry } from '../simulator/registry.ts';
 import { recordScenario } from '../simulator/scenario-record.ts';
 import { DEFAULT_SEED, type Fault, SCALES, simulate } from '../simulator/simulate.ts';
-import type { TimeLapse } from '../simulator/time-lapse.ts';
 import { DailyTallies, talliesStateSchema } from './demo-totals.ts';
 
 /** The one clock the demo reads; the local stack passes its own, so a shifted clock shifts the demo too. */
@@ -41,13 +40,6 @@ export interface DemoOptions {
    * while the queues can still drain.
    */
   settle?: () => Promise<void>;
-  /**
-   * Sends the first start's backfill as a time lapse on the stack's clock, which then reads a time before the
-   * scenario's history (`historyReachMs`): the clock jumps through the history, the scheduled evaluation runs
-   * each day, and the clock then catches up with `realNow`, the time the living demo goes on at. Without it,
-   * the backfill goes at once, at the clock's time.
-   */
-  timeLapse?: Omit<TimeLapse, 'onStep'> & { realNow: () => number };
 }
 
 export interface Demo {
@@ -168,9 +160,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         for (const unit of units) tallies.postedBefore(unit.unitCode, dayOf(clock.now(), offset));
       return null;
     }
-    const { timeLapse } = options;
-    const realNow = timeLapse?.realNow ?? (() => clock.now());
-    const started = realNow();
+    const started = clock.now();
     const scenario = {
       seed: options.seed ?? DEFAULT_SEED,
       dossiers: options.dossiers ?? SCALES.demo.dossiers,
@@ -184,15 +174,6 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       keys,
       ...scenario,
       concurrency: 4,
-      ...(timeLapse
-        ? {
-            timeLapse: {
-              ...timeLapse,
-              onStep: (done: number, total: number, at: number) =>
-                log(`time lapse: evaluated ${iso(at).slice(0, 16).replace('T', ' ')} (${done}/${total})`),
-            },
-          }
-        : {}),
       progress: (done, total) => {
         const percent = Math.floor((done / total) * 10) * 10;
         if (percent === shown) return;
@@ -202,8 +183,6 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         );
       },
     });
-    // The history is sent: the clock catches up with the real time, where the living demo goes on.
-    if (timeLapse && timeLapse.clock.now() < realNow()) timeLapse.clock.advanceTo(realNow());
     faults = new Map(Object.entries(truth.units).map(([code, unit]) => [code, unit.fault]));
     // The scenario posted the totals of the days before its last; that day's share goes on the unit's tally.
     const lastDay = dayOf(started, offset);
@@ -217,14 +196,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       });
     }
     backfilledAt = new Date(started).toISOString();
-    recordScenario(options.dataDir, {
-      ...scenario,
-      now: backfilledAt,
-      history: timeLapse ? 'time-lapse' : 'real-time',
-    });
+    recordScenario(options.dataDir, { ...scenario, now: backfilledAt });
     writeFileSync(join(options.dataDir, 'ground-truth.json'), JSON.stringify(truth, null, 2));
     saveState(backfilledAt);
-    const seconds = (realNow() - started) / 1000;
+    const seconds = (clock.now() - started) / 1000;
     return { seconds, events: truth.sent.events };
   };
 
@@ -237,10 +212,6 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const sending = (unit: UnitInput, at: number): boolean =>
     faults.get(unit.unitCode) !== 'never_connected' && (quiet.get(unit.unitCode) ?? 0) <= at;
 
-  /** A unit whose heartbeats were lost stays without them; its feed goes on. */
-  const sendsHeartbeats = (unit: UnitInput, at: number): boolean =>
-    sending(unit, at) && faults.get(unit.unitCode) !== 'heartbeat_interrupted';
-
   /** A unit whose feed stopped keeps its heartbeats and sends no more dossiers. */
   const sendsDossiers = (unit: UnitInput, at: number): boolean =>
     sending(unit, at) && faults.get(unit.unitCode) !== 'feed_interrupted';
@@ -250,19 +221,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const unitHeartbeats = async (unit: UnitInput): Promise<void> => {
       if (!sending(unit, at)) return;
       const fault = faults.get(unit.unitCode);
-      const systems = !sendsHeartbeats(unit, at)
-        ? []
-        : fault === 'heartbeat_missing'
-          ? (unit.systems ?? []).slice(0, -1)
-          : (unit.systems ?? []);
+      const systems =
+        fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
       for (const systemId of systems)
         await send(unit.unitCode, 'POST', '/v1/heartbeats', {
           systemId,
           sentAt: iso(at),
           softwareVersion: 'demo-1.0',
         });
-      // A unit whose catalogue is stale does not sync it again.
-      if (catalogDay !== day && fault !== 'catalog_missing' && fault !== 'catalog_stale')
+      if (catalogDay !== day && fault !== 'catalog_missing')
         await send(unit.unitCode, 'PUT', '/v1/catalog', {
           procedures: Array.from({ length: 40 }, (_, i) => ({
             procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,

@@ -71,8 +71,6 @@ export interface Stack {
   evaluateNow(at?: number): Promise<EvaluationSummary>;
   /** Stops DynamoDB Local and starts it again on the same port and data, as after a crash of the server. */
   restartDynamoDB(): Promise<void>;
-  /** Writes the clock's offset to stack.json again, once it has jumped (a time lapse), so `emc` follows it. */
-  recordClock(): void;
   /** Resolves once every queue is empty and no worker invocation is running. */
   drained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -275,10 +273,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clock,
       mappings,
       evaluateNow,
-      recordClock() {
-        file.clockOffsetMs = clock.offsetMs;
-        writeFileSync(join(dataDir, 'stack.json'), JSON.stringify(file, null, 2));
-      },
       async restartDynamoDB() {
         const index = servers.indexOf(dynamoServer);
         await dynamoServer.stop();

@@ -4,9 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStartTime, ShiftedClock } from '../shared/config/clock.ts';
 import { ENV } from '../shared/config/env-names.ts';
-import { settings } from '../shared/config/settings.ts';
 import { evaluationIntervalSeconds } from '../shared/topology.ts';
-import { historyReachMs, SCALES } from '../simulator/simulate.ts';
 import type { Demo } from './demo.ts';
 import { startStack } from './stack.ts';
 
@@ -27,17 +25,8 @@ const { values: flags } = parseArgs({
   strict: false,
 });
 const startAt = typeof flags.now === 'string' ? flags.now : process.env[ENV.now];
-/** The time the stack runs at: the real time, or one that starts at `--now`. */
-const realClock = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, '--now')) : new ShiftedClock(0);
+const clock = startAt ? ShiftedClock.startingAt(parseStartTime(startAt, '--now')) : new ShiftedClock(0);
 const demoMode = process.env[ENV.demo] !== '0' && flags.empty !== true;
-// On the demo's first start nothing is evaluated until its history is counted: every unit's first verdict is
-// then its real one (into the digest), not "never connected" followed by 67 changes at once.
-const backfilling = demoMode && !existsSync(join(dataDir, 'demo.json'));
-// The first start sends its history as a time lapse: the stack's one clock starts before the history and
-// jumps through it, then catches up with `realClock`.
-const clock = backfilling
-  ? ShiftedClock.startingAt(realClock.now() - historyReachMs(SCALES.demo.days) - 3_600_000)
-  : realClock;
 let demo: Demo | undefined;
 
 if (spawnSync('java', ['-version']).error) {
@@ -53,6 +42,9 @@ if (flags.bundled === true) {
   const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', bundled], { stdio: 'inherit' });
   if (synth.status !== 0) process.exit(synth.status ?? 1);
 }
+// On the demo's first start nothing is evaluated until its history is counted: every unit's first verdict is
+// then its real one (into the digest), not "never connected" followed by 67 changes at once.
+const backfilling = demoMode && !existsSync(join(dataDir, 'demo.json'));
 let releaseEvaluations: () => void = () => undefined;
 const evaluateFrom = backfilling ? new Promise<void>((release) => (releaseEvaluations = release)) : undefined;
 const stack = await startStack({
@@ -64,7 +56,7 @@ const stack = await startStack({
   clock,
   bundled,
 });
-if (startAt) log(`clock starts at ${new Date(realClock.now()).toISOString()} and moves forward`);
+if (startAt) log(`clock starts at ${new Date(clock.now()).toISOString()} and moves forward`);
 
 let stopping = false;
 const stop = async (): Promise<void> => {
@@ -96,22 +88,12 @@ if (demoMode) {
     dataDir,
     clock,
     log,
-    timeLapse: {
-      clock,
-      realNow: realClock.now,
-      drained: () => stack.drained(600_000),
-      evaluate: async () => {
-        await stack.evaluateNow();
-      },
-      // One a day: a change is confirmed over the days, as a scheduled evaluation confirms it over minutes.
-      evaluationsPerStep: 1,
-    },
     settle: async () => {
-      stack.recordClock();
       log('backfill accepted; counting it…');
       await stack.drained(600_000);
-      // A change of status is recorded once enough evaluations in a row agree: the time lapse recorded verdicts
-      // already, so the dashboard is filled after that many.
+      // A change of status is recorded once enough evaluations in a row agree: should an earlier, interrupted
+      // start have recorded verdicts already, the dashboard is filled after that many.
+      const { settings } = await import('../shared/config/settings.ts');
       let summary = await stack.evaluateNow();
       for (let i = 1; i < settings().compliance.stability.confirmations; i++)
         summary = await stack.evaluateNow();

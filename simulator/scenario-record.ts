@@ -14,11 +14,6 @@ export const scenarioRecordSchema = z.object({
   days: z.number().int().positive(),
   /** The scenario's `now`, ISO: its history ends there, and its ground truth is as of then. */
   now: z.string().datetime({ offset: true }),
-  /**
-   * How it was sent: `npm start`'s first start sends it as a time lapse (simulator/time-lapse.ts), `emc
-   * simulate` at the real time (the default, for records written before time lapses).
-   */
-  history: z.enum(['time-lapse', 'real-time']).default('real-time'),
 });
 export type ScenarioRecord = z.infer<typeof scenarioRecordSchema>;
 
@@ -34,6 +29,6 @@ export function readScenario(dataDir: string): ScenarioRecord | null {
   return parsed.data;
 }
 
-export function recordScenario(dataDir: string, scenario: z.input<typeof scenarioRecordSchema>): void {
+export function recordScenario(dataDir: string, scenario: ScenarioRecord): void {
   writeFileSync(join(dataDir, FILE), `${JSON.stringify(scenario, null, 2)}\n`);
 }

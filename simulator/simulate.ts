@@ -6,7 +6,6 @@ import { intendedScores, NAMED, ONLINE_SHARE, qualityFor } from './calibration.t
 import { type CounterMap, expectedCounters } from './model.ts';
 import { prng } from './random.ts';
 import { dotNetJson, openCpsForm, type TrueDossier } from './senders.ts';
-import { type Dated, evaluationSteps, runTimeLapse, stepOf, type TimeLapse } from './time-lapse.ts';
 import {
   coverageReasonCodes,
   type DossierIntent,
@@ -21,10 +20,8 @@ import {
 export type Fault =
   | 'never_connected'
   | 'heartbeat_missing'
-  | 'heartbeat_interrupted'
   | 'feed_interrupted'
   | 'catalog_missing'
-  | 'catalog_stale'
   | 'coverage_agencies'
   | 'coverage_closure'
   | 'reconciliation_unreported'
@@ -51,23 +48,7 @@ export interface SimulateOptions {
   legacyUnits?: number;
   progress?: (done: number, total: number) => void;
   concurrency?: number;
-  /**
-   * Sends the scenario as a time lapse, on the stack's clock (simulator/time-lapse.ts). Without one, the
-   * requests go at the real time, and those meant for a time lapse only are left out.
-   */
-  timeLapse?: TimeLapse;
-  /**
-   * The history the ground truth is for (default: a time lapse when one is given, else the real time): a
-   * replay on a stack that already holds the scenario's time lapse sends at the real time, and holds its truth.
-   */
-  history?: History;
 }
-
-/**
- * How the scenario reached the stack: as a time lapse, with every request at its own time, or all at the
- * real time, when a heartbeat that stopped or a catalogue synced long ago cannot be sent (they would be new).
- */
-export type History = 'time-lapse' | 'real-time';
 
 export interface ExpectedFigures {
   dossiersReceived: number;
@@ -94,8 +75,6 @@ export interface ExpectedFigures {
 export interface GroundTruth {
   seed: number;
   generatedAt: string;
-  /** The history the truth is for: a time lapse of the scenario, or all of it sent at the real time. */
-  history: History;
   registered: number;
   connected: number;
   units: Record<
@@ -162,11 +141,9 @@ export function simulationSize(
 
 export const DEFAULT_FAULTS: Record<Fault, number> = {
   never_connected: 4,
-  heartbeat_missing: 1,
-  heartbeat_interrupted: 1,
+  heartbeat_missing: 2,
   feed_interrupted: 2,
-  catalog_missing: 1,
-  catalog_stale: 1,
+  catalog_missing: 2,
   coverage_agencies: 2,
   coverage_closure: 1,
   reconciliation_unreported: 2,
@@ -176,38 +153,15 @@ export const DEFAULT_FAULTS: Record<Fault, number> = {
 /** How long before the run a unit with the feed fault stopped sending dossiers: nine days. */
 const FEED_STOP_MS = 9 * 24 * 3_600_000;
 
-/** The days before the run on which a time lapse evaluates, once each. */
-const EVALUATED_DAYS = 7;
-
-/** How long before the run a unit with the heartbeat fault last sent one: three days, after it was connected. */
-const HEARTBEAT_STOP_MS = 3 * 24 * 3_600_000;
-
-/** How long before the run a unit with the stale-catalogue fault last synced it: five days past the limit. */
-const CATALOG_SYNCED_MS = (defaults.compliance.catalog.maxAgeDays + 5) * 24 * 3_600_000;
-
-/**
- * How far before its `now` a scenario of `days` sends its first request: the stale catalogue's sync, or the
- * first step of its history. A time lapse's clock starts at least this far back.
- */
-export function historyReachMs(days: number): number {
-  return Math.max(CATALOG_SYNCED_MS, (days + 1) * 24 * 3_600_000);
-}
-
 /**
  * The reasons a fault itself gives. Coverage reasons are not listed here: the ground truth computes every
  * unit's coverage from the model's counters, so a coverage fault's reasons come from there.
  */
-const REASONS: Record<Fault, (unit: UnitInput, history: History) => string[]> = {
+const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   never_connected: () => ['no_data_ever'],
   heartbeat_missing: (unit) => [`heartbeat_missing:${unit.systems?.at(-1) ?? 'portal'}`],
-  // Lost from every system, after it was connected; at the real time its heartbeats were never sent.
-  heartbeat_interrupted: (unit, history) =>
-    history === 'time-lapse'
-      ? ['connection_interrupted', ...(unit.systems ?? []).map((system) => `heartbeat_late:${system}`)]
-      : (unit.systems ?? []).map((system) => `heartbeat_missing:${system}`),
   feed_interrupted: () => [],
   catalog_missing: () => ['catalog_missing'],
-  catalog_stale: (_unit, history) => [history === 'time-lapse' ? 'catalog_stale' : 'catalog_missing'],
   coverage_agencies: () => [],
   coverage_closure: () => [],
   reconciliation_unreported: () => ['reconciliation_unreported'],
@@ -242,7 +196,7 @@ function dayStartOf(dossierCode: string): number {
   return Date.parse(`20${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}T00:00:00+07:00`);
 }
 
-interface Request extends Dated {
+interface Request {
   unitCode: string;
   method: string;
   path: string;
@@ -292,33 +246,16 @@ function mergeInto(target: CounterMap, source: CounterMap): CounterMap {
  * ground truth, computed by a plain model that shares no code with the pipeline.
  */
 export async function simulate(options: SimulateOptions): Promise<GroundTruth> {
-  const history = options.history ?? (options.timeLapse ? 'time-lapse' : 'real-time');
-  const { requests, truth, steps } = planSimulation({ ...options, history });
-  const { timeLapse } = options;
-  if (timeLapse) {
-    let sent = 0;
-    await runTimeLapse(requests, steps, options.now, timeLapse, async (batch) => {
-      await send({ ...options, progress: undefined }, batch);
-      sent += batch.length;
-      options.progress?.(sent, requests.length);
-    });
-    return truth;
-  }
-  const now = requests.filter((request) => !request.timeLapseOnly);
-  await send(options, now);
-  return { ...truth, sent: { ...truth.sent, requests: now.length } };
+  const { requests, truth } = planSimulation(options);
+  await send(options, requests);
+  return truth;
 }
 
 /** Everything a run sends, and its ground truth, without sending anything: the scenario is pure. */
-export function planSimulation(
-  options: Omit<SimulateOptions, 'url' | 'keys' | 'progress' | 'concurrency' | 'timeLapse'>,
-): {
+export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | 'progress' | 'concurrency'>): {
   requests: Request[];
   truth: GroundTruth;
-  /** The scheduled evaluations a time lapse runs: one each day of the history's last week, then `now`. */
-  steps: number[];
 } {
-  const history = options.history ?? 'real-time';
   const random = prng(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const faults = { ...DEFAULT_FAULTS, ...options.faults };
@@ -331,8 +268,7 @@ export function planSimulation(
       (u) =>
         !faultOf.has(u.unitCode) &&
         NAMED[u.name] === undefined &&
-        ((fault !== 'heartbeat_missing' && fault !== 'heartbeat_interrupted') ||
-          (u.systems?.length ?? 0) > 1) &&
+        (fault !== 'heartbeat_missing' || (u.systems?.length ?? 0) > 1) &&
         // A coverage fault needs enough flow to be judged, and a stopped feed a rhythm to stop: a province,
         // the larger kind.
         ((!fault.startsWith('coverage_') && fault !== 'feed_interrupted') || u.kind === 'province'),
@@ -634,29 +570,9 @@ export function planSimulation(
   const quarterMonths = monthsFrom(month - ((month - 1) % 3));
 
   const requests: Request[] = [];
-  const json = (unitCode: string, method: string, path: string, body: unknown, at?: number): void => {
-    requests.push({
-      unitCode,
-      method,
-      path,
-      body: JSON.stringify(body),
-      contentType: 'application/json',
-      at,
-    });
+  const json = (unitCode: string, method: string, path: string, body: unknown): void => {
+    requests.push({ unitCode, method, path, body: JSON.stringify(body), contentType: 'application/json' });
   };
-  // A heartbeat or a catalogue sync is stamped with its arrival: one dated before `now` is sent by a time
-  // lapse only.
-  const dated = (unitCode: string, path: string, method: string, body: unknown, at: number): void => {
-    json(unitCode, method, path, body, at);
-    const request = requests.at(-1);
-    if (request && at < now) request.timeLapseOnly = true;
-  };
-  // The traffic goes day by day through the whole history; the evaluation runs on its last week's days (a
-  // step each), long enough for every fault to arise from a verdict before it, and short enough to be fast.
-  const historyDays = evaluationSteps(start, now);
-  const steps = historyDays.filter((step) => step >= now - EVALUATED_DAYS * 24 * HOUR);
-  const heartbeatsStopAt = now - HEARTBEAT_STOP_MS;
-
   let duplicates = 0;
   for (const dossier of legacyOnly) {
     for (const send of dossier.sends)
@@ -672,27 +588,11 @@ export function planSimulation(
     if (unit.sender !== undefined) continue;
     const fault = faultOf.get(code);
     const systems = fault === 'heartbeat_missing' ? (unit.systems ?? []).slice(0, -1) : (unit.systems ?? []);
-    // Every system's heartbeat near each scheduled evaluation; the unit with the heartbeat fault sends none
-    // from three days before the run.
-    for (const step of steps) {
-      if (fault === 'heartbeat_interrupted' && step >= heartbeatsStopAt) continue;
-      for (const systemId of systems)
-        dated(
-          code,
-          '/v1/heartbeats',
-          'POST',
-          { systemId, sentAt: iso(step), softwareVersion: 'sim-1.0' },
-          step,
-        );
+    for (const systemId of systems)
+      json(code, 'POST', '/v1/heartbeats', { systemId, sentAt: iso(now), softwareVersion: 'sim-1.0' });
+    if (fault !== 'catalog_missing') {
+      json(code, 'PUT', '/v1/catalog', { procedures: CATALOG });
     }
-    // The catalogue on the history's first day and again on the run's; the stale one only long before.
-    const syncs =
-      fault === 'catalog_missing'
-        ? []
-        : fault === 'catalog_stale'
-          ? [now - CATALOG_SYNCED_MS]
-          : [...new Set([historyDays[0] ?? now, now])];
-    for (const at of syncs) dated(code, '/v1/catalog', 'PUT', { procedures: CATALOG }, at);
     const own = events.filter((e) => e.unitCode === code);
     // Out of order: each unit's events are shuffled, and a tail of older ones arrives last (a backfill).
     const shuffled = own
@@ -701,35 +601,19 @@ export function planSimulation(
       .map((x) => x.e);
     const resent = shuffled.filter(() => random() < 0.03);
     duplicates += resent.length;
-    // Each event goes at the first scheduled evaluation after it happened (those of a stopped feed's history
-    // before the run's days, at the first), in the shuffled order; the resent ones come again at the end.
-    const byStep = new Map<number, UnitEvent[]>();
-    const at = (step: number, event: UnitEvent): void => {
-      const list = byStep.get(step);
-      if (list) list.push(event);
-      else byStep.set(step, [event]);
-    };
-    for (const event of shuffled) at(stepOf(historyDays, event.occurredAt), event);
-    for (const event of resent) at(now, event);
-    for (const [step, stream] of [...byStep].sort(([a], [b]) => a - b))
-      for (let i = 0; i < stream.length; i += 400) {
-        json(
-          code,
-          'POST',
-          '/v1/dossier-events',
-          {
-            events: stream
-              .slice(i, i + 400)
-              .map(({ unitCode: _unit, occurredAt, receivedAt, dueAt, ...rest }) => ({
-                ...rest,
-                occurredAt: iso(occurredAt),
-                ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
-                ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
-              })),
-          },
-          step,
-        );
-      }
+    const stream = [...shuffled, ...resent];
+    for (let i = 0; i < stream.length; i += 400) {
+      json(code, 'POST', '/v1/dossier-events', {
+        events: stream
+          .slice(i, i + 400)
+          .map(({ unitCode: _unit, occurredAt, receivedAt, dueAt, ...rest }) => ({
+            ...rest,
+            occurredAt: iso(occurredAt),
+            ...(receivedAt === undefined ? {} : { receivedAt: iso(receivedAt) }),
+            ...(dueAt === undefined ? {} : { dueAt: iso(dueAt) }),
+          })),
+      });
+    }
     for (const legacy of legacyRecords.filter((l) => l.unitCode === code)) {
       requests.push({
         unitCode: code,
@@ -757,8 +641,6 @@ export function planSimulation(
     json(code, 'POST', '/v1/daily-totals', { days });
   }
 
-  // A heartbeat can stop only after it was heard: a history too short for any step before the stop has none.
-  const heartbeatHistory: History = steps.some((step) => step < heartbeatsStopAt) ? history : 'real-time';
   const units: GroundTruth['units'] = {};
   for (const unit of options.units) {
     const fault = faultOf.get(unit.unitCode) ?? null;
@@ -768,9 +650,7 @@ export function planSimulation(
       model,
       unit.unitCode,
       (unit.agencies ?? []).map((a) => a.agencyCode),
-      fault === 'catalog_missing' || (fault === 'catalog_stale' && history === 'real-time')
-        ? []
-        : ONLINE_PROCEDURES,
+      fault === 'catalog_missing' ? [] : ONLINE_PROCEDURES,
       today,
     );
     // Coverage and the feed's rhythm are judged for the API's units that sent something; a legacy sender has
@@ -779,16 +659,14 @@ export function planSimulation(
     const stopped = judged && intendedFeedStopped(model, unit.unitCode, today, HOLIDAYS);
     const reasons = [
       ...(stopped ? ['dossier_feed_interrupted'] : []),
-      ...(fault === null
-        ? []
-        : REASONS[fault](unit, fault === 'heartbeat_interrupted' ? heartbeatHistory : history)),
+      ...(fault === null ? [] : REASONS[fault](unit)),
       ...(judged ? coverageReasonCodes(coverage) : []),
     ];
     units[unit.unitCode] = {
       status:
         fault === 'never_connected'
           ? 'never_connected'
-          : stopped || (fault === 'heartbeat_interrupted' && heartbeatHistory === 'time-lapse')
+          : stopped
             ? 'interrupted'
             : reasons.length === 0
               ? 'connected'
@@ -838,7 +716,6 @@ export function planSimulation(
   const truth: GroundTruth = {
     seed: options.seed,
     generatedAt: new Date(now).toISOString(),
-    history,
     registered: options.units.length,
     connected: Object.values(units).filter((u) => u.status === 'connected').length,
     units,
@@ -857,7 +734,7 @@ export function planSimulation(
     },
     byKind,
   };
-  return { requests, truth, steps };
+  return { requests, truth };
 }
 
 /** Sends the planned requests, retrying what the API asks to be retried. */

@@ -4,10 +4,14 @@ import { demoRegistry } from '../../simulator/registry.ts';
 import { DEFAULT_FAULTS, planSimulation, SCALES } from '../../simulator/simulate.ts';
 import { intendedScore } from '../../simulator/truth.ts';
 
-/** The default scenario, as `npm start`'s first start sends it (a time lapse), on a fixed clock. */
+/** The default scenario, `emc simulate` with no flags, on a fixed clock. */
 const units = demoRegistry();
-const scenario = { units, seed: 2024, ...SCALES.demo, now: Date.parse('2026-11-18T10:00:00+07:00') };
-const { truth, requests, steps } = planSimulation({ ...scenario, history: 'time-lapse' });
+const { truth } = planSimulation({
+  units,
+  seed: 2024,
+  ...SCALES.demo,
+  now: Date.parse('2026-11-18T10:00:00+07:00'),
+});
 const names = new Map(units.map((u) => [u.unitCode, u.name]));
 const scored = (kind: string) =>
   Object.entries(truth.units)
@@ -28,13 +32,8 @@ describe('the default scenario reproduces the seed articles’ figures', () => {
     const expected: Record<string, [string, string[]]> = {
       never_connected: ['never_connected', ['no_data_ever']],
       heartbeat_missing: ['partial', ['heartbeat_missing:portal']],
-      heartbeat_interrupted: [
-        'interrupted',
-        ['connection_interrupted', 'heartbeat_late:tthc', 'heartbeat_late:portal'],
-      ],
       feed_interrupted: ['interrupted', ['dossier_feed_interrupted']],
       catalog_missing: ['partial', ['catalog_missing']],
-      catalog_stale: ['partial', ['catalog_stale']],
       coverage_agencies: ['partial', ['coverage_agencies_low']],
       coverage_closure: ['partial', ['coverage_closure_low']],
       reconciliation_unreported: ['partial', ['reconciliation_unreported']],
@@ -55,44 +54,6 @@ describe('the default scenario reproduces the seed articles’ figures', () => {
     }
     expect(spread).toEqual(DEFAULT_FAULTS);
     expect(Object.values(spread).reduce((a, b) => a + b, 0)).toBe(16);
-  });
-
-  it('sent at the real time, cannot show a heartbeat that stopped or an old catalogue: they were never sent', () => {
-    const realTime = planSimulation({ ...scenario, history: 'real-time' }).truth;
-    const differing = Object.entries(realTime.units).flatMap(([code, u]) =>
-      u.status === truth.units[code]?.status && u.reasons.join() === truth.units[code]?.reasons.join()
-        ? []
-        : [[u.fault, u.status, u.reasons]],
-    );
-    expect(differing).toEqual([
-      ['catalog_stale', 'partial', ['catalog_missing']],
-      ['heartbeat_interrupted', 'partial', ['heartbeat_missing:tthc', 'heartbeat_missing:portal']],
-    ]);
-    expect(realTime.connected).toBe(truth.connected);
-  }, 300_000);
-
-  it('dates heartbeats and catalogue syncs before its last step for the time lapse only', () => {
-    const last = steps.at(-1);
-    expect([steps.length, last]).toEqual([8, scenario.now]);
-    expect(new Date(steps[0] ?? 0).toISOString()).toBe('2026-11-11T10:30:00.000Z');
-    const timeLapseOnly = requests.filter((r) => r.timeLapseOnly);
-    expect(new Set(timeLapseOnly.map((r) => r.path))).toEqual(new Set(['/v1/heartbeats', '/v1/catalog']));
-    expect(timeLapseOnly.every((r) => (r.at ?? scenario.now) < scenario.now)).toBe(true);
-    // The stale catalogue is synced 35 days before the run (maxAgeDays 30), once.
-    const stale = Object.entries(truth.units).find(([, u]) => u.fault === 'catalog_stale')?.[0];
-    const syncs = requests.filter((r) => r.unitCode === stale && r.path === '/v1/catalog');
-    expect(syncs.map((r) => r.at)).toEqual([scenario.now - 35 * 86_400_000]);
-    // The interrupted unit's last heartbeat is on a step before the three days, and none after.
-    const lost = Object.entries(truth.units).find(([, u]) => u.fault === 'heartbeat_interrupted')?.[0];
-    const beats = requests.filter((r) => r.unitCode === lost && r.path === '/v1/heartbeats');
-    expect(beats.length).toBeGreaterThan(0);
-    expect(Math.max(...beats.map((r) => r.at ?? scenario.now))).toBeLessThan(scenario.now - 3 * 86_400_000);
-    // Every dossier event is sent at or after it happened, and no later than the run.
-    for (const r of requests.filter((x) => x.path === '/v1/dossier-events')) {
-      const sentAt = r.at ?? scenario.now;
-      const events = (JSON.parse(r.body) as { events: { occurredAt: string }[] }).events;
-      expect(events.every((e) => Date.parse(e.occurredAt) <= sentAt && sentAt <= scenario.now)).toBe(true);
-    }
   });
 
   it('receives 38.5% of dossiers online nationally, within one point', () => {
