@@ -10,7 +10,7 @@ import {
   type UnitRow,
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
-import { figureSources, SENDER_PROFILES } from '../ingest/sender-profiles.ts';
+import { SENDER_PROFILES } from '../ingest/sender-profiles.ts';
 import type { Predecessor } from '../registry/lifecycle.ts';
 import { addDays } from '../time.ts';
 import type { ConnectionResult } from './compliance.ts';
@@ -96,9 +96,7 @@ export function unitRow(
       ...(result.coverage ? { coverage: result.coverage } : {}),
     },
     kpis: figures.kpis,
-    ...(unit.sender
-      ? { figureSources: figureSources(SENDER_PROFILES[unit.sender], signals.catalog !== undefined) }
-      : {}),
+    ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
     targets: targetResults(
       figures.kpis,
       resolveTargets(config, { unitDefault: unit.targets, unitByLevel: unit.targetsByLevel }),
