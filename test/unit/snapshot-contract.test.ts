@@ -115,6 +115,7 @@ describe('the published snapshot contract, by hand', () => {
         'schemaVersion',
         'generatedAt',
         'generation',
+        'unitGenerations',
         'asOf',
         'timeZone',
         'connection',
