@@ -128,7 +128,7 @@ export const topology = {
       describesOwnUnit: true,
       memoryMb: 1024,
       timeoutSeconds: 10,
-      env: [...AUTHENTICATED_ENV, ENV.snapshotBucket],
+      env: [...AUTHENTICATED_ENV, ENV.snapshotBucket, ENV.evaluateEveryMinutes],
     },
     {
       name: 'health',
@@ -183,7 +183,7 @@ export const topology = {
     everyMinutes: 15,
     timeoutSeconds: 300,
     memoryMb: 2048,
-    env: [ENV.stateTable, ENV.snapshotBucket, ENV.alertTopicArn],
+    env: [ENV.stateTable, ENV.snapshotBucket, ENV.alertTopicArn, ENV.evaluateEveryMinutes],
   },
 } as const satisfies {
   ingest: readonly IngestFunction[];
