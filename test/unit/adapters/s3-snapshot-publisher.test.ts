@@ -46,16 +46,7 @@ const keysWritten = (): string[] =>
 /** A bucket in memory behind the mock: what was put can be got back, as the publisher's next run does. */
 function bucket(): Map<string, Buffer> {
   const objects = new Map<string, Buffer>();
-  s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: Buffer }) => {
-    objects.set(input.Key, Buffer.from(input.Body));
-    return {};
-  });
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const bytes = objects.get(input.Key);
-    if (!bytes) throw new NoSuchKey({ message: 'no such key', $metadata: {} });
-    const body = { transformToString: async () => bytes.toString('utf8') };
-    return { Body: body as unknown as GetObjectCommandOutput['Body'] };
-  });
+  bucketFrom(objects);
   return objects;
 }
 
