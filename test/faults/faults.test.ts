@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/servers.ts';
 import { type Stack, startStack } from '../../local/stack.ts';
+import { MANIFEST_KEY } from '../../shared/adapters/s3-snapshot-publisher.ts';
 import { ShiftedClock } from '../../shared/config/clock.ts';
+import { CREDENTIALS, REGION } from '../../shared/config/local-stack.ts';
 import {
   type LatestSnapshot,
   latestSnapshotSchema,
@@ -230,7 +233,15 @@ describe('the local stack under injected faults', () => {
     const before = await latest();
     await expectWhole(before);
     clock.advance(60_000);
-    // The run dies once 20 of its objects are written: its unit files are half there, latest.json is not.
+    // Without its manifest a run writes every unit's file, as a first run does. It dies once 20 of its
+    // objects are written: its unit files are half there, latest.json is not.
+    const s3 = new S3Client({
+      endpoint: stack.file.s3,
+      region: REGION,
+      credentials: CREDENTIALS,
+      forcePathStyle: true,
+    });
+    await s3.send(new DeleteObjectCommand({ Bucket: stack.file.bucket, Key: MANIFEST_KEY }));
     faults.puts = 0;
     faults.deathAfterPuts = 20;
     try {
