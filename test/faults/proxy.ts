@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLoopbackProxy } from '../helpers/loopback-proxy.ts';
 
 /** What the proxy knows of a request when it decides: enough to aim a fault at one API call. */
 export interface Exchange {
@@ -32,64 +31,28 @@ export async function startFaultProxy(
   upstream: string,
   decide: (exchange: Exchange) => Verdict,
 ): Promise<FaultProxy> {
-  const target = new URL(upstream);
   const counts = { requests: 0, reset: 0, lost: 0, answered: 0 };
-  const server: Server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      counts.requests++;
-      const verdict = decide({
-        method: incoming.method ?? 'GET',
-        path: incoming.url ?? '/',
-        target: String(incoming.headers['x-amz-target'] ?? ''),
+  const proxy = await startLoopbackProxy(upstream, ({ method, path, target }, actions) => {
+    counts.requests++;
+    const verdict = decide({ method, path, target });
+    if (verdict === 'reset') {
+      counts.reset++;
+      actions.reset();
+    } else if (typeof verdict === 'object') {
+      counts.answered++;
+      actions.answer(verdict.status, verdict.contentType, verdict.body);
+    } else if (verdict === 'lost') {
+      actions.forward({
+        onAnswer(answer) {
+          counts.lost++;
+          answer.resume();
+          answer.on('end', () => actions.reset());
+          return true;
+        },
       });
-      if (verdict === 'reset') {
-        counts.reset++;
-        incoming.socket.destroy();
-        return;
-      }
-      if (typeof verdict === 'object') {
-        counts.answered++;
-        outgoing.writeHead(verdict.status, { 'content-type': verdict.contentType });
-        outgoing.end(verdict.body);
-        return;
-      }
-      const forwarded = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-          // A fresh connection per call: a pooled one the server has just closed would read as a fault.
-          agent: false,
-          timeout: 60_000,
-        },
-        (answer) => {
-          if (verdict === 'lost') {
-            counts.lost++;
-            answer.resume();
-            answer.on('end', () => incoming.socket.destroy());
-            return;
-          }
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forwarded.on('error', () => incoming.socket.destroy());
-      forwarded.on('timeout', () => forwarded.destroy());
-      forwarded.end(Buffer.concat(chunks));
-    });
+    } else {
+      actions.forward();
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    counts,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...proxy, counts };
 }
