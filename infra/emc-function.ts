@@ -86,8 +86,9 @@ export class EmcFunction extends Construct {
   }
 
   /**
-   * What ingest may touch in the state table: read registry items (partition `REG`) for warnings, and update
-   * its refusal log (partitions `X#…`). Nothing else of the state table.
+   * What ingest may touch in the state table: read registry items (partition `REG`) for warnings and the
+   * units' current catalogues (partitions `K#…`) for the facts a legacy sender leaves out, and update its
+   * refusal log (partitions `X#…`). Nothing else of the state table.
    */
   readRegistryLogRefusals(table: ITable): this {
     this.fn.addEnvironment(ENV.stateTable, table.tableName);
@@ -95,7 +96,7 @@ export class EmcFunction extends Construct {
       new PolicyStatement({
         actions: ['dynamodb:GetItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REG'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REG', 'K#*'] } },
       }),
     );
     this.fn.addToRolePolicy(

@@ -229,7 +229,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
           sentAt: iso(at),
           softwareVersion: 'demo-1.0',
         });
-      if (catalogDay !== day && fault !== 'catalog_missing')
+      // A legacy-only unit syncs no catalogue, as in the scenario: records it resent after a sync would
+      // take the catalogue's level and fee, and the replayed scenario would no longer hold.
+      if (catalogDay !== day && fault !== 'catalog_missing' && unit.sender === undefined)
         await send(unit.unitCode, 'PUT', '/v1/catalog', {
           procedures: Array.from({ length: 40 }, (_, i) => ({
             procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,

@@ -14,6 +14,7 @@ import {
   intendedCoverage,
   intendedFeedStopped,
   intendedScore,
+  legacyDerived,
   overdueOpen,
 } from './truth.ts';
 
@@ -46,6 +47,12 @@ export interface SimulateOptions {
   /** How many units of each fault; the default reproduces the seed article's 16 of 83 not connected. */
   faults?: Partial<Record<Fault, number>>;
   legacyUnits?: number;
+  /**
+   * Whether the legacy-only units' catalogues (`SIMULATED_CATALOG`) were synced before their records arrive.
+   * The scenario's are not: those units send nothing but their feed. With it, the truth counts what a correct
+   * pipeline takes from the catalogue where the vendor drops a fact; the caller syncs the catalogue first.
+   */
+  legacyCatalogued?: boolean;
   progress?: (done: number, total: number) => void;
   concurrency?: number;
 }
@@ -168,13 +175,14 @@ const REASONS: Record<Fault, (unit: UnitInput) => string[]> = {
   reconciliation_mismatch: () => ['reconciliation_mismatch'],
 };
 
-/** Every unit's catalogue: 40 procedures, three in four of them online. */
-const CATALOG = Array.from({ length: 40 }, (_, i) => ({
+/** Every unit's catalogue: 40 procedures, three in four of them online, one in three with a fee. */
+export const SIMULATED_CATALOG = Array.from({ length: 40 }, (_, i) => ({
   procedureCode: `1.00${String(1000 + i).padStart(4, '0')}`,
   name: `Thủ tục hành chính số ${i + 1}`,
   onlineLevel: i % 4 === 3 ? ('none' as const) : i % 2 === 0 ? ('full' as const) : ('partial' as const),
   feeBearing: i % 3 === 0,
 }));
+const CATALOG = SIMULATED_CATALOG;
 const ONLINE_PROCEDURES = CATALOG.filter((p) => p.onlineLevel !== 'none').map((p) => p.procedureCode);
 
 const HOUR = 3_600_000;
@@ -310,21 +318,28 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
   const legacyOnly: LegacyOnlyDossier[] = [];
   /**
    * A dossier of a legacy-only unit: received on a day of the simulated period (sent now, so a backfill),
-   * then processed and often resolved, each status change posted as its vendor's code builds it. The event
-   * beside each request is what that request can tell, by the vendor's documented folding.
+   * then processed and often resolved, each status change posted as its vendor's code builds it. Its level
+   * and fee are its procedure's in the unit's catalogue, as in the unit's own system: only a dossier of a
+   * fee-bearing procedure is ever paid. The event beside each request is what a correct pipeline reads from
+   * that request, by the vendor's documented folding, and from the catalogue where the vendor drops a fact
+   * and the catalogue was synced (`legacyDerived`).
    */
   const legacyOnlyDossier = (
     sender: SenderProfileName,
     given: Omit<UnitEvent, 'eventId' | 'status' | 'occurredAt'>,
     sequence: number,
     channel: 1 | 2 | 3,
-    onlineLevel: 'none' | 'partial' | 'full',
   ): LegacyOnlyDossier => {
     const receiptDay = vnDay(start + Math.floor(random() * (now - start)));
     const dossierCode = `${given.agencyCode}-${receiptDay.slice(2).replaceAll('-', '')}-${String(sequence).padStart(6, '0')}`;
     const base = { ...given, dossierCode };
     const lifecycle = random() < 0.6 ? [2, 4, 9, 10] : [2, 4];
-    const paid = random() < 0.3 ? pick(['online', 'cash'] as const) : undefined;
+    const procedure = CATALOG.find((p) => p.procedureCode === base.procedureCode);
+    const onlineLevel = procedure?.onlineLevel ?? 'none';
+    const fee = procedure?.feeBearing ?? false;
+    // Drawn for every dossier, so the scenario's later draws stay as they were; kept only where a fee is due.
+    const paidDraw = random() < 0.3 ? pick(['online', 'cash'] as const) : undefined;
+    const paid = fee ? paidDraw : undefined;
     const truth: TrueDossier = {
       dossierCode,
       procedureCode: base.procedureCode,
@@ -356,10 +371,10 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
         channel: sender === 'opencps' ? (channel === 2 ? 2 : 1) : channel === 1 ? 1 : 2,
         resultByPost: truth.resultByPost,
       };
-      if (sender === 'dichvucong-dotnet') {
-        event.fromNationalPortal = truth.fromNationalPortal;
-        if (paid) event.payment = { required: true, online: paid === 'online', amountVnd: 0 };
-      }
+      const derived = legacyDerived(sender, { onlineLevel, fee, paid }, options.legacyCatalogued === true);
+      if (derived.onlineLevel !== undefined) event.onlineLevel = derived.onlineLevel;
+      if (derived.payment !== undefined) event.payment = { ...derived.payment, amountVnd: 0 };
+      if (sender === 'dichvucong-dotnet') event.fromNationalPortal = truth.fromNationalPortal;
       return { request, event };
     });
     return { unitCode: base.unitCode, sends };
@@ -391,7 +406,7 @@ export function planSimulation(options: Omit<SimulateOptions, 'url' | 'keys' | '
     const onlineLevel = pick(['full', 'full', 'partial', 'none'] as const);
     const base = { unitCode: unit.unitCode, dossierCode, procedureCode, agencyCode: agency.agencyCode };
     if (unit.sender !== undefined) {
-      legacyOnly.push(legacyOnlyDossier(unit.sender, base, d, channel, onlineLevel));
+      legacyOnly.push(legacyOnlyDossier(unit.sender, base, d, channel));
       continue;
     }
     if (legacyUnits.has(unit.unitCode) && random() < 0.5) {

@@ -270,3 +270,35 @@ export function intendedFeedStopped(
 }
 
 export const DAY_MS = DAY;
+
+/** A legacy-only dossier as it really is: its procedure's level and fee, and how a fee was paid, if yet. */
+export interface LegacyDossierFacts {
+  onlineLevel: 'none' | 'partial' | 'full';
+  fee: boolean;
+  paid: 'online' | 'cash' | 'transfer' | undefined;
+}
+
+/**
+ * What a correct pipeline knows of a legacy-only dossier's level and fee, written out from what each vendor
+ * sends (docs/senders/) and, once the unit has synced it, the unit's catalogue, whose entry for the
+ * procedure is the dossier's level and fee:
+ * - OpenCPS sends level and payment as installation constants: the level is the catalogue's once synced,
+ *   else unknown; the fee is never known (no online payment could ever be).
+ * - The .NET system folds its level (partial and full both 4): the catalogue's once synced, else unknown.
+ *   A payment made (online; cash or transfer) says the dossier carries a fee; its "0" says only that
+ *   nothing was paid yet: with the catalogue, the procedure's fee, not paid online; without, nothing.
+ */
+export function legacyDerived(
+  sender: 'opencps' | 'dichvucong-dotnet' | 'generic',
+  dossier: LegacyDossierFacts,
+  catalogued: boolean,
+): {
+  onlineLevel?: LegacyDossierFacts['onlineLevel'];
+  payment?: { required: boolean; online: boolean };
+} {
+  const level = catalogued ? { onlineLevel: dossier.onlineLevel } : {};
+  if (sender === 'opencps') return level;
+  if (dossier.paid !== undefined)
+    return { ...level, payment: { required: true, online: dossier.paid === 'online' } };
+  return catalogued ? { ...level, payment: { required: dossier.fee, online: false } } : level;
+}

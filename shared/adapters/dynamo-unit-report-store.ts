@@ -73,6 +73,8 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
     };
     // The level of every procedure, so online dossiers can be matched against the online procedures.
     const procedureLevels = Object.fromEntries(procedures.map((p) => [p.procedureCode, p.onlineLevel]));
+    // And which carry a fee, for what a legacy sender's records cannot say.
+    const feeBearingProcedures = procedures.filter((p) => p.feeBearing).map((p) => p.procedureCode);
     await this.newest(
       { pk: keys.catalogHistory(message.unitCode), sk: sortableTime(message.receivedAt) },
       'syncedAt',
@@ -88,6 +90,7 @@ export class DynamoUnitReportStore implements UnitReportStorePort {
       syncId: message.syncId,
       ...summary,
       procedureLevels,
+      feeBearingProcedures,
     });
     return summary;
   }

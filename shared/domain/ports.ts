@@ -46,6 +46,20 @@ export interface UnitDirectoryPort {
   profile(unitCode: string): Promise<UnitProfile | undefined>;
 }
 
+/** What a unit's synced catalogue says of one procedure: the facts a legacy feed cannot carry. */
+export interface CatalogProcedure {
+  onlineLevel: 'none' | 'partial' | 'full';
+  feeBearing: boolean;
+}
+
+/**
+ * The unit's synced catalogue as ingest sees it, through a cache of bounded age: the procedures by code, or
+ * undefined when the unit has synced none (or the read failed, which derives nothing rather than failing).
+ */
+export interface ProcedureCatalogPort {
+  procedures(unitCode: string): Promise<ReadonlyMap<string, CatalogProcedure> | undefined>;
+}
+
 /** One refused event, or one refused request, as the unit may later read it back: never a body, never a key. */
 export interface Refusal {
   reason: RefusalReason;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CachedProcedureCatalog } from '../adapters/cached-procedure-catalog.ts';
 import { CachedUnitDirectory } from '../adapters/cached-unit-directory.ts';
 import { DynamoKeyStore } from '../adapters/dynamo-key-store.ts';
 import { DynamoRateWindow } from '../adapters/dynamo-rate-window.ts';
@@ -79,6 +80,7 @@ export function ingestWiring(): { service: IngestService; route: (spec: RouteSpe
         config.ingest.registryCacheSeconds,
         clock,
       ),
+      catalogue: new CachedProcedureCatalog(state, config.ingest.registryCacheSeconds, clock),
     }),
   });
   const keys = new DynamoKeyStore(env[ENV.keysTable]);

@@ -171,9 +171,9 @@ export const connectionSchema = z.object({
   coverage: coverageSchema.optional(),
 });
 
-export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_reported'])).meta({
+export const figureSourcesSchema = z.record(z.string(), z.enum(['folded', 'not_reported', 'derived'])).meta({
   description:
-    'Figures the unit’s sender cannot make exact: "folded" when the sender merges codes (the figure is reported but coarser), "not_reported" when it never says (counts stay 0 and rates null). Figures not listed are exact.',
+    'Figures the unit’s sender cannot make exact: "folded" when the sender merges codes (the figure is reported but coarser), "not_reported" when it never says (counts stay 0 and rates null), "derived" when the figure comes from the unit’s synced catalogue by procedure code rather than from the records (for dossiers received once the catalogue was synced). Figures not listed are exact.',
 });
 
 const attainment = z.object({

@@ -5,6 +5,7 @@ import { RateLimiter } from '../../shared/domain/ingest/rate-limit.ts';
 import { IngestService } from '../../shared/domain/ingest/service.ts';
 import type {
   KeyLookupPort,
+  ProcedureCatalogPort,
   QueuePort,
   RefusalLogPort,
   StoredKey,
@@ -72,6 +73,7 @@ export function ingestHarness(
     rate?: [number, number];
     config?: Settings;
     directory?: UnitDirectoryPort;
+    catalogue?: ProcedureCatalogPort;
     refusals?: RefusalLogPort;
   } = {},
 ): Harness {
@@ -85,6 +87,7 @@ export function ingestHarness(
     config,
     clock,
     ...(options.directory && { directory: options.directory }),
+    ...(options.catalogue && { catalogue: options.catalogue }),
   });
   const [perSecond, burst] = options.rate ?? [1_000_000, 1_000_000];
   const verifier = new KeyVerifier(keys, PEPPER, 0, clock, keyPolicy(config));

@@ -1,5 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { keys, registryKeys } from '../../shared/adapters/state-keys.ts';
 import { topology } from '../../shared/topology.ts';
 import { synth } from './synth.ts';
 
@@ -232,14 +233,17 @@ describe('the CDK stack', () => {
     expect(actionsOf(statements).some((a) => a.startsWith('s3:'))).toBe(false);
   });
 
-  it('lets an ingest function read only registry items and update only its refusal log in the state table', () => {
+  it('lets an ingest function read only registry and catalogue items and update only its refusal log in the state table', () => {
     const onState = policyFor('ingest-heartbeats').filter((s) =>
       JSON.stringify(s.Resource).includes('State'),
     );
     expect(onState.map((s) => [s.Action, s.Condition])).toEqual([
-      ['dynamodb:GetItem', { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REG'] } }],
+      ['dynamodb:GetItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REG', 'K#*'] } }],
       ['dynamodb:UpdateItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['X#*'] } }],
     ]);
+    // The partitions the grant names are the ones the ingest adapters read.
+    expect(registryKeys.unit('H01').pk).toBe('REG');
+    expect(keys.catalog('H01').pk).toBe('K#H01');
   });
 
   it('routes GET /v1/me to a function that reads state and the unit snapshot files, and writes nothing', () => {

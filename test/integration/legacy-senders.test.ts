@@ -210,5 +210,87 @@ describe('a unit whose only integration is a legacy sender, on the local stack',
       'connection_interrupted',
       'feed_rhythm_silent',
     ]);
-  }, 240_000);
+    // The machine the suite runs on may be shared: the stack and the command line get room to answer.
+  }, 480_000);
+
+  it('registers a unit on the generic profile, as its integrator page says', async () => {
+    const added = await emc(
+      'units',
+      'add',
+      'H74',
+      '--name',
+      'Tỉnh H74',
+      '--kind',
+      'province',
+      '--sender',
+      'generic',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const issued = await emc('keys', 'issue', 'H74');
+    expect(issued.status, issued.stderr).toBe(0);
+    const listed = JSON.parse((await emc('keys', 'list', 'H74', '--json')).stdout) as { sender?: string }[];
+    expect(listed.map((k) => k.sender)).toEqual(['generic']);
+  }, 120_000);
+
+  it('a legacy unit that syncs its catalogue gets level and fee derived from it, marked derived', async () => {
+    const issued = await emc('keys', 'issue', 'H72');
+    expect(issued.status, issued.stderr).toBe(0);
+    const key = issued.stdout.trim();
+    const LEVELS = ['full', 'partial', 'none', 'full', 'partial'] as const;
+    const procedures = LEVELS.map((onlineLevel, p) => ({
+      procedureCode: `1.00${1000 + p}`,
+      name: `Thủ tục ${p + 1}`,
+      onlineLevel,
+      feeBearing: p % 2 === 0,
+    }));
+    const synced = await fetch(`${stack.url}/v1/catalog`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ procedures }),
+    });
+    expect(synced.status, await synced.clone().text()).toBe(202);
+    await stack.drained();
+
+    const now = stack.clock.now();
+    const today = dayOf(now, config.time.utcOffsetMinutes);
+    // Each dossier's level and fee are its procedure's, as the unit's own system has them.
+    const sent = dossiers('H72', today).map(({ truth, lifecycle }, i) => {
+      const procedure = procedures[i % 5] ?? procedures[0];
+      return {
+        lifecycle,
+        truth: {
+          ...truth,
+          onlineLevel: procedure?.onlineLevel ?? 'none',
+          paid: procedure?.feeBearing && i % 4 === 0 ? ('online' as const) : undefined,
+        },
+        feeBearing: procedure?.feeBearing ?? false,
+      };
+    });
+    for (const { truth, lifecycle } of sent)
+      for (const status of lifecycle) await post(key, dotNetJson({ ...truth, status }));
+    await stack.drained();
+    await stack.evaluateNow(stack.clock.now());
+
+    const latest = await read<LatestSnapshot>('snapshots/latest.json');
+    const row = latest.units.find((r) => r.unitCode === 'H72');
+    expect(row?.connection.criteria?.applied).toContain('catalog');
+    expect(row?.figureSources).toMatchObject({
+      fullOnlineEligible: 'derived',
+      fullOnlineRate: 'derived',
+      dossiersWithFee: 'derived',
+      onlinePaymentRate: 'derived',
+      onTimeRate: 'not_reported',
+    });
+    const unit = await read<UnitSnapshot>('snapshots/units/H72.json');
+    const total = (
+      name: 'fullOnlineEligible' | 'fullOnlineDossiers' | 'dossiersWithFee' | 'onlinePayments',
+    ) => unit.series.reduce((sum, s) => sum + s.kpis[name], 0);
+    expect(total('fullOnlineEligible')).toBe(sent.filter((d) => d.truth.onlineLevel === 'full').length);
+    expect(total('fullOnlineDossiers')).toBe(
+      sent.filter((d) => d.truth.onlineLevel === 'full' && d.truth.channel === 2).length,
+    );
+    expect(total('dossiersWithFee')).toBe(sent.filter((d) => d.feeBearing).length);
+    expect(total('onlinePayments')).toBe(sent.filter((d) => d.truth.paid === 'online').length);
+    expect(total('onlinePayments')).toBeLessThan(total('dossiersWithFee'));
+  }, 180_000);
 });

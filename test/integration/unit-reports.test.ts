@@ -1,5 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CachedProcedureCatalog } from '../../shared/adapters/cached-procedure-catalog.ts';
 import { DynamoUnitReportStore } from '../../shared/adapters/dynamo-unit-report-store.ts';
 import { keys } from '../../shared/adapters/state-keys.ts';
 import { processHeartbeatBatch, processReportBatch } from '../../shared/domain/worker/unit-reports.ts';
@@ -26,7 +27,7 @@ async function setup() {
   const store = new DynamoUnitReportStore(names.state, doc);
   const get = async (key: { pk: string; sk: string }) =>
     (await doc.send(new GetCommand({ TableName: names.state, Key: key }))).Item;
-  return { store, get };
+  return { store, get, names, doc };
 }
 
 /** Times inside the queue contract's instant bounds. */
@@ -110,6 +111,49 @@ describe('heartbeat and report workers against DynamoDB Local', () => {
         '1.001001': 'none',
       },
     });
+  });
+
+  it('gives the legacy feed each synced procedure’s level and fee, through a cache of bounded age', async () => {
+    const { store, names, doc } = await setup();
+    const sync = (syncId: string, receivedAt: number, level: 'partial' | 'full'): CatalogPartMessage => ({
+      v: 1,
+      kind: 'catalog-part',
+      unitCode: 'H27',
+      syncId,
+      receivedAt,
+      part: 0,
+      parts: 1,
+      procedures: [
+        { procedureCode: '1.000494', name: 'Thủ tục', onlineLevel: level, feeBearing: true },
+        { procedureCode: '1.000495', name: 'Thủ tục', onlineLevel: 'none', feeBearing: false },
+      ],
+    });
+    let now = T;
+    const catalogue = new CachedProcedureCatalog(names.state, 300, () => now, doc);
+    expect(await catalogue.procedures('H27')).toBeUndefined();
+    await processReportBatch([record(sync('sync-a', T + 1000, 'full'), 'a')], { store, ...quiet });
+    // The unit had no catalogue a moment ago, and that is what the cache holds for five minutes.
+    now = T + 299_999;
+    expect(await catalogue.procedures('H27')).toBeUndefined();
+    now = T + 300_000;
+    const procedures = await catalogue.procedures('H27');
+    expect(procedures?.get('1.000494')).toEqual({ onlineLevel: 'full', feeBearing: true });
+    expect(procedures?.get('1.000495')).toEqual({ onlineLevel: 'none', feeBearing: false });
+    await processReportBatch([record(sync('sync-b', T + 2000, 'partial'), 'b')], { store, ...quiet });
+    now = T + 600_000;
+    expect((await catalogue.procedures('H27'))?.get('1.000494')?.onlineLevel).toBe('partial');
+  });
+
+  it('derives nothing from a catalogue stored before its fees were kept', async () => {
+    const { names, doc } = await setup();
+    await doc.send(
+      new PutCommand({
+        TableName: names.state,
+        Item: { ...keys.catalog('H09'), syncedAt: T, procedures: 1, procedureLevels: { '1.000494': 'full' } },
+      }),
+    );
+    const catalogue = new CachedProcedureCatalog(names.state, 300, () => T, doc);
+    expect(await catalogue.procedures('H09')).toBeUndefined();
   });
 
   it('keeps the newest self-reported totals for each day', async () => {

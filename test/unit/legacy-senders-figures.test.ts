@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addInto, type CounterValues } from '../../shared/domain/dossier/counters.ts';
 import { contributions, type DossierState, merge } from '../../shared/domain/dossier/state.ts';
 import { kpis } from '../../shared/domain/evaluation/kpis.ts';
-import { SENDER_PROFILES } from '../../shared/domain/ingest/sender-profiles.ts';
+import { figureSources, SENDER_PROFILES } from '../../shared/domain/ingest/sender-profiles.ts';
+import type { CatalogProcedure } from '../../shared/domain/ports.ts';
 import { dayOf } from '../../shared/domain/time.ts';
 import { type QueuedEvent, queuedEventSchema } from '../../shared/schemas/queue.ts';
 import type { Kpis } from '../../shared/schemas/snapshot.ts';
@@ -94,10 +95,14 @@ function truthFigures(dossiers: readonly Truth[], registeredAsReceived = false):
 async function published(
   profile: 'opencps' | 'dichvucong-dotnet',
   build: (dossier: TrueDossier) => SenderRequest,
+  dossiers: readonly Truth[] = population,
+  catalogue?: Readonly<Record<string, CatalogProcedure>>,
 ): Promise<Kpis> {
-  const h = ingestHarness();
+  const h = ingestHarness(
+    catalogue ? { catalogue: { procedures: async () => new Map(Object.entries(catalogue)) } } : {},
+  );
   const key = h.keys.issue('H48', profile);
-  for (const truth of population) {
+  for (const truth of dossiers) {
     for (const status of truth.lifecycle) {
       const request = build({ ...truth, status });
       const response = await h.call('legacy', {
@@ -193,4 +198,61 @@ describe('each vendor’s folding, pushed through to the published figures', () 
     );
     expect(undeclaredDifferences(figures, truth, SENDER_PROFILES['dichvucong-dotnet'].figures)).toEqual([]);
   }, 60_000);
+
+  describe('with the unit’s catalogue synced, level and fee are derived from it by codeTTHC', () => {
+    // Seven procedures; a dossier's level and fee are its procedure's, as in a real catalogue.
+    const catalogue: Record<string, CatalogProcedure> = Object.fromEntries(
+      Array.from({ length: 7 }, (_, p) => [
+        `1.00${String(1000 + p).padStart(4, '0')}`,
+        { onlineLevel: LEVELS[p % 3] ?? 'none', feeBearing: p % 2 === 0 },
+      ]),
+    );
+    const catalogued: Truth[] = population.map((d) => {
+      const entry = catalogue[d.procedureCode] ?? { onlineLevel: 'none', feeBearing: false };
+      return {
+        ...d,
+        onlineLevel: entry.onlineLevel,
+        feeBearing: entry.feeBearing,
+        paid: entry.feeBearing ? d.paid : undefined,
+      };
+    });
+    const derivedTruth = truthFigures(catalogued);
+
+    it('OpenCPS: full-online figures become exact; the fee stays not reported', async () => {
+      const figures = await published('opencps', openCpsForm, catalogued, catalogue);
+      expect(derivedTruth.fullOnlineEligible).toBeGreaterThan(derivedTruth.fullOnlineDossiers ?? 0);
+      for (const name of ['fullOnlineEligible', 'fullOnlineDossiers', 'fullOnlineRate'] as const)
+        expect(figures[name], name).toBe(derivedTruth[name]);
+      expect(figures).toMatchObject({ dossiersWithFee: 0, onlinePaymentRate: null });
+      const sources = figureSources(SENDER_PROFILES.opencps, true);
+      expect(sources).toMatchObject({ fullOnlineRate: 'derived', onlinePaymentRate: 'not_reported' });
+      expect(undeclaredDifferences(figures, derivedTruth, sources)).toEqual([]);
+    }, 60_000);
+
+    it('the .NET system: full-online and fee figures are exact up to its status fold', async () => {
+      const figures = await published('dichvucong-dotnet', dotNetJson, catalogued, catalogue);
+      const folded = truthFigures(catalogued, true);
+      for (const name of [
+        'fullOnlineEligible',
+        'dossiersWithFee',
+        'onlinePayments',
+        'onlinePaymentRate',
+      ] as const)
+        expect(figures[name], name).toBe(folded[name]);
+      expect(folded.dossiersWithFee).toBeGreaterThan(folded.onlinePayments ?? 0);
+      // Postal submissions are sent as online, so full-online dossiers include the postal ones.
+      expect(figures.fullOnlineDossiers).toBe(
+        catalogued.filter((d) => d.onlineLevel === 'full' && (d.channel === 2 || d.channel === 3)).length,
+      );
+      expect(figures.fullOnlineDossiers).toBeGreaterThan(folded.fullOnlineDossiers ?? 0);
+      const sources = figureSources(SENDER_PROFILES['dichvucong-dotnet'], true);
+      expect(sources).toMatchObject({ dossiersWithFee: 'derived', fullOnlineEligible: 'derived' });
+      expect(undeclaredDifferences(figures, derivedTruth, sources)).toEqual([]);
+    }, 60_000);
+
+    it('marks nothing derived for a unit that has synced no catalogue', () => {
+      for (const profile of Object.values(SENDER_PROFILES))
+        expect(Object.values(figureSources(profile, false))).not.toContain('derived');
+    });
+  });
 });

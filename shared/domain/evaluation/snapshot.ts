@@ -10,7 +10,7 @@ import {
   type UnitRow,
   type UnitSnapshot,
 } from '../../schemas/snapshot.ts';
-import { SENDER_PROFILES } from '../ingest/sender-profiles.ts';
+import { figureSources, SENDER_PROFILES } from '../ingest/sender-profiles.ts';
 import type { Predecessor } from '../registry/lifecycle.ts';
 import { addDays } from '../time.ts';
 import type { ConnectionResult } from './compliance.ts';
@@ -96,7 +96,9 @@ export function unitRow(
       ...(result.coverage ? { coverage: result.coverage } : {}),
     },
     kpis: figures.kpis,
-    ...(unit.sender ? { figureSources: SENDER_PROFILES[unit.sender].figures } : {}),
+    ...(unit.sender
+      ? { figureSources: figureSources(SENDER_PROFILES[unit.sender], signals.catalog !== undefined) }
+      : {}),
     targets: targetResults(
       figures.kpis,
       resolveTargets(config, { unitDefault: unit.targets, unitByLevel: unit.targetsByLevel }),

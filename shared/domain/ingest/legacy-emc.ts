@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LegacyEmcEvent } from '../../schemas/legacy-emc.ts';
 import type { FieldError } from '../errors.ts';
+import type { CatalogProcedure } from '../ports.ts';
 import type { SenderProfile } from './sender-profiles.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface LegacyContext {
   arrivedAt: number;
   unitCode: string;
   utcOffsetMinutes: number;
+  /** The record's procedure in the unit's synced catalogue, when there is one that lists it. */
+  procedure?: CatalogProcedure;
 }
 
 /** The dossier code: `codeProfile`, or `maHoSo` when only the .NET system's field carries it. */
@@ -56,6 +59,8 @@ export function legacyDossierCode(record: LegacyEmcEvent): string {
  *   only when it is inside the key's unit); the status change itself happened when the record arrived.
  * - The channel comes from `formsReception` alone; `isDVCBC` is the result's delivery, its own fact.
  * - Fields the profile calls installation constants are ignored; codes its tables do not know stay absent.
+ * - What the record cannot say and the profile takes from the catalogue (the online level, the fee) comes
+ *   from the procedure's catalogue entry, when the unit's catalogue lists it.
  * - No due date is sent, so resolutions stay outside the on-time rate and are counted as without one.
  */
 export function fromLegacyEmc(
@@ -87,10 +92,16 @@ export function fromLegacyEmc(
     event.channel =
       (record.formsReception === undefined ? undefined : profile.channel[record.formsReception]) ??
       profile.channelWhenAbsent;
-    const level = reported(profile, 'level', record.level, profile.level);
+    const level =
+      reported(profile, 'level', record.level, profile.level) ??
+      (profile.fromCatalogue.includes('onlineLevel') ? context.procedure?.onlineLevel : undefined);
     if (level !== undefined) event.onlineLevel = level;
   }
-  const payment = reported(profile, 'formsPayments', record.formsPayments, profile.payment);
+  const payment =
+    reported(profile, 'formsPayments', record.formsPayments, profile.payment) ??
+    (context.procedure && profile.fromCatalogue.includes('feeBearing')
+      ? { required: context.procedure.feeBearing, online: false }
+      : undefined);
   if (payment !== undefined) event.payment = { ...payment, amountVnd: 0 };
   if (record.isFromDVCQG !== undefined && !profile.constants.includes('isFromDVCQG'))
     event.fromNationalPortal = record.isFromDVCQG;

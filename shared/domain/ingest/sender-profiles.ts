@@ -9,7 +9,10 @@ interface PaymentFact {
 }
 
 /** How a published figure of a unit on this profile relates to what its dossiers really were. */
-export type FigureSource = 'folded' | 'not_reported';
+export type FigureSource = 'folded' | 'not_reported' | 'derived';
+
+/** A fact a legacy record cannot carry, taken instead from the unit's synced catalogue by `codeTTHC`. */
+export type CatalogueFact = 'onlineLevel' | 'feeBearing';
 
 /**
  * What one real TrackingMCDT sender means by its fields, read from its own code. A code missing from a
@@ -32,7 +35,15 @@ export interface SenderProfile {
   resultByPost: Readonly<Record<number, boolean>>;
   /** The published figures this sender cannot make exact, and why; every other figure is exact. */
   figures: Readonly<Partial<Record<keyof Kpis, FigureSource>>>;
+  /** What its records cannot say and the unit's catalogue can: taken from there once a catalogue is synced. */
+  fromCatalogue: readonly CatalogueFact[];
 }
+
+/** The figures a catalogue fact feeds: derived, not reported, once the unit has synced a catalogue. */
+const DERIVED_FIGURES: Readonly<Record<CatalogueFact, readonly (keyof Kpis)[]>> = {
+  onlineLevel: ['fullOnlineEligible', 'fullOnlineDossiers', 'fullOnlineRate'],
+  feeBearing: ['dossiersWithFee', 'onlinePaymentRate'],
+};
 
 const LEGACY_STATUS = { 0: 1, 1: 2, 2: 4, 3: 10 } as const;
 const FORMS_RECEPTION = { 1: 2, 2: 1 } as const;
@@ -70,6 +81,7 @@ export const SENDER_PROFILES: Readonly<Record<SenderProfileName, SenderProfile>>
     },
     resultByPost: IS_DVCBC,
     figures: NEVER_SENT,
+    fromCatalogue: [],
   },
   opencps: {
     name: 'opencps',
@@ -92,6 +104,10 @@ export const SENDER_PROFILES: Readonly<Record<SenderProfileName, SenderProfile>>
       onlinePaymentRate: 'not_reported',
       dossiersFromNationalPortal: 'not_reported',
     },
+    // Its level is a constant, so the catalogue's says which dossiers are of full-online procedures. Its
+    // payment is a constant too, but the catalogue's fee alone would publish an online-payment rate of 0
+    // (fee-bearing dossiers, none known to be paid online): the fee stays not reported.
+    fromCatalogue: ['onlineLevel'],
   },
   'dichvucong-dotnet': {
     name: 'dichvucong-dotnet',
@@ -125,8 +141,26 @@ export const SENDER_PROFILES: Readonly<Record<SenderProfileName, SenderProfile>>
       dossiersWithFee: 'folded',
       onlinePaymentRate: 'folded',
     },
+    // Its level is folded; its 0 says "not paid", which the catalogue's fee turns into "fee-bearing, not
+    // paid online" or "no fee".
+    fromCatalogue: ['onlineLevel', 'feeBearing'],
   },
 };
+
+/**
+ * The figure sources a unit on this profile publishes: the profile's, with the figures its catalogue feeds
+ * marked derived once the unit has synced a catalogue (dossiers received before the sync stay as reported).
+ */
+export function figureSources(
+  profile: SenderProfile,
+  catalogued: boolean,
+): Partial<Record<keyof Kpis, FigureSource>> {
+  const sources: Partial<Record<keyof Kpis, FigureSource>> = { ...profile.figures };
+  if (!catalogued) return sources;
+  for (const fact of profile.fromCatalogue)
+    for (const figure of DERIVED_FIGURES[fact]) sources[figure] = 'derived';
+  return sources;
+}
 
 export function senderProfile(name: SenderProfileName | undefined): SenderProfile {
   return SENDER_PROFILES[name ?? 'generic'];

@@ -10,7 +10,15 @@ import type {
 } from '../../schemas/queue.ts';
 import type { Principal } from '../auth/api-keys.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
-import type { Clock, QueuePort, Refusal, UnitDirectoryPort, UnitProfile } from '../ports.ts';
+import type {
+  CatalogProcedure,
+  Clock,
+  ProcedureCatalogPort,
+  QueuePort,
+  Refusal,
+  UnitDirectoryPort,
+  UnitProfile,
+} from '../ports.ts';
 import { allRejected, checkDossierEvents, type RejectedEvent } from './dossier-events.ts';
 import { fieldErrors } from './issues.ts';
 import { fromLegacyEmc, legacyFieldErrors, withoutConstants } from './legacy-emc.ts';
@@ -44,6 +52,8 @@ export interface IngestDeps {
   clock: Clock;
   /** The registry, for warnings only; without it nothing is warned about. */
   directory?: UnitDirectoryPort;
+  /** The units' synced catalogues, for what a legacy record cannot say; without it nothing is derived. */
+  catalogue?: ProcedureCatalogPort;
 }
 
 const DISCARD: QueuePort = { send: async () => undefined };
@@ -91,10 +101,15 @@ export class IngestService {
     }
     const { schemas, config, clock } = this.deps;
     const now = clock();
+    const procedure =
+      sender.fromCatalogue.length > 0 && parsed.data.codeTTHC !== undefined
+        ? await this.catalogued(principal.unitCode, parsed.data.codeTTHC)
+        : undefined;
     const event = fromLegacyEmc(parsed.data, sender, {
       arrivedAt: now,
       unitCode: principal.unitCode,
       utcOffsetMinutes: config.time.utcOffsetMinutes,
+      ...(procedure && { procedure }),
     });
     const profile = await this.profile(principal.unitCode);
     const checked = checkDossierEvents(
@@ -206,6 +221,13 @@ export class IngestService {
   /** The registry's view of the unit. A failed read warns about nothing rather than failing the request. */
   private async profile(unitCode: string): Promise<UnitProfile | undefined> {
     return this.deps.directory?.profile(unitCode).catch(() => undefined);
+  }
+
+  /** The procedure in the unit's catalogue. A failed read derives nothing rather than failing the record. */
+  private async catalogued(unitCode: string, procedureCode: string): Promise<CatalogProcedure | undefined> {
+    const procedures = await this.deps.catalogue?.procedures(unitCode).catch(() => undefined);
+    // Portals may append the unit to the national code (1.000494.000.00.00.H29); the catalogue lists the code.
+    return procedures?.get(procedureCode) ?? procedures?.get(procedureCode.slice(0, 8));
   }
 
   private async queueEvents(
