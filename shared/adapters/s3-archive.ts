@@ -112,26 +112,24 @@ export class S3Archive implements ArchivePort, CompactionArchivePort {
     return text.split('\n').filter((line) => line.trim());
   }
 
-  /** Units with any archive object: the folders under `raw/dossier-events/`. */
+  /**
+   * Units with any archive object: the folders under `raw/dossier-events/`, found one listed key per unit by
+   * starting each listing after the last unit's folder (`<unit>0` sorts right after every `<unit>/…` key).
+   * That costs one request per unit, like a delimiter listing's pages would, and works on s3rver, whose
+   * delimiter listing misses folders nested deeper than one level.
+   */
   async listUnits(): Promise<string[]> {
     const units: string[] = [];
-    let token: string | undefined;
-    do {
+    let after: string | undefined;
+    for (;;) {
       const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: PREFIX,
-          Delimiter: '/',
-          ContinuationToken: token,
-        }),
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: PREFIX, StartAfter: after, MaxKeys: 1 }),
       );
-      for (const common of page.CommonPrefixes ?? []) {
-        const unit = common.Prefix?.slice(PREFIX.length, -1);
-        if (unit) units.push(unit);
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return units.sort();
+      const unit = page.Contents?.[0]?.Key?.slice(PREFIX.length).split('/')[0];
+      if (!unit) return units;
+      units.push(unit);
+      after = `${PREFIX}${unit}0`;
+    }
   }
 
   async listDay(unitCode: string, day: string): Promise<string[]> {

@@ -112,22 +112,21 @@ describe('the raw archive as compaction reads and writes it', () => {
     s3.reset();
   });
 
-  it('lists the units as the folders under raw/dossier-events/, over every page', async () => {
-    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({
-      CommonPrefixes: [{ Prefix: 'raw/dossier-events/H48/' }],
-      IsTruncated: true,
-      NextContinuationToken: 't1',
+  it('lists the units one key each, each listing starting right after the last unit’s folder', async () => {
+    s3.on(ListObjectsV2Command, { StartAfter: undefined }).resolves({
+      Contents: [{ Key: 'raw/dossier-events/G01/2026-11-30/a.ndjson.gz' }],
     });
-    s3.on(ListObjectsV2Command, { ContinuationToken: 't1' }).resolves({
-      CommonPrefixes: [{ Prefix: 'raw/dossier-events/G01/' }],
-      IsTruncated: false,
+    s3.on(ListObjectsV2Command, { StartAfter: 'raw/dossier-events/G010' }).resolves({
+      Contents: [{ Key: 'raw/dossier-events/H48/2026-12-01/b.ndjson.gz' }],
     });
+    s3.on(ListObjectsV2Command, { StartAfter: 'raw/dossier-events/H480' }).resolves({ Contents: [] });
 
     expect(await new S3Archive('b', client).listUnits()).toEqual(['G01', 'H48']);
     const inputs = s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input);
-    expect(inputs.map((input) => [input.Prefix, input.Delimiter])).toEqual([
-      ['raw/dossier-events/', '/'],
-      ['raw/dossier-events/', '/'],
+    expect(inputs.map((input) => [input.Prefix, input.MaxKeys])).toEqual([
+      ['raw/dossier-events/', 1],
+      ['raw/dossier-events/', 1],
+      ['raw/dossier-events/', 1],
     ]);
   });
 
