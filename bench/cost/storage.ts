@@ -12,13 +12,13 @@
  *   npx tsx bench/cost/storage.ts [eventsPerDay] [snapshotBytesPerRun] [snapshotGzipRatio] [evaluateEveryMinutes]
  */
 
+import { gzipSync } from 'node:zlib';
 import {
   DAILY_SNAPSHOT_DAYS,
   DATED_SNAPSHOT_DAYS,
   RAW_RETENTION_DAYS,
   RAW_TRANSITION_MIN_BYTES,
 } from '../../infra/emc-stack.ts';
-import { gzipSync } from 'node:zlib';
 import { archiveObject } from '../../shared/adapters/s3-archive.ts';
 import { generateStream, toMessages } from '../../test/helpers/dossier-streams.ts';
 
