@@ -9,6 +9,7 @@ import { DynamoRegistry } from '../shared/adapters/dynamo-registry.ts';
 import { FileRebuildCheckpoints } from '../shared/adapters/file-rebuild-checkpoints.ts';
 import { S3Archive } from '../shared/adapters/s3-archive.ts';
 import { SqsDeadLetterQueue } from '../shared/adapters/sqs-dead-letter-queue.ts';
+import { compactArchive } from '../shared/app/compact-archive.ts';
 import { DeadLetterQueue } from '../shared/app/dlq.ts';
 import { rebuild } from '../shared/app/rebuild.ts';
 import { reconcileUnit as reconcile } from '../shared/app/reconcile.ts';
@@ -24,12 +25,14 @@ import {
   senderProfileSchema,
 } from '../shared/schemas/legacy-emc.ts';
 import { unitKinds } from '../shared/schemas/registry.ts';
+import { topology } from '../shared/topology.ts';
 import { CliError, type Target } from './context.ts';
 import { bar } from './progress.ts';
 import { describe, parsePart } from './units.ts';
 
 export interface Flags {
   json?: boolean;
+  day?: string;
   at?: string;
   name?: string;
   kind?: string;
@@ -274,6 +277,27 @@ function printSetAside(events: readonly StoredSetAsideEvent[], flags: Flags): vo
       `set aside\t${e.messageId}[${e.index}]\t${e.unitCode}\t${e.eventId ?? '?'}\t${new Date(e.at).toISOString()}\t${e.reason}`,
     );
   console.log(`${events.length} event(s) set aside in dossier-events in the last 14 days`);
+}
+
+/** `emc archive compact`: what the daily compaction does, for one named day or the closed days of its lookback. */
+export async function archiveCompactCommand(target: Target, flags: Flags): Promise<void> {
+  const only = flags.day === undefined ? undefined : day(flags.day, '--day', target.clock);
+  const report = await compactArchive(new S3Archive(target.bucket), target.clock(), {
+    day: only,
+    lookbackDays: topology.compaction.lookbackDays,
+  });
+  if (flags.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const written = report.unitDays.filter((unitDay) => unitDay.written);
+  for (const unitDay of written)
+    console.log(
+      `${unitDay.day}\t${unitDay.unitCode}\t${unitDay.inputs} object(s) → 1\t${unitDay.linesWritten} event(s)\t${unitDay.linesRead - unitDay.linesWritten} duplicate(s) dropped`,
+    );
+  console.log(
+    `${written.length} unit-day(s) compacted over ${report.days[0]}…${report.days.at(-1)}; ${report.unitDays.length - written.length} already one object or empty`,
+  );
 }
 
 export async function rebuildCommand(target: Target, unitCode: string, flags: Flags): Promise<void> {

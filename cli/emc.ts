@@ -31,6 +31,7 @@ against a deployed stack (its CDK outputs file: EMC_OUTPUTS, default ./cdk-outpu
                                           dead letters with reasons; send back safely
   emc rebuild <unitCode> --from D --to D [--swap]
                                           recompute counters from the raw archive, compare, swap
+  emc archive compact [--day D] [--json]  merge each unit's closed day of raw archive objects into one
   emc evaluate [--at <ISO time>] [--json] evaluate and publish now
   emc simulate [--seed N] [--dossiers N] [--days N] [--out truth.json]
                                           send deterministic demo traffic through the API
@@ -91,6 +92,10 @@ emc dlq redrive [--feed F] (--all | --ids id1,id2)
   Counting is idempotent: a redriven event that was already counted changes nothing.
 emc dlq discard [--feed F] --ids id1,id2
   Deletes dead letters for good (save them first with inspect --save).`,
+  archive: `emc archive compact [--day YYYY-MM-DD] [--json]
+  Merges each unit's raw archive objects of a closed Vietnam day into one object (what the daily
+  compaction does after midnight). Without --day: yesterday and the days of the lookback. Safe to run
+  again at any time; nothing is deleted before it has been read back from the day object.`,
   rebuild: `emc rebuild <unitCode> --from YYYY-MM-DD --to YYYY-MM-DD [--swap [--widen]] [--json]
                 [--lookback-days 400] [--hold-seconds 900]
   Recomputes the unit's counters for whole months (the range is widened to month boundaries) from the raw
@@ -158,6 +163,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       dossiers: { type: 'string' },
       days: { type: 'string' },
+      day: { type: 'string' },
       scale: { type: 'string' },
       out: { type: 'string' },
       from: { type: 'string' },
@@ -368,6 +374,13 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'dlq') {
     const { dlqCommand } = await import('./commands.ts');
     await dlqCommand(target, sub, values);
+    return;
+  }
+  if (command === 'archive') {
+    if (sub !== 'compact')
+      throw new CliError('archive needs a subcommand: emc archive compact [--day YYYY-MM-DD]');
+    const { archiveCompactCommand } = await import('./commands.ts');
+    await archiveCompactCommand(target, values);
     return;
   }
   if (command === 'rebuild') {

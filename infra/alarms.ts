@@ -24,6 +24,8 @@ export interface EmcAlarmsProps {
   functions: EmcFunction[];
   evaluation: EmcFunction;
   evaluationDlq: Queue;
+  /** The daily raw-archive compaction and its dead-letter queue. */
+  compaction: { fn: EmcFunction; dlq: Queue };
   tables: TableV2[];
   evaluateEveryMinutes: number;
 }
@@ -189,6 +191,30 @@ export class EmcAlarms extends Construct {
       threshold: 1,
       description:
         'A scheduled evaluation could not be delivered or failed (runbook: evaluation dead letters)',
+    });
+
+    // Compaction: a day without a finished run leaves that day's raw objects small (in Standard), not lost.
+    alarm('compaction-missed', {
+      metric: new Metric({
+        namespace: 'EMC',
+        metricName: 'CompactionSucceeded',
+        dimensionsMap: { service: topology.compaction.name },
+        statistic: 'SampleCount',
+        period: Duration.days(1),
+      }),
+      threshold: 1,
+      below: true,
+      missing: TreatMissingData.BREACHING,
+      description: 'No raw-archive compaction finished for a day (runbook: archive compaction)',
+    });
+    alarm('compaction-dlq-depth', {
+      metric: props.compaction.dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      description:
+        'A scheduled raw-archive compaction could not be delivered or failed (runbook: archive compaction)',
     });
   }
 }

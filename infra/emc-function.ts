@@ -167,6 +167,28 @@ export class EmcFunction extends Construct {
     return this;
   }
 
+  /**
+   * Compacts objects under one prefix of a bucket: lists only that prefix, and reads, writes and deletes
+   * only objects under it.
+   */
+  compactObjects(bucket: IBucket, variable: string, prefix: string): this {
+    this.fn.addEnvironment(variable, bucket.bucketName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    return this;
+  }
+
   /** The deployed evaluation interval, which the heartbeat's grace depends on. */
   evaluatesEvery(minutes: number): this {
     this.fn.addEnvironment(ENV.evaluateEveryMinutes, String(minutes));

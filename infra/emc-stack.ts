@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -180,9 +180,11 @@ export class EmcStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
-        // Archive objects hold a unit's messages of one worker batch; those of 128 KB or more (busy units) go to
-        // Infrequent Access after 30 days and Glacier Instant Retrieval after 90 in prod, smaller ones stay in
-        // Standard, where a transition would cost more than it saves. All are kept for the retention period only.
+        // The worker archives one small object per unit and batch; the daily compaction merges each unit's closed
+        // day into one object, so busy units' objects reach 128 KB. Those go to Infrequent Access after 30 days
+        // and Glacier Instant Retrieval after 90 in prod; smaller ones stay in Standard, where a transition would
+        // cost more than it saves. All are kept for the retention period only; compacted inputs, now noncurrent
+        // versions, go after 30 days.
         {
           id: 'raw-archive',
           prefix: 'raw/',
@@ -379,6 +381,43 @@ export class EmcStack extends Stack {
       }),
     });
 
+    // Raw-archive compaction: once a day after Vietnam midnight, each unit's closed day into one object.
+    const compactionSpec = topology.compaction;
+    const compact = new EmcFunction(this, compactionSpec.name, {
+      entry: compactionSpec.name,
+      timeout: Duration.seconds(compactionSpec.timeoutSeconds),
+      memorySize: compactionSpec.memoryMb,
+      ...fnDefaults,
+    }).compactObjects(data, ENV.archiveBucket, 'raw/');
+    const compactionDlq = new Queue(this, 'compaction-dlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    // A run is safe to repeat, so a failed one is retried once; what is still undone a few hours on waits for
+    // the next day's run, whose lookback covers it, and lands in the DLQ with its reason.
+    const compactionAge = Duration.hours(6);
+    compact.fn.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: compactionAge,
+      onFailure: new SqsDestination(compactionDlq),
+    });
+    new Schedule(this, 'CompactArchiveSchedule', {
+      description: 'Compact each unit’s closed day of raw archive objects into one object',
+      schedule: ScheduleExpression.cron({
+        hour: String(compactionSpec.atVietnamTime.hour),
+        minute: String(compactionSpec.atVietnamTime.minute),
+        timeZone: TimeZone.ASIA_HO_CHI_MINH,
+      }),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(compact.fn, {
+        retryAttempts: 3,
+        maxEventAge: compactionAge,
+        deadLetterQueue: compactionDlq,
+      }),
+    });
+
     // Site and snapshots behind one CloudFront distribution, both origins private (origin access control).
     const distribution = new Distribution(this, 'Cdn', {
       defaultRootObject: 'index.html',
@@ -406,7 +445,7 @@ export class EmcStack extends Stack {
       logGroup: new LogGroup(this, 'DeploySiteLogs', { retention: logRetention, removalPolicy }),
     });
 
-    const functions = [...authenticated, countEvents, recordHeartbeats, storeReports, evaluate];
+    const functions = [...authenticated, countEvents, recordHeartbeats, storeReports, evaluate, compact];
     new EmcAlarms(this, 'Alarms', {
       stage: props.stage,
       operators,
@@ -415,6 +454,7 @@ export class EmcStack extends Stack {
       functions,
       evaluation: evaluate,
       evaluationDlq,
+      compaction: { fn: compact, dlq: compactionDlq },
       tables: [state, keys],
       evaluateEveryMinutes: props.evaluateEveryMinutes,
     });
@@ -507,6 +547,8 @@ export class EmcStack extends Stack {
     output('OperatorTopicArn', operators.topicArn);
     output('EvaluateFunctionName', evaluate.fn.functionName);
     output('EvaluationDlqUrl', evaluationDlq.queueUrl);
+    output('CompactArchiveFunctionName', compact.fn.functionName);
+    output('CompactionDlqUrl', compactionDlq.queueUrl);
     for (const feed of FEEDS) {
       output(`${FEED_OUTPUT_STEM[feed]}QueueUrl`, queues[feed].queue.queueUrl);
       output(`${FEED_OUTPUT_STEM[feed]}DlqUrl`, queues[feed].dlq.queueUrl);

@@ -27,7 +27,7 @@ const ACCEPTED: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/raw/*]',
     reason:
-      'The dossier worker writes archive objects, whose keys are made per message, under the raw/ prefix only (s3:PutObject only).',
+      'Under the raw/ prefix only: the dossier worker writes archive objects, whose keys are made per batch (s3:PutObject only); the daily compaction reads, writes and deletes them, since it merges each unit’s closed day of objects into one (s3:GetObject, s3:PutObject, s3:DeleteObject).',
   },
   {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/snapshots/*]',
@@ -48,6 +48,10 @@ const ACCEPTED: { id: string; reason: string }[] = [
     reason: 'The scheduler may invoke any version of the evaluation function, and only that function.',
   },
   {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<compactarchiveFunctionB24221A1.Arn>:*]',
+    reason: 'The scheduler may invoke any version of the compaction function, and only that function.',
+  },
+  {
     id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
     reason:
       'Publishing to the KMS-encrypted alert topic needs kms:GenerateDataKey* (one action family, every data-key variant) on that topic key only.',
@@ -55,7 +59,7 @@ const ACCEPTED: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions::AwsSolutions-SQS3',
     reason:
-      'The evaluation DLQ is itself a dead-letter queue: of the schedule target and of the evaluation’s asynchronous invocations, which SQS redrive policies cannot name.',
+      'The evaluation and compaction DLQs are themselves dead-letter queues: of their schedule targets and of their functions’ asynchronous invocations, which SQS redrive policies cannot name.',
   },
   {
     id: 'AwsSolutions::AwsSolutions-SMG4',

@@ -59,6 +59,18 @@ export interface ScheduledFunction {
   env: readonly string[];
 }
 
+export interface DailyFunction {
+  name: string;
+  trigger: { kind: 'daily' };
+  /** Hour and minute of the Vietnam day (UTC+7) the run starts at. */
+  atVietnamTime: { hour: number; minute: number };
+  /** Closed days before yesterday that each run compacts again, for late batches. */
+  lookbackDays: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  env: readonly string[];
+}
+
 /** The stem of each feed's stack outputs (`<stem>QueueUrl`, `<stem>DlqUrl`), which the CLI reads back. */
 export const FEED_OUTPUT_STEM = {
   'dossier-events': 'DossierEvents',
@@ -185,10 +197,26 @@ export const topology = {
     memoryMb: 2048,
     env: [ENV.stateTable, ENV.snapshotBucket, ENV.alertTopicArn, ENV.evaluateEveryMinutes],
   },
+  /**
+   * Once a day after Vietnam midnight: each unit's closed day of raw archive objects into one object, so that
+   * busy units' objects reach the size the lifecycle rule moves to Infrequent Access and Glacier. The lookback
+   * covers the latest a batch can be archived into a closed day: a message kept 4 days in its queue and 14 in
+   * its DLQ before a redrive. A day already one object costs one listing to look at again.
+   */
+  compaction: {
+    name: 'compact-archive',
+    trigger: { kind: 'daily' },
+    atVietnamTime: { hour: 0, minute: 30 },
+    lookbackDays: 18,
+    timeoutSeconds: 900,
+    memoryMb: 2048,
+    env: [ENV.archiveBucket],
+  },
 } as const satisfies {
   ingest: readonly IngestFunction[];
   workers: Record<TopologyFeed, WorkerFunction>;
   evaluation: ScheduledFunction;
+  compaction: DailyFunction;
 };
 
 export type IngestFunctionName = (typeof topology.ingest)[number]['name'];

@@ -10,6 +10,7 @@
  * log bytes per invocation, and warm containers reading the key pepper.
  */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -29,7 +30,7 @@ import { contributions, merge } from '../../shared/domain/dossier/state.ts';
 import { processDossierEventBatch } from '../../shared/domain/worker/dossier-batch.ts';
 import { countOptions } from '../../shared/domain/worker/options.ts';
 import type { DossierEventsMessage } from '../../shared/schemas/queue.ts';
-import { mappingSettings } from '../../shared/topology.ts';
+import { mappingSettings, topology } from '../../shared/topology.ts';
 import { httpEvent, lambdaContext } from '../../test/fixtures/index.ts';
 import { bearer, ingestHarness, validEvent } from '../../test/helpers/ingest-harness.ts';
 import { dynamoClients } from '../../test/helpers/local-aws.ts';
@@ -195,6 +196,8 @@ interface WorkerFigures {
   msPerEvent: number;
   archiveObjectsPerEvent: number;
   archiveBytesPerEvent: number;
+  /** Gzip bytes per event once compaction has merged each unit's objects of the day into one. */
+  compactedBytesPerEvent: number;
   dossierItemBytes: number;
   naiveUpdatesPerEvent: number;
 }
@@ -238,10 +241,17 @@ async function measureWorker(): Promise<WorkerFigures> {
     const store = new DynamoDossierStore('cost-state', doc, meter);
     let archiveObjects = 0;
     let archiveBytes = 0;
+    const dayLines = new Map<string, Set<string>>();
     const archive = {
       putDossierEvents: async (items: readonly { message: DossierEventsMessage }[]): Promise<void> => {
         archiveObjects++;
         archiveBytes += archiveObject(items.map((item) => item.message)).length;
+        for (const { message } of items) {
+          const lines = dayLines.get(message.unitCode) ?? new Set<string>();
+          for (const event of message.events)
+            lines.add(JSON.stringify({ unitCode: message.unitCode, acceptedAt: message.acceptedAt, event }));
+          dayLines.set(message.unitCode, lines);
+        }
       },
     };
     let poisoned = 0;
@@ -303,6 +313,12 @@ async function measureWorker(): Promise<WorkerFigures> {
       msPerEvent: (seconds * 1000) / events.length,
       archiveObjectsPerEvent: archiveObjects / events.length,
       archiveBytesPerEvent: archiveBytes / events.length,
+      // What compaction writes: each unit's distinct lines, sorted, as one gzipped object (S3Archive.putDay).
+      compactedBytesPerEvent:
+        [...dayLines.values()].reduce(
+          (total, lines) => total + gzipSync(`${[...lines].sort().join('\n')}\n`).length,
+          0,
+        ) / events.length,
       dossierItemBytes: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
       naiveUpdatesPerEvent: naiveUpdates / events.length,
     };
@@ -352,14 +368,14 @@ async function main(): Promise<void> {
   const archiveObjectBytes = worker.archiveBytesPerEvent / worker.archiveObjectsPerEvent;
   /** Whether objects of this size are moved by the lifecycle rule at all (smaller ones stay in Standard). */
   const transitions = (bytesEach: number): boolean => bytesEach >= RAW_TRANSITION_MIN_BYTES;
-  const archiveStorage = (objectsPerMonth: number, bytesEach: number): number =>
+  const archiveStorage = (objectsPerMonth: number, bytesEach: number, gbPerMonth = rawGbPerMonth): number =>
     transitions(bytesEach)
-      ? (rawGbPerMonth * tiers.standardDays * prices.s3.standardPerGbMonth) / 30 +
+      ? (gbPerMonth * tiers.standardDays * prices.s3.standardPerGbMonth) / 30 +
         (iaBilledGb(objectsPerMonth, bytesEach) *
           (tiers.iaDays * prices.s3.standardIaPerGbMonth +
             tiers.glacierInstantDays * prices.s3.glacierInstantPerGbMonth)) /
           30
-      : (rawGbPerMonth *
+      : (gbPerMonth *
           (tiers.standardDays + tiers.iaDays + tiers.glacierInstantDays) *
           prices.s3.standardPerGbMonth) /
         30;
@@ -370,6 +386,22 @@ async function main(): Promise<void> {
         ? prices.s3.transitionToIaPer1000 + prices.s3.transitionToGlacierInstantPer1000
         : 0)) /
       1000);
+  // Compaction: each unit's closed day becomes one object, of an average unit's day of events; every batch
+  // object is read once and deleted (DELETE is free), every day object written and read back; each run lists
+  // every unit's days of its lookback (LIST is billed as PUT).
+  const dayObjectsPerMonth = load.units * load.daysPerMonth;
+  const dayObjectBytes = (load.eventsPerDay / load.units) * worker.compactedBytesPerEvent;
+  const compactedGbPerMonth = (events * worker.compactedBytesPerEvent) / GB;
+  const compactionListsPerMonth = load.units * (topology.compaction.lookbackDays + 2) * load.daysPerMonth;
+  const compactionRequests =
+    archiveObjectsPerMonth * ((prices.s3.putPer1000 + prices.s3.getPer1000) / 1000) +
+    dayObjectsPerMonth * (prices.s3.getPer1000 / 1000) +
+    archiveRequests(dayObjectsPerMonth, dayObjectBytes) +
+    compactionListsPerMonth * (prices.s3.putPer1000 / 1000);
+  /** Compacted batch objects stay 30 days more as noncurrent versions (the rule's noncurrent expiration). */
+  const compactionStorage =
+    archiveStorage(dayObjectsPerMonth, dayObjectBytes, compactedGbPerMonth) +
+    (rawGbPerMonth * (30 + 1) * prices.s3.standardPerGbMonth) / 30;
   const dossiersStored = (load.eventsPerDay / load.eventsPerDossier) * load.dossierRetentionDays;
   const dossierGb = (dossiersStored * (worker.dossierItemBytes + 100)) / GB; // +100 B DynamoDB item overhead
   const evaluationReadUnits = evaluation.readUnits * unitScale * evaluations;
@@ -460,16 +492,16 @@ async function main(): Promise<void> {
       basis: `${(evaluation.seconds * unitScale).toFixed(1)} s/run (${evaluation.units} units measured, scaled to ${load.units}), every 15 min`,
     },
     {
-      item: 'S3 raw archive PUTs + transitions',
-      ours: archiveRequests(archiveObjectsPerMonth, archiveObjectBytes),
+      item: 'S3 raw archive requests + transitions',
+      ours: compactionRequests,
       naive: archiveRequests(events, worker.archiveBytesPerEvent),
-      basis: `${worker.archiveObjectsPerEvent.toFixed(4)} objects/event measured (one per unit and day of a worker batch of ${load.receiveBatch}), ${Math.round(archiveObjectBytes / 1024)} KB each: ${transitions(archiveObjectBytes) ? 'moved' : 'kept in Standard'} by the lifecycle rule`,
+      basis: `${worker.archiveObjectsPerEvent.toFixed(4)} batch objects/event measured (one per unit and day of a worker batch of ${load.receiveBatch}), ${Math.round(archiveObjectBytes / 1024)} KB each, each PUT, then read once by the daily compaction; ${Math.round(dayObjectsPerMonth)} day objects a month (${load.units} units), ${Math.round(dayObjectBytes / 1024)} KB for an average unit: ${transitions(dayObjectBytes) ? 'moved to IA and Glacier IR' : 'kept in Standard'}; ${Math.round(compactionListsPerMonth)} LISTs; compaction's Lambda time not included`,
     },
     {
       item: 'S3 raw archive storage (month 12)',
-      ours: archiveStorage(archiveObjectsPerMonth, archiveObjectBytes),
+      ours: compactionStorage,
       naive: archiveStorage(events, worker.archiveBytesPerEvent),
-      basis: `${Math.round(worker.archiveBytesPerEvent)} gzip B/event; objects of 128 KB or more: Standard 30 d, IA to 90 d, Glacier IR after; smaller ones Standard; kept ${load.rawRetentionDays} d`,
+      basis: `${Math.round(worker.compactedBytesPerEvent)} gzip B/event in day objects (${Math.round(worker.archiveBytesPerEvent)} in batches); day objects of 128 KB or more: Standard 30 d, IA to 90 d, Glacier IR after (every unit-day assumed at the average's size); compacted batches 31 d in Standard as noncurrent versions; kept ${load.rawRetentionDays} d`,
     },
     {
       item: 'S3 snapshots PUTs + dated storage',

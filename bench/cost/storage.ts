@@ -3,12 +3,16 @@
  * objects are built exactly as the dossier worker writes them (one gzipped NDJSON object per unit and day of
  * a worker batch), from generated dossier streams, at several numbers of events per object. Objects under
  * 128 KB stay in Standard (the rule moves only larger ones, where Infrequent Access costs less); every object
- * expires after the retention period. A snapshot's size and its gzip ratio are inputs: `bench:evaluate`
+ * expires after the retention period. The daily compaction then merges each unit's closed day into one
+ * object: its size is measured the same way, on a day of one unit's generated events, and the monthly storage
+ * is shown with the transitions applying to the day objects that reach 128 KB (the compacted batches stay 30
+ * days as noncurrent versions in Standard). A snapshot's size and its gzip ratio are inputs: `bench:evaluate`
  * prints a run's bytes.
  *
- *   npm run bench:cost -- [eventsPerDay] [snapshotBytesPerRun] [snapshotGzipRatio] [evaluateEveryMinutes]
+ *   npx tsx bench/cost/storage.ts [eventsPerDay] [snapshotBytesPerRun] [snapshotGzipRatio] [evaluateEveryMinutes]
  */
 
+import { gzipSync } from 'node:zlib';
 import {
   DAILY_SNAPSHOT_DAYS,
   DATED_SNAPSHOT_DAYS,
@@ -23,6 +27,11 @@ const EVENTS_PER_DAY = Number(eventsArg ?? 1_500_000);
 const SNAPSHOT_BYTES = Number(snapshotArg ?? 2_000_000);
 const GZIP_RATIO = Number(ratioArg ?? 7.7);
 const EVERY_MINUTES = Number(everyArg ?? 15);
+/** Units sending dossier events at national load (63 provinces and 20 ministries). */
+const UNITS = 83;
+/** S3 Infrequent Access and Glacier Instant Retrieval, ap-southeast-1 (prices-2026-11.json). */
+const USD_PER_GB_MONTH_IA = 0.0138;
+const USD_PER_GB_MONTH_GLACIER_IR = 0.005;
 /** S3 Standard in ap-southeast-1, USD per GB-month and per 1,000 PUTs (public price list, 2026). */
 const USD_PER_GB_MONTH = 0.025;
 const USD_PER_1000_PUTS = 0.005;
@@ -59,6 +68,58 @@ console.log(
   `events/object | object size | PUTs a month | stored | storage/month | PUTs/month (objects under ${RAW_TRANSITION_MIN_BYTES / 1024} KB stay in Standard)`,
 );
 for (const row of rows) console.log(row.join(' | '));
+
+/**
+ * A compacted day object's gzip bytes per event: one unit's events of a day, one line each with its unit and
+ * acceptance time, sorted and gzipped as `S3Archive.putDay` writes them.
+ */
+function compactedBytesPerEvent(events: number): number {
+  const stream = generateStream(7, { dossiers: Math.max(50, Math.round(events / 5)), units: ['H31'] });
+  const acceptedAt = Date.parse('2026-11-30T03:00:00Z');
+  const lines = toMessages(stream, 10, acceptedAt)
+    .flatMap((message) =>
+      message.events.map((event) => JSON.stringify({ unitCode: message.unitCode, acceptedAt, event })),
+    )
+    .slice(0, events)
+    .sort();
+  return gzipSync(`${lines.join('\n')}\n`).length / lines.length;
+}
+
+const perUnitDay = EVENTS_PER_DAY / UNITS;
+const compactedPerEvent = compactedBytesPerEvent(Math.min(20_000, Math.round(perUnitDay)));
+const batchPerEvent = rawBytesPerEvent(10).perEvent;
+const minEvents = Math.ceil(RAW_TRANSITION_MIN_BYTES / compactedPerEvent);
+console.log(
+  `\ncompacted: one object per unit and Vietnam day, ${UNITS} units, ${Math.round(perUnitDay).toLocaleString('en')} events per unit-day on average:`,
+);
+console.log(
+  `${compactedPerEvent.toFixed(1)} gzip B/event in a day object (${batchPerEvent.toFixed(1)} in 10-event batch objects); a unit-day reaches ${RAW_TRANSITION_MIN_BYTES / 1024} KB at ${minEvents.toLocaleString('en')} events`,
+);
+console.log('share of average | events/day | day object | moved to IA/Glacier');
+for (const share of [0.05, 0.25, 1, 4]) {
+  const bytes = perUnitDay * share * compactedPerEvent;
+  console.log(
+    `${share}× | ${Math.round(perUnitDay * share).toLocaleString('en')} | ${(bytes / 1024).toFixed(0)} KB | ${bytes >= RAW_TRANSITION_MIN_BYTES ? 'yes' : 'no (stays in Standard)'}`,
+  );
+}
+const dayGb = (EVENTS_PER_DAY * compactedPerEvent) / GB;
+const retention = RAW_RETENTION_DAYS.prod;
+const standardGb = dayGb * 30;
+const iaGb = dayGb * 60;
+const glacierGb = dayGb * (retention - 90);
+const noncurrentGb = (EVENTS_PER_DAY * batchPerEvent * 31) / GB;
+const compactedMonthly =
+  standardGb * USD_PER_GB_MONTH +
+  iaGb * USD_PER_GB_MONTH_IA +
+  glacierGb * USD_PER_GB_MONTH_GLACIER_IR +
+  noncurrentGb * USD_PER_GB_MONTH;
+const uncompactedMonthly = ((EVENTS_PER_DAY * batchPerEvent * retention) / GB) * USD_PER_GB_MONTH;
+console.log(
+  `steady state, kept ${retention} days: Standard ${standardGb.toFixed(1)} GB (30 d) + IA ${iaGb.toFixed(1)} GB (to day 90) + Glacier IR ${glacierGb.toFixed(1)} GB + compacted batches as noncurrent versions ${noncurrentGb.toFixed(1)} GB (31 d, Standard) = $${compactedMonthly.toFixed(2)}/month`,
+);
+console.log(
+  `without compaction (10-event batches, all Standard): ${((EVENTS_PER_DAY * batchPerEvent * retention) / GB).toFixed(1)} GB = $${uncompactedMonthly.toFixed(2)}/month`,
+);
 
 const ratio = GZIP_RATIO;
 const runsPerDay = (24 * 60) / EVERY_MINUTES;

@@ -21,9 +21,10 @@ import { OperationRefusedError } from './errors.ts';
 
 /** The raw archive a rebuild reads (`shared/adapters/s3-archive.ts`). */
 export interface RebuildArchivePort {
-  /** The unit's archive objects from `fromDay` on. */
+  /** The unit's archive objects from `fromDay` on: worker batches and compacted day objects alike. */
   listUnit(unitCode: string, fromDay: string): AsyncIterable<string>;
-  readEvents(key: string): Promise<QueuedEvent[]>;
+  /** `undefined` when the object is gone since it was listed: compaction merged it into a day object. */
+  readEvents(key: string): Promise<QueuedEvent[] | undefined>;
 }
 
 /** A dossier state a swap writes, conditional on the version read. */
@@ -140,16 +141,26 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
   const done = new Set(saved.done);
   const states = new Map(saved.states);
   const save = (): Promise<void> => deps.checkpoints.save(name, { done: [...done], states: [...states] });
+  // An object listed and gone before it is read was merged by compaction into a day object that already
+  // exists (compaction deletes only what it has read back from it), so listing again finds its events.
   const readNew = async (): Promise<void> => {
-    const todo: string[] = [];
-    for await (const key of deps.archive.listUnit(unitCode, firstDay)) if (!done.has(key)) todo.push(key);
-    for (const [index, key] of todo.entries()) {
-      foldEvents(states, await deps.archive.readEvents(key), deps.rules);
-      done.add(key);
-      if ((index + 1) % 200 === 0) await save();
-      deps.progress?.(index + 1, todo.length);
+    for (let vanished = true; vanished; ) {
+      vanished = false;
+      const todo: string[] = [];
+      for await (const key of deps.archive.listUnit(unitCode, firstDay)) if (!done.has(key)) todo.push(key);
+      for (const [index, key] of todo.entries()) {
+        const events = await deps.archive.readEvents(key);
+        if (events === undefined) {
+          vanished = true;
+          continue;
+        }
+        foldEvents(states, events, deps.rules);
+        done.add(key);
+        if ((index + 1) % 200 === 0) await save();
+        deps.progress?.(index + 1, todo.length);
+      }
+      await save();
     }
-    await save();
   };
   const resumedFrom = done.size;
   await readNew();

@@ -51,9 +51,12 @@ afterAll(async () => {
 
 describe('npm start -- --bundled', () => {
   it('finds a bundle for every function of the topology manifest', () => {
-    const names = [...topology.ingest, ...Object.values(topology.workers), topology.evaluation].map(
-      (f) => f.name,
-    );
+    const names = [
+      ...topology.ingest,
+      ...Object.values(topology.workers),
+      topology.evaluation,
+      topology.compaction,
+    ].map((f) => f.name);
     expect([...bundledEntries(cdkOut).keys()].sort()).toEqual(names.sort());
   });
 

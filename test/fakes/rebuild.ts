@@ -26,8 +26,8 @@ export class InMemoryArchive implements RebuildArchivePort {
     }
   }
 
-  async readEvents(key: string): Promise<QueuedEvent[]> {
-    return this.objects.get(key) ?? [];
+  async readEvents(key: string): Promise<QueuedEvent[] | undefined> {
+    return this.objects.get(key);
   }
 }
 

@@ -27,6 +27,14 @@ function must<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`missing from the template: ${what}`);
   return value;
 }
+/** The one resource of a type that names the function whose logical id starts with `functionId`. */
+const onlyFor = (type: string, functionId: string): [string, Resource] => {
+  const entries = Object.entries(resources(type)).filter(([, resource]) =>
+    JSON.stringify(resource.Properties).includes(`"${functionId}`),
+  );
+  expect(entries).toHaveLength(1);
+  return entries[0] as [string, Resource];
+};
 const actions = (statement: Statement): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
@@ -180,7 +188,7 @@ describe('the evaluation', () => {
   });
 
   it('is scheduled without a flexible window, with retries, a maximum event age of one interval and a DLQ', () => {
-    const [, schedule] = only('AWS::Scheduler::Schedule');
+    const [, schedule] = onlyFor('AWS::Scheduler::Schedule', 'evaluatecomplianceFunction');
     const dlqId = Object.keys(resources('AWS::SQS::Queue')).find((id) => id.startsWith('evaluationdlq'));
     expect(schedule.Properties).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',
@@ -193,7 +201,7 @@ describe('the evaluation', () => {
   });
 
   it('is invoked asynchronously with no retry of a failed run, an event age of one interval and a failure destination', () => {
-    const [, config] = only('AWS::Lambda::EventInvokeConfig');
+    const [, config] = onlyFor('AWS::Lambda::EventInvokeConfig', 'evaluatecomplianceFunction');
     const dlqId = Object.keys(resources('AWS::SQS::Queue')).find((id) => id.startsWith('evaluationdlq'));
     expect(config.Properties).toEqual({
       FunctionName: { Ref: expect.stringMatching(/^evaluatecomplianceFunction/) },
@@ -380,7 +388,12 @@ describe('small points', () => {
 describe('the topology manifest', () => {
   it('names exactly the environment variables each deployed function is given', () => {
     const common = new Set(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS']);
-    const specs = [...topology.ingest, ...Object.values(topology.workers), topology.evaluation];
+    const specs = [
+      ...topology.ingest,
+      ...Object.values(topology.workers),
+      topology.evaluation,
+      topology.compaction,
+    ];
     const functions = Object.values(resources('AWS::Lambda::Function'));
     for (const spec of specs) {
       const fn = must(

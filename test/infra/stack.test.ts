@@ -33,7 +33,7 @@ describe('the CDK stack', () => {
       Properties: Record<string, unknown>;
     }[];
     const ours = functions.filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    expect(ours.length).toBe(11);
+    expect(ours.length).toBe(12);
     const logGroups = resources('AWS::Logs::LogGroup') as Record<
       string,
       { Properties: Record<string, unknown> }
@@ -45,14 +45,14 @@ describe('the CDK stack', () => {
       const { LogGroup } = fn.Properties.LoggingConfig as { LogGroup: { Ref: string } };
       expect(logGroups[LogGroup.Ref]?.Properties.RetentionInDays).toBe(30);
     }
-    expect(new Set(ours.map((fn) => JSON.stringify(fn.Properties.LoggingConfig))).size).toBe(11);
+    expect(new Set(ours.map((fn) => JSON.stringify(fn.Properties.LoggingConfig))).size).toBe(12);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     synth({ stage: 'prod' }).template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
   it('wires every queue to a DLQ, encrypts it, and sets visibility to at least six times the worker timeout', () => {
     const queues = Object.values(resources('AWS::SQS::Queue')) as { Properties: Record<string, unknown> }[];
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(8);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     const main = queues.filter((q) => q.Properties.RedrivePolicy);
     expect(main).toHaveLength(3);
@@ -60,7 +60,7 @@ describe('the CDK stack', () => {
       expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
       expect(Number(queue.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * 60);
     }
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 7);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 8);
   });
 
   it('maps each queue to its worker with partial batch responses and the batch settings of the topology manifest', () => {
@@ -337,8 +337,8 @@ describe('the CDK stack', () => {
     const described = alarms.map((a) => String(a.Properties.AlarmDescription));
     expect(described.filter((d) => d.includes('(runbook: DLQ depth)'))).toHaveLength(3);
     expect(described.filter((d) => d.includes('not draining'))).toHaveLength(3);
-    expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(10);
-    expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(10);
+    expect(described.filter((d) => d.includes('runbook: function errors'))).toHaveLength(11);
+    expect(described.filter((d) => d.includes('runbook: throttles'))).toHaveLength(11);
     expect(described.filter((d) => d.includes('runbook: table throttles'))).toHaveLength(2);
     expect(described).toEqual(
       expect.arrayContaining([
@@ -349,9 +349,11 @@ describe('the CDK stack', () => {
         'The schedule did not invoke the evaluation for two intervals (runbook: missed runs)',
         'No snapshot was published for an hour (runbook: stale snapshot)',
         'A scheduled evaluation could not be delivered or failed (runbook: evaluation dead letters)',
+        'No raw-archive compaction finished for a day (runbook: archive compaction)',
+        'A scheduled raw-archive compaction could not be delivered or failed (runbook: archive compaction)',
       ]),
     );
-    expect(alarms).toHaveLength(3 + 3 + 10 + 10 + 2 + 3 + 5);
+    expect(alarms).toHaveLength(3 + 3 + 11 + 11 + 2 + 3 + 5 + 2);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
@@ -374,5 +376,105 @@ describe('the CDK stack', () => {
     ]) {
       expect(outputs).toContain(name);
     }
+  });
+});
+
+describe('the raw-archive compaction', () => {
+  const functions = Object.entries(resources('AWS::Lambda::Function')) as [
+    string,
+    { Properties: Record<string, unknown> },
+  ][];
+  const compaction = functions.find(([id]) => id.startsWith('compactarchiveFunction'));
+  const dlqArn = () => {
+    const id = Object.keys(resources('AWS::SQS::Queue')).find((queueId) =>
+      queueId.startsWith('compactiondlq'),
+    );
+    return { 'Fn::GetAtt': [id, 'Arn'] };
+  };
+
+  it('may list only raw/ of the data bucket, and read, write and delete only objects under it', () => {
+    const statements = policyFor('compact-archive');
+    const s3 = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+    expect(s3).toEqual([
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] },
+        Condition: { StringLike: { 's3:prefix': ['raw/*'] } },
+      },
+      {
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] }, '/raw/*']],
+        },
+      },
+    ]);
+    // Besides S3: its failure destination, the compaction DLQ, and tracing.
+    const others = statements.filter(
+      (s) => !actionsOf([s]).some((a) => a.startsWith('s3:') || a.startsWith('xray:')),
+    );
+    expect(others.map((s) => [actionsOf([s]).sort(), s.Resource])).toEqual([
+      [['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], dlqArn()],
+    ]);
+  });
+
+  it('runs at 00:30 in Hà Nội every day, with the bucket it compacts and the longest timeout Lambda allows', () => {
+    const [id, fn] = compaction ?? [];
+    expect(id).toBeDefined();
+    expect(fn?.Properties.Timeout).toBe(900);
+    expect(fn?.Properties.Environment).toMatchObject({
+      Variables: { ARCHIVE_BUCKET: { Ref: expect.stringMatching(/^Data/) } },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 0 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [id, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: dlqArn() },
+      },
+    });
+  });
+
+  it('retries a failed run once, since a run is safe to repeat, and sends what still fails to its DLQ', () => {
+    const [id] = compaction ?? [];
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: id },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: dlqArn() } },
+    });
+  });
+
+  it('looks back as far as a batch can reach a closed day late: its queue’s retention and then its DLQ’s', () => {
+    const queues = Object.values(resources('AWS::SQS::Queue')) as { Properties: Record<string, unknown> }[];
+    const dossierQueue = queues.find((queue) => JSON.stringify(queue.Properties).includes('dossierevents'));
+    const retention = (queue: { Properties: Record<string, unknown> } | undefined) =>
+      Number(queue?.Properties.MessageRetentionPeriod) / 86_400;
+    const dlqId = Object.keys(resources('AWS::SQS::Queue')).find((id) => id.startsWith('dossiereventsdlq'));
+    const dlq = resources('AWS::SQS::Queue')[dlqId ?? ''] as { Properties: Record<string, unknown> };
+    expect(retention(dossierQueue) + retention(dlq)).toBe(18);
+    expect(topology.compaction.lookbackDays).toBeGreaterThanOrEqual(retention(dossierQueue) + retention(dlq));
+  });
+
+  it('moves raw objects of 128 KB or more to Infrequent Access and Glacier in prod, and keeps them three years', () => {
+    synth({ stage: 'prod' }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: 'raw-archive',
+            Prefix: 'raw/',
+            ExpirationInDays: 3 * 365,
+            ObjectSizeGreaterThan: 128 * 1024 - 1,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+            ],
+          }),
+        ]),
+      },
+    });
   });
 });

@@ -259,7 +259,7 @@ describe('dossier worker, exactly once against DynamoDB Local', () => {
     expect(listed.KeyCount).toBe(1);
     const archive = new S3Archive(aws.bucket, aws.s3);
     const stored = await archive.readEvents(listed.Contents?.[0]?.Key ?? '');
-    expect(stored.map((event) => event.eventId).sort()).toEqual(
+    expect((stored ?? []).map((event) => event.eventId).sort()).toEqual(
       messages.flatMap((message) => message.events.map((event) => event.eventId)).sort(),
     );
   });

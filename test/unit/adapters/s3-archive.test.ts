@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3Archive } from '../../../shared/adapters/s3-archive.ts';
@@ -91,5 +100,105 @@ describe('the raw archive', () => {
     const h48Ids = h48.map((_, index) => `m${h31.length + index}`);
     expect(outcome.failed.sort()).toEqual(h48Ids.sort());
     expect(failed.sort()).toEqual(h48Ids.sort());
+  });
+});
+
+/** A GetObject body as the SDK hands it over: only the reader the archive uses. */
+const body = (bytes: Buffer) =>
+  ({ transformToByteArray: async () => new Uint8Array(bytes) }) as unknown as GetObjectCommandOutput['Body'];
+
+describe('the raw archive as compaction reads and writes it', () => {
+  beforeEach(() => {
+    s3.reset();
+  });
+
+  it('lists the units one key each, each listing starting right after the last unit’s folder', async () => {
+    s3.on(ListObjectsV2Command, { StartAfter: undefined }).resolves({
+      Contents: [{ Key: 'raw/dossier-events/G01/2026-11-30/a.ndjson.gz' }],
+    });
+    s3.on(ListObjectsV2Command, { StartAfter: 'raw/dossier-events/G010' }).resolves({
+      Contents: [{ Key: 'raw/dossier-events/H48/2026-12-01/b.ndjson.gz' }],
+    });
+    s3.on(ListObjectsV2Command, { StartAfter: 'raw/dossier-events/H480' }).resolves({ Contents: [] });
+
+    expect(await new S3Archive('b', client).listUnits()).toEqual(['G01', 'H48']);
+    const inputs = s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input);
+    expect(inputs.map((input) => [input.Prefix, input.MaxKeys])).toEqual([
+      ['raw/dossier-events/', 1],
+      ['raw/dossier-events/', 1],
+      ['raw/dossier-events/', 1],
+    ]);
+  });
+
+  it('lists one unit-day under its own folder, over every page', async () => {
+    const prefix = 'raw/dossier-events/H31/2026-11-30/';
+    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({
+      Contents: [{ Key: `${prefix}a.ndjson.gz` }],
+      IsTruncated: true,
+      NextContinuationToken: 't1',
+    });
+    s3.on(ListObjectsV2Command, { ContinuationToken: 't1' }).resolves({
+      Contents: [{ Key: `${prefix}b.ndjson.gz` }],
+      IsTruncated: false,
+    });
+
+    expect(await new S3Archive('b', client).listDay('H31', '2026-11-30')).toEqual([
+      `${prefix}a.ndjson.gz`,
+      `${prefix}b.ndjson.gz`,
+    ]);
+    expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input.Prefix)).toEqual([
+      prefix,
+      prefix,
+    ]);
+  });
+
+  it('writes a day object gzipped under a key made from its lines, and tells it from a batch', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const archive = new S3Archive('b', client);
+    const lines = ['{"a":1}', '{"a":2}'];
+
+    const key = await archive.putDay('H31', '2026-11-30', lines);
+    const again = await archive.putDay('H31', '2026-11-30', [...lines]);
+    const other = await archive.putDay('H31', '2026-11-30', ['{"a":1}']);
+
+    expect(key).toMatch(/^raw\/dossier-events\/H31\/2026-11-30\/day-[0-9a-f]{32}\.ndjson\.gz$/);
+    expect(again).toBe(key);
+    expect(other).not.toBe(key);
+    const [put] = puts();
+    expect(put?.ContentEncoding).toBe('gzip');
+    expect(gunzipSync(put?.Body as Buffer).toString()).toBe('{"a":1}\n{"a":2}\n');
+    expect(archive.isCompacted(key)).toBe(true);
+    expect(archive.isCompacted(S3Archive.keyFor(messagesOf('H31', LAST_MS_OF_NOVEMBER).map(item)))).toBe(
+      false,
+    );
+  });
+
+  it('reads an object’s lines, and answers nothing for an object gone since it was listed', async () => {
+    s3.on(GetObjectCommand, { Key: 'here' }).resolves({ Body: body(gzipSync('{"a":1}\n\n{"a":2}\n')) });
+    s3.on(GetObjectCommand, { Key: 'gone' }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    s3.on(GetObjectCommand, { Key: 'slow' }).rejects(
+      new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } }),
+    );
+    const archive = new S3Archive('b', client);
+
+    expect(await archive.readLines('here')).toEqual(['{"a":1}', '{"a":2}']);
+    expect(await archive.readLines('gone')).toBeUndefined();
+    expect(await archive.readEvents('gone')).toBeUndefined();
+    await expect(archive.readLines('slow')).rejects.toMatchObject({ name: 'SlowDown' });
+  });
+
+  it('deletes a thousand keys a call, and fails when S3 reports a key it did not delete', async () => {
+    s3.on(DeleteObjectsCommand).resolves({});
+    const keys = Array.from({ length: 2001 }, (_, index) => `k${index}`);
+
+    await new S3Archive('b', client).remove(keys);
+
+    const calls = s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.Delete?.Objects);
+    expect(calls.map((objects) => objects?.length)).toEqual([1000, 1000, 1]);
+    expect(calls.flat().map((object) => object?.Key)).toEqual(keys);
+
+    s3.reset();
+    s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'k1', Code: 'AccessDenied', Message: 'no' }] });
+    await expect(new S3Archive('b', client).remove(['k1'])).rejects.toThrow(/k1: AccessDenied/);
   });
 });
