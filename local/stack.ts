@@ -250,19 +250,50 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       evaluating = run;
       return run;
     };
+    // The raw archive's daily compaction, as the compact-archive function runs it in AWS after Vietnam midnight:
+    // here after the first scheduled evaluation of each Vietnam day, the stack's first included.
+    // Imported now, as the handlers are: the archive module builds its default client from the environment.
+    const { S3Archive } = await import('../shared/adapters/s3-archive.ts');
+    const { compactArchive, VIETNAM_OFFSET_MINUTES } = await import('../shared/app/compact-archive.ts');
+    const { dayOf } = await import('../shared/domain/time.ts');
+    const archive = new S3Archive(BUCKET, reached.s3 === file.s3 ? s3 : localClients(reached).s3);
+    let compactedOn: string | undefined;
+    let compacting: Promise<unknown> | undefined;
+    const compactOnNewDay = (): void => {
+      const today = dayOf(clock.now(), VIETNAM_OFFSET_MINUTES);
+      if (today === compactedOn || compacting) return;
+      compactedOn = today;
+      compacting = compactArchive(archive, clock.now(), { lookbackDays: topology.compaction.lookbackDays })
+        .then(
+          (report) => {
+            const written = report.unitDays.filter((unitDay) => unitDay.written).length;
+            if (written > 0)
+              log(`archive: ${written} unit-day(s) compacted into one object each (${report.days.at(-1)})`);
+          },
+          (error: unknown) =>
+            log(
+              `archive compaction failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        )
+        .finally(() => {
+          compacting = undefined;
+        });
+    };
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     const schedule = (): void => {
       if (every <= 0 || stopped) return;
       timer = setInterval(() => {
-        evaluateNow().then(
-          (summary) =>
-            log(
-              `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
-            ),
-          (error: unknown) =>
-            log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
-        );
+        evaluateNow()
+          .then(
+            (summary) =>
+              log(
+                `evaluation: ${summary.byStatus.connected ?? 0}/${summary.units} units fully connected, ${summary.alertsSent} alert(s) sent (${alertLog})${summary.failures.length > 0 ? `; not evaluated: ${summary.failures.map((f) => `${f.unitCode} (${f.reason})`).join(', ')}` : ''}`,
+              ),
+            (error: unknown) =>
+              log(`evaluation failed: ${error instanceof Error ? error.message : String(error)}`),
+          )
+          .finally(compactOnNewDay);
       }, every * 1000);
     };
     (options.evaluateFrom ?? Promise.resolve()).then(schedule, schedule);
@@ -303,6 +334,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         server.closeAllConnections();
         await Promise.all(Object.values(mappings).map((m) => m.stop()));
         await evaluating?.catch(() => undefined);
+        await compacting;
         await stopServers();
         rmSync(join(dataDir, 'stack.json'), { force: true });
         installClock(undefined);

@@ -2,7 +2,7 @@ import { addDays, dayOf } from '../domain/time.ts';
 import { OperationRefusedError } from './errors.ts';
 
 /** Vietnam's offset: archive days are acceptance days in UTC+7. */
-const VIETNAM_OFFSET_MINUTES = 7 * 60;
+export const VIETNAM_OFFSET_MINUTES = 7 * 60;
 
 /**
  * The raw archive as compaction sees it (`shared/adapters/s3-archive.ts`). Lines are archive lines exactly as

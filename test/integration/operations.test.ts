@@ -146,8 +146,11 @@ beforeAll(async () => {
   stack = await startStack({
     dataDir,
     ports,
+    // A held unit's messages reach the DLQ after two receives; the visibility timeout outlasts the processing
+    // of a 200-event message on a loaded machine, which a second and third receive would dead-letter although
+    // it was counted.
     maxReceiveCount: 2,
-    visibilityTimeoutSeconds: 1,
+    visibilityTimeoutSeconds: 8,
     clock: ShiftedClock.startingAt(START),
   });
   ({ raw, doc } = dynamoClients(stack.file.dynamodb));
@@ -349,9 +352,7 @@ describe('operating the pipeline through the emc commands, on the local stack', 
     expect(poison).toHaveLength(1);
     expect(poison[0]?.reason).toBe('body is not JSON');
     const valid = letters.filter((l) => l.valid);
-    // One letter per request held back; a send the SDK retried after a slow answer may have queued a request
-    // twice (at least once, as SQS promises), and both copies reach the DLQ: they count as one.
-    expect(new Set(valid.map((l) => l.body)).size).toBe(held);
+    expect(valid).toHaveLength(held);
     for (const letter of valid) {
       expect(letter).toMatchObject({
         unitCode: 'G12',
