@@ -53,4 +53,22 @@ describe('what refreshes a unit’s dossier feed signal', () => {
     await send(store, [{ ...event(9), occurredAt: AT, dueAt: AT + 86_400_000 }], AT + 3_600_000);
     expect(store.feedTouches.map(([, at]) => at)).toEqual([AT, AT + 3_600_000]);
   });
+
+  it('survives a feed write that fails: the redelivered batch refreshes it, although its events were counted', async () => {
+    const store = new MemoryDossierStore();
+    const touch = store.touchFeed.bind(store);
+    let failures = 1;
+    store.touchFeed = async (unitCode, receivedAt) => {
+      if (failures-- > 0) throw new Error('connection reset');
+      await touch(unitCode, receivedAt);
+    };
+    await expect(send(store, [event(2)], AT)).rejects.toThrow('connection reset');
+    expect(store.feedTouches).toEqual([]);
+    // SQS delivers the same message again.
+    await send(store, [event(2)], AT);
+    expect(store.feedTouches).toEqual([['H48', AT]]);
+    // Counted once: the first delivery committed nothing.
+    await send(store, [event(2)], AT);
+    expect(store.feedTouches).toEqual([['H48', AT]]);
+  });
 });

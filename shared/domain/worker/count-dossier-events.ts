@@ -121,10 +121,11 @@ export async function countDossierEvents(
   };
   for (const [unitCode, dossiers] of byUnit) {
     try {
-      // Only new information of a received dossier or later refreshes the feed signal: a status-1 event
-      // counts nothing and an exact duplicate changes nothing, so neither keeps a unit "connected".
-      const fresh = await countUnit(unitCode, [...dossiers.values()], store, options, result);
-      if (fresh) await store.touchFeed(unitCode, latestByUnit.get(unitCode) ?? 0);
+      // Only new information of a received dossier or later refreshes the feed signal (`countUnit`): a
+      // status-1 event counts nothing and an exact duplicate changes nothing, so neither keeps a unit "connected".
+      await countUnit(unitCode, [...dossiers.values()], store, options, result, () =>
+        store.touchFeed(unitCode, latestByUnit.get(unitCode) ?? 0),
+      );
       await store.fold(unitCode, options.foldAtPending);
     } catch (error) {
       if (!(error instanceof UncommittedError)) throw error;
@@ -153,9 +154,10 @@ async function countUnit(
   store: DossierStorePort,
   options: CountOptions,
   result: CountResult,
-): Promise<boolean> {
+  touchFeed: () => Promise<void>,
+): Promise<void> {
   let pending = dossiers;
-  let fresh = false;
+  let touched = false;
   const received = (dossier: PendingDossier): boolean =>
     dossier.events.some((event) => options.rules.receivedStatuses.includes(event.status));
   for (let round = 0; round <= options.maxStaleRounds && pending.length > 0; round++) {
@@ -191,6 +193,14 @@ async function countUnit(
         delta: compact(delta),
       });
     }
+    // The feed signal is written before the commits that make it true, never after: a batch whose commits
+    // landed and whose feed write then failed would come back as exact duplicates, which refresh nothing, and
+    // the signal would be lost. Written first, a failure leaves the dossiers uncommitted, and the redelivery
+    // writes both. Only new information of a received dossier or later refreshes it.
+    if (!touched && planned.some((entry) => received(entry.dossier))) {
+      await touchFeed();
+      touched = true;
+    }
     const retry: PendingDossier[] = [];
     const chunks = chunkForCommit(planned, options);
     for (const [index, chunk] of chunks.entries()) {
@@ -204,7 +214,6 @@ async function countUnit(
       result.commits++;
       if (outcome.ok) {
         result.changedDossiers += chunk.length;
-        fresh ||= chunk.some((entry) => received(entry.dossier));
         continue;
       }
       if (outcome.held) {
@@ -224,7 +233,6 @@ async function countUnit(
       pending,
       `${pending.length} dossier(s) of unit ${unitCode} kept changing under concurrent writers after ${options.maxStaleRounds + 1} attempts`,
     );
-  return fresh;
 }
 
 interface Planned {
