@@ -1,3 +1,4 @@
+import { mapLimit } from '../domain/evaluation/map-limit.ts';
 import { addDays, dayOf } from '../domain/time.ts';
 import { OperationRefusedError } from './errors.ts';
 
@@ -24,22 +25,6 @@ export interface CompactionArchivePort {
 
 /** Objects of one unit-day read at once: a busy unit's day holds thousands of small batches. */
 const READS_AT_ONCE = 16;
-
-/** Runs `task` over `items`, at most `lanes` at once; the first failure fails the whole. */
-async function inLanes<T>(
-  items: readonly T[],
-  lanes: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
-}
 
 /** The written day object does not read back with every input line: its inputs are kept. */
 export class CompactionVerifyError extends Error {
@@ -107,7 +92,7 @@ export async function compactUnitDay(
   }
   const lines = new Set<string>();
   const read: string[] = [];
-  await inLanes(keys, READS_AT_ONCE, async (key) => {
+  await mapLimit(keys, READS_AT_ONCE, async (key) => {
     const content = await archive.readLines(key);
     if (content === undefined) return;
     read.push(key);
@@ -150,7 +135,7 @@ export async function compactArchive(
   const units = await archive.listUnits();
   const work = days.flatMap((day) => units.map((unitCode) => ({ unitCode, day })));
   const unitDays: UnitDayCompaction[] = [];
-  await inLanes(work, options.concurrency ?? 4, async ({ unitCode, day }) => {
+  await mapLimit(work, options.concurrency ?? 4, async ({ unitCode, day }) => {
     unitDays.push(await compactUnitDay(archive, unitCode, day));
   });
   unitDays.sort((a, b) => a.day.localeCompare(b.day) || a.unitCode.localeCompare(b.unitCode));
